@@ -1,0 +1,487 @@
+//! The `##` documentation comment parser: raw comment lines → [`Doc`] with sections.
+//!
+//! A block is either free-form (chapter text, headings with `=`) or documents one definition:
+//! its first line is `@name:`, followed by an overview, `@member:` descriptions, a `Features:`
+//! list of `@feature:` descriptions, and tagged sections (`Returns:`, `Errors:`, `Since:`,
+//! `TODO:`) and further plain paragraphs. Descriptions continue on indented lines. The parser
+//! only structures text; which members and features exist is checked by `lower.rs` when it
+//! binds the block to its definition.
+
+use crate::ast::DocBlock;
+use crate::diagnostic::Diagnostic;
+use crate::source::{SourceMap, Span};
+
+/// A parsed documentation block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Doc {
+    /// The opening `##` line.
+    pub span: Span,
+    /// The documented definition's name; `None` for free-form documentation.
+    pub symbol: Option<String>,
+    /// All sections in text order. The first is always the plain body section.
+    pub sections: Vec<Section>,
+}
+
+/// One section of a documentation block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    /// What the section is.
+    pub kind: SectionKind,
+    /// The member or feature described, for [`SectionKind::Member`] and
+    /// [`SectionKind::Feature`].
+    pub name: Option<String>,
+    /// The text, without the tag, with blank lines at either end removed.
+    pub text: String,
+    /// The line where the section starts. A member description added for an undocumented
+    /// member (allowed by pragma) points at the block's opening line.
+    pub span: Span,
+}
+
+/// The kinds of documentation section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SectionKind {
+    /// Untagged text: the body, or a paragraph after the descriptions.
+    Plain,
+    /// `@name:` describing a member, argument or enum value.
+    Member,
+    /// `@name:` under `Features:`.
+    Feature,
+    /// `Returns:` (commands only).
+    Returns,
+    /// `Errors:` (commands only).
+    Errors,
+    /// `Since:`.
+    Since,
+    /// `TODO:`.
+    Todo,
+}
+
+impl SectionKind {
+    /// The section's tag as it reads in a schema (`Returns`, `Since`, …); `Plain`, `Member`
+    /// and `Feature` for the untagged kinds.
+    pub fn title(self) -> &'static str {
+        match self {
+            SectionKind::Plain => "Plain",
+            SectionKind::Member => "Member",
+            SectionKind::Feature => "Feature",
+            SectionKind::Returns => "Returns",
+            SectionKind::Errors => "Errors",
+            SectionKind::Since => "Since",
+            SectionKind::Todo => "Todo",
+        }
+    }
+}
+
+impl Doc {
+    /// The body: the text before any description or tagged section.
+    pub fn body(&self) -> &Section {
+        &self.sections[0]
+    }
+
+    /// Member descriptions, in order.
+    pub fn members(&self) -> impl Iterator<Item = &Section> {
+        self.sections_of(SectionKind::Member)
+    }
+
+    /// Feature descriptions, in order.
+    pub fn features(&self) -> impl Iterator<Item = &Section> {
+        self.sections_of(SectionKind::Feature)
+    }
+
+    /// Sections other than the body and the descriptions, in order.
+    pub fn other_sections(&self) -> impl Iterator<Item = &Section> {
+        self.sections[1..]
+            .iter()
+            .filter(|section| !matches!(section.kind, SectionKind::Member | SectionKind::Feature))
+    }
+
+    /// The description of member `name`.
+    pub fn member(&self, name: &str) -> Option<&Section> {
+        self.members().find(|section| section.name.as_deref() == Some(name))
+    }
+
+    /// The description of feature `name`.
+    pub fn feature(&self, name: &str) -> Option<&Section> {
+        self.features().find(|section| section.name.as_deref() == Some(name))
+    }
+
+    /// The first section of `kind`.
+    pub fn section(&self, kind: SectionKind) -> Option<&Section> {
+        self.sections.iter().find(|section| section.kind == kind)
+    }
+
+    fn sections_of(&self, kind: SectionKind) -> impl Iterator<Item = &Section> {
+        self.sections.iter().filter(move |section| section.kind == kind)
+    }
+
+    /// Adds an empty description for a member that has none, after the other member
+    /// descriptions.
+    pub(crate) fn add_member_stub(&mut self, name: &str) {
+        let position = 1 + self.sections[1..]
+            .iter()
+            .take_while(|section| section.kind == SectionKind::Member)
+            .count();
+        self.sections.insert(
+            position,
+            Section {
+                kind: SectionKind::Member,
+                name: Some(name.to_string()),
+                text: String::new(),
+                span: self.span,
+            },
+        );
+    }
+
+    fn append_line(&mut self, line: &str) {
+        if let Some(section) = self.sections.last_mut() {
+            section.text.push_str(line);
+            section.text.push('\n');
+        }
+    }
+
+    fn start_section(&mut self, kind: SectionKind, name: Option<String>, span: Span) {
+        self.sections.push(Section {
+            kind,
+            name,
+            text: String::new(),
+            span,
+        });
+    }
+
+    /// Continues the last section if it is plain, else starts a plain one.
+    fn ensure_plain_section(&mut self, span: Span) {
+        match self.sections.last_mut() {
+            Some(section) if section.kind == SectionKind::Plain => {
+                if section.text.is_empty() {
+                    section.span = span;
+                }
+                section.text.push('\n');
+            }
+            _ => self.start_section(SectionKind::Plain, None, span),
+        }
+    }
+
+    fn new_description(
+        &mut self,
+        kind: SectionKind,
+        name: &str,
+        span: Span,
+    ) -> Result<(), Diagnostic> {
+        if name.is_empty() {
+            return Err(Diagnostic::error(span, "'@:' needs a name before the colon"));
+        }
+        if self.sections_of(kind).any(|section| section.name.as_deref() == Some(name)) {
+            let what = if kind == SectionKind::Feature { "feature" } else { "member" };
+            return Err(Diagnostic::error(span, format!("{what} '{name}' is described twice")));
+        }
+        self.start_section(kind, Some(name.to_string()), span);
+        Ok(())
+    }
+
+    fn new_tagged_section(&mut self, kind: SectionKind, span: Span) -> Result<(), Diagnostic> {
+        let unique = matches!(kind, SectionKind::Returns | SectionKind::Errors | SectionKind::Since);
+        if unique && self.section(kind).is_some() {
+            return Err(Diagnostic::error(
+                span,
+                format!("a second '{}:' section in the same block", kind.title()),
+            ));
+        }
+        self.start_section(kind, None, span);
+        Ok(())
+    }
+}
+
+/// Parses a documentation block. Problems with the block's lines are the `Err` side; the
+/// returned block still needs [`finish`] once the token after the block is known to be sound.
+pub fn parse(sources: &SourceMap, block: &DocBlock) -> Result<Doc, Diagnostic> {
+    let mut lines = Lines {
+        sources,
+        block,
+        next: 0,
+        current: block.opening,
+    };
+    if sources.text(block.opening) != "##" {
+        return Err(Diagnostic::error(
+            block.opening,
+            "text after the '##' that opens a documentation comment",
+        ));
+    }
+    let mut doc = Doc {
+        span: block.opening,
+        symbol: None,
+        sections: vec![Section {
+            kind: SectionKind::Plain,
+            name: None,
+            text: String::new(),
+            span: block.opening,
+        }],
+    };
+    let mut line = lines.next()?;
+    match line.as_deref() {
+        Some(first) if first.starts_with('@') => {
+            let Some(symbol) = first[1..].strip_suffix(':') else {
+                return Err(Diagnostic::error(
+                    lines.current,
+                    "the '@name' line of a definition's documentation must end with ':'",
+                ));
+            };
+            if symbol.is_empty() {
+                return Err(Diagnostic::error(lines.current, "'@' must be followed by a name"));
+            }
+            doc.symbol = Some(symbol.to_string());
+            line = lines.next()?;
+            definition_sections(&mut doc, &mut lines, line)?;
+        }
+        _ => {
+            doc.ensure_plain_section(lines.current);
+            let mut first = true;
+            while let Some(text) = line {
+                if let Some((name, _)) = at_name_colon(&text) {
+                    return Err(Diagnostic::error(
+                        lines.current,
+                        format!("'@{name}:' describes a member, which free-form documentation cannot do"),
+                    ));
+                }
+                if text.starts_with('=') && !first {
+                    return Err(Diagnostic::error(
+                        lines.current,
+                        "a '=' heading must be the first line of its comment block",
+                    ));
+                }
+                doc.append_line(&text);
+                line = lines.next()?;
+                first = false;
+            }
+        }
+    }
+    Ok(doc)
+}
+
+/// Trims the sections and checks that tagged sections have text.
+pub fn finish(doc: &mut Doc) -> Result<(), Diagnostic> {
+    for section in &mut doc.sections {
+        section.text = section.text.trim_matches('\n').to_string();
+        if section.kind != SectionKind::Plain && section.text.is_empty() {
+            let what = match (&section.kind, &section.name) {
+                (SectionKind::Member | SectionKind::Feature, Some(name)) => format!("'@{name}:'"),
+                (kind, _) => format!("'{}:'", kind.title()),
+            };
+            return Err(Diagnostic::error(section.span, format!("{what} needs text after it")));
+        }
+    }
+    Ok(())
+}
+
+fn definition_sections(
+    doc: &mut Doc,
+    lines: &mut Lines<'_>,
+    mut line: Option<String>,
+) -> Result<(), Diagnostic> {
+    let mut descriptions_closed = false;
+    while let Some(mut text) = line.take() {
+        while text.is_empty() {
+            match lines.next()? {
+                Some(next) => text = next,
+                None => return Ok(()),
+            }
+        }
+        if text == "Features:" {
+            if doc.features().next().is_some() {
+                return Err(Diagnostic::error(lines.current, "a second 'Features:' line"));
+            }
+            line = lines.next()?;
+            while line.as_deref() == Some("") {
+                line = lines.next()?;
+            }
+            line = descriptions(doc, lines, line, SectionKind::Feature)?;
+            if doc.features().next().is_none() {
+                return Err(Diagnostic::error(
+                    lines.current,
+                    "'Features:' must be followed by '@feature:' descriptions",
+                ));
+            }
+            descriptions_closed = true;
+        } else if let Some((name, _)) = at_name_colon(&text) {
+            if descriptions_closed {
+                return Err(Diagnostic::error(
+                    lines.current,
+                    format!("the description of '@{name}:' must come before other sections"),
+                ));
+            }
+            line = descriptions(doc, lines, Some(text), SectionKind::Member)?;
+            descriptions_closed = true;
+        } else if let Some((tag, rest)) = tagged_section(&text) {
+            let kind = match tag {
+                "Returns" => SectionKind::Returns,
+                "Errors" => SectionKind::Errors,
+                "Since" => SectionKind::Since,
+                "TODO" => SectionKind::Todo,
+                "Note" | "Notes" => {
+                    return Err(Diagnostic::error(
+                        lines.current,
+                        format!("'{tag}:' sections are gone; write an rST '.. note::' or '.. admonition::' directive instead"),
+                    ));
+                }
+                _ => {
+                    return Err(Diagnostic::error(
+                        lines.current,
+                        format!("'{tag}:' sections are gone; write a '.. qmp-example::' directive instead"),
+                    ));
+                }
+            };
+            doc.new_tagged_section(kind, lines.current)?;
+            if !rest.is_empty() {
+                doc.append_line(rest);
+            }
+            line = indented_text(doc, lines)?;
+            descriptions_closed = true;
+        } else if text.starts_with('=') {
+            return Err(Diagnostic::error(
+                lines.current,
+                "'=' headings belong in free-form documentation, not a definition's",
+            ));
+        } else {
+            doc.ensure_plain_section(lines.current);
+            doc.append_line(&text);
+            line = paragraph(doc, lines)?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads consecutive `@name:` descriptions of `kind`; returns the first line after them.
+fn descriptions(
+    doc: &mut Doc,
+    lines: &mut Lines<'_>,
+    mut line: Option<String>,
+    kind: SectionKind,
+) -> Result<Option<String>, Diagnostic> {
+    while let Some(text) = line.as_deref() {
+        let Some((name, rest)) = at_name_colon(text) else {
+            break;
+        };
+        let rest = rest.to_string();
+        doc.new_description(kind, name, lines.current)?;
+        if !rest.is_empty() {
+            doc.append_line(&rest);
+        }
+        line = indented_text(doc, lines)?;
+    }
+    Ok(line)
+}
+
+/// Reads the continuation of a description or tagged section: lines indented at least as
+/// much as the first indented one. Returns the first line that does not belong.
+fn indented_text(doc: &mut Doc, lines: &mut Lines<'_>) -> Result<Option<String>, Diagnostic> {
+    let mut line = lines.next()?;
+    while line.as_deref() == Some("") {
+        doc.append_line("");
+        line = lines.next()?;
+    }
+    let Some(first) = line else {
+        return Ok(None);
+    };
+    let indent = indentation(&first);
+    if indent == 0 {
+        return Ok(Some(first));
+    }
+    doc.append_line(&first);
+    let mut after_first = false;
+    loop {
+        let Some(text) = lines.next()? else {
+            return Ok(None);
+        };
+        if at_name_colon(&text).is_some() {
+            return Ok(Some(text));
+        }
+        if !text.is_empty() && indentation(&text) < indent {
+            if after_first {
+                return Ok(Some(text));
+            }
+            return Err(Diagnostic::error(
+                lines.current,
+                format!("this line is indented less than the one before it (at least {indent} spaces expected)"),
+            ));
+        }
+        doc.append_line(&text);
+        after_first = true;
+    }
+}
+
+/// Reads the rest of a plain paragraph; returns the blank line or end that ends it.
+fn paragraph(doc: &mut Doc, lines: &mut Lines<'_>) -> Result<Option<String>, Diagnostic> {
+    loop {
+        match lines.next()? {
+            Some(text) if !text.is_empty() => doc.append_line(&text),
+            other => return Ok(other),
+        }
+    }
+}
+
+fn indentation(text: &str) -> usize {
+    text.chars().take_while(|character| character.is_whitespace()).count()
+}
+
+/// Matches `@name:` at the start of a line: the name and the text after the colon and spaces.
+fn at_name_colon(text: &str) -> Option<(&str, &str)> {
+    let rest = text.strip_prefix('@')?;
+    let colon = rest.find(':')?;
+    Some((&rest[..colon], rest[colon + 1..].trim_start_matches(' ')))
+}
+
+/// Matches a section tag at the start of a line: the tag and the text after it. A tag
+/// followed by `::` is rST markup, not a section.
+fn tagged_section(text: &str) -> Option<(&str, &str)> {
+    const TAGS: [&str; 8] = [
+        "Returns", "Errors", "Since", "Notes", "Note", "Examples", "Example", "TODO",
+    ];
+    TAGS.iter().find_map(|tag| {
+        let rest = text.strip_prefix(tag)?.strip_prefix(':')?;
+        if rest.starts_with(':') {
+            return None;
+        }
+        Some((*tag, rest.trim_start_matches(' ')))
+    })
+}
+
+/// The lines of a block, in order, as the text after `# `; `None` at the closing `##`.
+struct Lines<'a> {
+    sources: &'a SourceMap,
+    block: &'a DocBlock,
+    next: usize,
+    /// The line most recently read.
+    current: Span,
+}
+
+impl Lines<'_> {
+    fn next(&mut self) -> Result<Option<String>, Diagnostic> {
+        let Some(&span) = self.block.lines.get(self.next) else {
+            return match &self.block.closing {
+                Ok(closing) => {
+                    self.current = *closing;
+                    if self.sources.text(*closing) != "##" {
+                        return Err(Diagnostic::error(
+                            *closing,
+                            "text after the '##' that closes a documentation comment",
+                        ));
+                    }
+                    Ok(None)
+                }
+                Err(unterminated) => Err(unterminated.clone()),
+            };
+        };
+        self.next += 1;
+        self.current = span;
+        let raw = self.sources.text(span);
+        if raw == "#" {
+            return Ok(Some(String::new()));
+        }
+        match raw.strip_prefix("# ") {
+            Some(text) => Ok(Some(text.trim_end().to_string())),
+            None => Err(Diagnostic::error(
+                span,
+                "documentation comment lines must start with '# ' (a space after the '#')",
+            )),
+        }
+    }
+}

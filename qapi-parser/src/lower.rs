@@ -1,0 +1,1385 @@
+//! AST → IR: defines every entity, resolves names, flattens members and makes the semantic
+//! checks.
+//!
+//! The stage runs in the order the schema language prescribes, because that order decides
+//! which error a broken schema reports first:
+//!
+//! 1. *Define*: the built-in types, then each definition in source order, each preceded by the
+//!    implicit types it introduces (`q_obj_NAME-arg`, `q_obj_NAME-base`, `ELEMENTList`).
+//!    A name defined twice is an error here.
+//! 2. *Check* each entity in that order: resolve type names, flatten bases, check clashes,
+//!    discriminators, alternate ambiguity, argument and return restrictions. Checking an object
+//!    first checks the objects it embeds (base, branches), which finds cycles. Right after an
+//!    entity is checked its documentation is bound to its members and features.
+//! 3. Check that every documented member and feature exists, and count features.
+//!
+//! An entity that fails reports one error; entities that depend on it fail silently.
+
+use std::collections::HashSet;
+use std::path::{Component, Path};
+
+use indexmap::IndexMap;
+
+use crate::ast::{
+    BranchDef, Definition, DefinitionKind, EnumValueDef, FeatureDef, MemberDef, TopLevel,
+    TypeOrMembers, TypeRef,
+};
+use crate::check::c_name;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::doc::{Doc, SectionKind};
+use crate::schema::{
+    AlternateType, ArrayType, BuiltinType, Command, EnumMember, EnumType, Entity, EntityId,
+    EntityKind, Event, Feature, IfCond, JsonType, Member, Module, ModuleId, ModuleItem,
+    ObjectType, Pragma, SPECIAL_FEATURES, Schema, Variant, Variants,
+};
+use crate::source::{SourceMap, Span};
+
+/// How many distinct features a schema may use (they are bits of a 64-bit mask in QEMU).
+pub const MAX_FEATURES: usize = 64;
+
+/// The built-in types with their JSON types, in definition order.
+const BUILTINS: [(&str, JsonType); 15] = [
+    ("str", JsonType::String),
+    ("number", JsonType::Number),
+    ("int", JsonType::Int),
+    ("int8", JsonType::Int),
+    ("int16", JsonType::Int),
+    ("int32", JsonType::Int),
+    ("int64", JsonType::Int),
+    ("uint8", JsonType::Int),
+    ("uint16", JsonType::Int),
+    ("uint32", JsonType::Int),
+    ("uint64", JsonType::Int),
+    ("size", JsonType::Int),
+    ("bool", JsonType::Boolean),
+    ("any", JsonType::Value),
+    ("null", JsonType::Null),
+];
+
+/// The values of the built-in `QType` enum: the JSON types an alternate dispatches on.
+const QTYPE_VALUES: [&str; 7] = ["none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool"];
+
+const BUILTIN_MODULE: &str = "./builtin";
+
+/// Builds the IR from checked top-level expressions. Returns `None` if any check failed.
+pub fn lower(
+    expressions: Vec<TopLevel>,
+    sources: SourceMap,
+    docs: Vec<Doc>,
+    pragma: Pragma,
+    diagnostics: &mut Diagnostics,
+) -> Option<Schema> {
+    let errors_before = diagnostics.len();
+    let mut lowerer = Lowerer {
+        sources: &sources,
+        pragma: &pragma,
+        doc_links: vec![DocLinks::default(); docs.len()],
+        docs,
+        entities: Vec::new(),
+        includes: Vec::new(),
+        names: IndexMap::new(),
+        features: IndexMap::new(),
+        diagnostics,
+    };
+    for name in SPECIAL_FEATURES {
+        lowerer.features.insert(name.to_string(), None);
+    }
+    lowerer.define_builtins();
+    lowerer.define_all(expressions);
+    if lowerer.diagnostics.len() > errors_before {
+        return None;
+    }
+    let mut states = vec![State::Unchecked; lowerer.entities.len()];
+    let mut resolved: Vec<Option<EntityKind>> = vec![None; lowerer.entities.len()];
+    for index in 0..lowerer.entities.len() {
+        if lowerer.check(index, &mut states, &mut resolved) {
+            lowerer.connect_doc(index, &resolved);
+        }
+    }
+    lowerer.check_docs();
+    lowerer.check_feature_count();
+    if lowerer.diagnostics.len() > errors_before {
+        return None;
+    }
+    let Lowerer {
+        entities,
+        includes,
+        names,
+        features,
+        docs,
+        ..
+    } = lowerer;
+    let (entities, modules) = assemble(&sources, entities, includes, resolved);
+    Some(Schema {
+        sources,
+        entities,
+        modules,
+        docs,
+        features: features.into_keys().collect(),
+        pragma,
+        names: names
+            .into_iter()
+            .map(|(name, index)| (name, EntityId(index as u32)))
+            .collect(),
+    })
+}
+
+/// An entity as defined, before names are resolved.
+struct Pending {
+    name: String,
+    /// The definition that made it; `None` for built-ins.
+    span: Option<Span>,
+    /// The name of the definition that made it (for implicit types, the definition that
+    /// introduced them), to phrase messages.
+    definition: Option<String>,
+    doc: Option<usize>,
+    ifcond: Option<IfCond>,
+    features: Vec<FeatureDef>,
+    kind: PendingKind,
+}
+
+enum PendingKind {
+    Builtin(JsonType),
+    Enum {
+        values: Vec<EnumValueDef>,
+        prefix: Option<String>,
+    },
+    Array {
+        element: String,
+    },
+    Object {
+        base: Option<(String, Span)>,
+        members: Vec<PendingMember>,
+        union: Option<PendingUnion>,
+    },
+    Alternate {
+        branches: Vec<PendingMember>,
+    },
+    Command {
+        arg: Option<(String, Span)>,
+        ret: Option<(String, Span)>,
+        command: Command,
+    },
+    Event {
+        arg: Option<(String, Span)>,
+        boxed: bool,
+    },
+}
+
+/// A member, branch or argument whose type is known by name only.
+#[derive(Clone)]
+struct PendingMember {
+    name: String,
+    ty: String,
+    optional: bool,
+    ifcond: Option<IfCond>,
+    features: Vec<FeatureDef>,
+    span: Span,
+}
+
+struct PendingUnion {
+    discriminator: String,
+    branches: Vec<PendingMember>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Unchecked,
+    Checking,
+    Done,
+    Failed,
+}
+
+/// Which descriptions of a documentation block were matched by a member or feature.
+#[derive(Clone, Default)]
+struct DocLinks {
+    members: HashSet<String>,
+    features: HashSet<String>,
+}
+
+/// What a member is, for messages.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Member,
+    Value,
+    Branch,
+    Feature,
+}
+
+impl Role {
+    fn noun(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Value => "value",
+            Role::Branch => "branch",
+            Role::Feature => "feature",
+        }
+    }
+}
+
+/// A member already seen in an object, keyed by its C name, for clash checks.
+struct Seen {
+    name: String,
+    role: Role,
+    /// The type that defines it.
+    owner: usize,
+}
+
+struct Lowerer<'a> {
+    sources: &'a SourceMap,
+    pragma: &'a Pragma,
+    docs: Vec<Doc>,
+    doc_links: Vec<DocLinks>,
+    entities: Vec<Pending>,
+    /// Include directives: the index of the entity they precede, path and span.
+    includes: Vec<(usize, String, Span)>,
+    names: IndexMap<String, usize>,
+    /// Every feature name, with the definition that used it first.
+    features: IndexMap<String, Option<Span>>,
+    diagnostics: &'a mut Diagnostics,
+}
+
+type Resolved = Vec<Option<EntityKind>>;
+
+impl Lowerer<'_> {
+    // ---- Defining ----
+
+    fn define_builtins(&mut self) {
+        for (name, json_type) in BUILTINS {
+            self.define(builtin(name, PendingKind::Builtin(json_type)));
+            self.array_of(name, None, None);
+        }
+        self.define(builtin(
+            "q_empty",
+            PendingKind::Object {
+                base: None,
+                members: Vec::new(),
+                union: None,
+            },
+        ));
+        let values = QTYPE_VALUES
+            .iter()
+            .map(|name| EnumValueDef {
+                name: name.to_string(),
+                ifcond: None,
+                features: Vec::new(),
+                span: Span::default(),
+            })
+            .collect();
+        self.define(builtin(
+            "QType",
+            PendingKind::Enum {
+                values,
+                prefix: None,
+            },
+        ));
+    }
+
+    fn define_all(&mut self, expressions: Vec<TopLevel>) {
+        for expression in expressions {
+            match expression {
+                TopLevel::Include { path, span } => {
+                    self.includes.push((self.entities.len(), path, span));
+                }
+                TopLevel::Definition(definition) => self.define_definition(definition),
+            }
+        }
+    }
+
+    fn define_definition(&mut self, definition: Definition) {
+        let Definition {
+            meta: _,
+            name,
+            span,
+            doc,
+            ifcond,
+            features,
+            kind,
+        } = definition;
+        self.note_features(&features, span);
+        let at = Some(span);
+        let kind = match kind {
+            DefinitionKind::Enum { values, prefix } => {
+                for value in &values {
+                    self.note_features(&value.features, span);
+                }
+                PendingKind::Enum { values, prefix }
+            }
+            DefinitionKind::Struct { base, members } => PendingKind::Object {
+                base: base.map(|base| (base.name, base.span)),
+                members: self.members(members, span, &name),
+                union: None,
+            },
+            DefinitionKind::Union {
+                base,
+                discriminator,
+                branches,
+            } => {
+                let base = self.implicit_object(&name, "base", base, span, &ifcond);
+                PendingKind::Object {
+                    base,
+                    members: Vec::new(),
+                    union: Some(PendingUnion {
+                        discriminator,
+                        branches: self.branches(branches, span, &name),
+                    }),
+                }
+            }
+            DefinitionKind::Alternate { branches } => PendingKind::Alternate {
+                branches: self.branches(branches, span, &name),
+            },
+            DefinitionKind::Command {
+                data,
+                returns,
+                boxed,
+                generate,
+                success_response,
+                allow_oob,
+                allow_preconfig,
+                coroutine,
+            } => {
+                let arg = data.and_then(|data| self.implicit_object(&name, "arg", data, span, &ifcond));
+                let ret = returns.map(|returns| (self.type_name(&returns, span, &name), returns.span));
+                PendingKind::Command {
+                    arg,
+                    ret,
+                    command: Command {
+                        arg_type: None,
+                        ret_type: None,
+                        generate,
+                        success_response,
+                        boxed,
+                        allow_oob,
+                        allow_preconfig,
+                        coroutine,
+                    },
+                }
+            }
+            DefinitionKind::Event { data, boxed } => PendingKind::Event {
+                arg: data.and_then(|data| self.implicit_object(&name, "arg", data, span, &ifcond)),
+                boxed,
+            },
+        };
+        self.define(Pending {
+            definition: Some(name.clone()),
+            name,
+            span: at,
+            doc,
+            ifcond,
+            features,
+            kind,
+        });
+    }
+
+    fn note_features(&mut self, features: &[FeatureDef], span: Span) {
+        for feature in features {
+            self.features.entry(feature.name.clone()).or_insert(Some(span));
+        }
+    }
+
+    fn define(&mut self, entity: Pending) {
+        let index = self.entities.len();
+        if let Some(&previous) = self.names.get(&entity.name) {
+            let previous = &self.entities[previous];
+            let at = entity.span.unwrap_or_default();
+            let diagnostic = match previous.span {
+                Some(previous_span) => Diagnostic::error(at, format!("'{}' is defined twice", entity.name))
+                    .with_label(Span::new(previous_span.start, previous_span.start + 1), "first definition"),
+                None => Diagnostic::error(
+                    at,
+                    format!("'{}' is the name of a built-in type and cannot be defined", entity.name),
+                ),
+            };
+            self.diagnostics.push(diagnostic);
+        } else {
+            self.names.insert(entity.name.clone(), index);
+        }
+        self.entities.push(entity);
+    }
+
+    /// The name of the array type of `element`, defining it on first use.
+    fn array_of(&mut self, element: &str, span: Option<Span>, definition: Option<&str>) -> String {
+        let name = format!("{element}List");
+        let exists = self
+            .names
+            .get(&name)
+            .is_some_and(|&index| !matches!(self.entities[index].kind, PendingKind::Command { .. } | PendingKind::Event { .. }));
+        if !exists {
+            self.define(Pending {
+                name: name.clone(),
+                span,
+                definition: definition.map(str::to_string),
+                doc: None,
+                ifcond: None,
+                features: Vec::new(),
+                kind: PendingKind::Array {
+                    element: element.to_string(),
+                },
+            });
+        }
+        name
+    }
+
+    fn type_name(&mut self, ty: &TypeRef, span: Span, definition: &str) -> String {
+        if ty.array {
+            self.array_of(&ty.name, Some(span), Some(definition))
+        } else {
+            ty.name.clone()
+        }
+    }
+
+    fn members(&mut self, members: Vec<MemberDef>, span: Span, definition: &str) -> Vec<PendingMember> {
+        members
+            .into_iter()
+            .map(|member| {
+                self.note_features(&member.features, span);
+                PendingMember {
+                    ty: self.type_name(&member.ty, span, definition),
+                    name: member.name,
+                    optional: member.optional,
+                    ifcond: member.ifcond,
+                    features: member.features,
+                    span: member.span,
+                }
+            })
+            .collect()
+    }
+
+    fn branches(&mut self, branches: Vec<BranchDef>, span: Span, definition: &str) -> Vec<PendingMember> {
+        branches
+            .into_iter()
+            .map(|branch| PendingMember {
+                ty: self.type_name(&branch.ty, span, definition),
+                name: branch.name,
+                optional: false,
+                ifcond: branch.ifcond,
+                features: Vec::new(),
+                span: branch.span,
+            })
+            .collect()
+    }
+
+    /// A named type as is; inline members as the implicit object `q_obj_NAME-ROLE` (none
+    /// for an empty member list).
+    fn implicit_object(
+        &mut self,
+        definition: &str,
+        role: &str,
+        data: TypeOrMembers,
+        span: Span,
+        ifcond: &Option<IfCond>,
+    ) -> Option<(String, Span)> {
+        let members = match data {
+            TypeOrMembers::Type(name) => return Some((name.name, name.span)),
+            TypeOrMembers::Members(members) => members,
+        };
+        if members.is_empty() {
+            return None;
+        }
+        let members = self.members(members, span, definition);
+        let name = format!("q_obj_{definition}-{role}");
+        // A second user of the same implicit name is a duplicate definition, reported when
+        // that definition itself is defined.
+        if !self.names.contains_key(&name) {
+            self.define(Pending {
+                name: name.clone(),
+                span: Some(span),
+                definition: Some(definition.to_string()),
+                doc: None,
+                ifcond: ifcond.clone(),
+                features: Vec::new(),
+                kind: PendingKind::Object {
+                    base: None,
+                    members,
+                    union: None,
+                },
+            });
+        }
+        Some((name, span))
+    }
+
+    // ---- Checking ----
+
+    fn at(&self, index: usize) -> Span {
+        let span = self.entities[index].span.unwrap_or_default();
+        Span::new(span.start, span.start + 1)
+    }
+
+    fn fail(&mut self, index: usize, diagnostic: Diagnostic, states: &mut [State]) -> bool {
+        self.diagnostics.push(diagnostic);
+        states[index] = State::Failed;
+        false
+    }
+
+    /// Checks entity `index` (once); returns whether it is sound.
+    fn check(&mut self, index: usize, states: &mut [State], resolved: &mut Resolved) -> bool {
+        match states[index] {
+            State::Done => return true,
+            State::Failed => return false,
+            State::Checking => {
+                let name = &self.entities[index].name;
+                let diagnostic = Diagnostic::error(
+                    self.at(index),
+                    format!("object '{name}' contains itself through its base or branches"),
+                );
+                return self.fail(index, diagnostic, states);
+            }
+            State::Unchecked => {}
+        }
+        states[index] = State::Checking;
+        if let Err(diagnostic) = self.check_features(index) {
+            return self.fail(index, diagnostic, states);
+        }
+        let result = match &self.entities[index].kind {
+            PendingKind::Builtin(json_type) => Ok(EntityKind::Builtin(BuiltinType {
+                json_type: *json_type,
+            })),
+            PendingKind::Enum { .. } => self.check_enum(index),
+            PendingKind::Array { .. } => self.check_array(index),
+            PendingKind::Object { .. } => self.check_object(index, states, resolved),
+            PendingKind::Alternate { .. } => self.check_alternate(index),
+            PendingKind::Command { .. } | PendingKind::Event { .. } => {
+                self.check_command_or_event(index, states, resolved)
+            }
+        };
+        match result {
+            Ok(kind) => {
+                resolved[index] = Some(kind);
+                states[index] = State::Done;
+                true
+            }
+            Err(Some(diagnostic)) => self.fail(index, diagnostic, states),
+            Err(None) => {
+                states[index] = State::Failed;
+                false
+            }
+        }
+    }
+
+    /// Features of a definition: no duplicates, and no special features on types.
+    fn check_features(&self, index: usize) -> Result<(), Diagnostic> {
+        let entity = &self.entities[index];
+        let at = self.at(index);
+        self.feature_clash(&entity.features, at)?;
+        let is_type = !matches!(entity.kind, PendingKind::Command { .. } | PendingKind::Event { .. });
+        if is_type {
+            if let Some(special) = entity.features.iter().find(|f| SPECIAL_FEATURES.contains(&f.name.as_str())) {
+                return Err(Diagnostic::error(
+                    at,
+                    format!("types cannot have the feature '{}'; only commands, events, members and values can", special.name),
+                )
+                .with_label(special.span, "here"));
+            }
+        }
+        Ok(())
+    }
+
+    fn feature_clash(&self, features: &[FeatureDef], at: Span) -> Result<(), Diagnostic> {
+        let mut seen: IndexMap<String, &str> = IndexMap::new();
+        for feature in features {
+            if let Some(previous) = seen.insert(c_name(&feature.name), &feature.name) {
+                return Err(Diagnostic::error(
+                    at,
+                    format!("feature '{}' clashes with feature '{previous}'", feature.name),
+                )
+                .with_label(feature.span, "here"));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_enum(&self, index: usize) -> Result<EntityKind, Option<Diagnostic>> {
+        let PendingKind::Enum { values, prefix } = &self.entities[index].kind else {
+            return Err(None);
+        };
+        let mut seen: IndexMap<String, &str> = IndexMap::new();
+        for value in values {
+            if let Some(previous) = seen.insert(c_name(&value.name), &value.name) {
+                return Err(Some(
+                    Diagnostic::error(
+                        self.at(index),
+                        format!("value '{}' clashes with value '{previous}'", value.name),
+                    )
+                    .with_label(value.span, "here"),
+                ));
+            }
+        }
+        Ok(EntityKind::Enum(EnumType {
+            members: values
+                .iter()
+                .map(|value| EnumMember {
+                    name: value.name.clone(),
+                    ifcond: value.ifcond.clone(),
+                    features: features(&value.features),
+                })
+                .collect(),
+            prefix: prefix.clone(),
+        }))
+    }
+
+    fn check_array(&self, index: usize) -> Result<EntityKind, Option<Diagnostic>> {
+        let PendingKind::Array { element } = &self.entities[index].kind else {
+            return Err(None);
+        };
+        let Some(element_index) = self.lookup_type(element) else {
+            return Err(Some(Diagnostic::error(
+                self.at(index),
+                format!("array of unknown type '{element}'"),
+            )));
+        };
+        if matches!(self.entities[element_index].kind, PendingKind::Array { .. }) {
+            return Err(Some(Diagnostic::error(
+                self.at(index),
+                format!("arrays of arrays are not supported: '{element}' is already an array"),
+            )));
+        }
+        Ok(EntityKind::Array(ArrayType {
+            element: EntityId(element_index as u32),
+        }))
+    }
+
+    /// The type named `name`: commands and events are not types.
+    fn lookup_type(&self, name: &str) -> Option<usize> {
+        self.names.get(name).copied().filter(|&index| {
+            !matches!(self.entities[index].kind, PendingKind::Command { .. } | PendingKind::Event { .. })
+        })
+    }
+
+    fn unknown_type(&self, index: usize, what: &str, name: &str, span: Span) -> Diagnostic {
+        Diagnostic::error(self.at(index), format!("{what} refers to the unknown type '{name}'"))
+            .with_label(span, "not defined")
+    }
+
+    /// Describes member `name` of type `owner` as seen from the definition checked by
+    /// `checking`.
+    fn describe(&self, role: Role, name: &str, owner: usize, checking: usize) -> String {
+        let owner_entity = &self.entities[owner];
+        let noun = role.noun();
+        let owner_name = owner_entity.name.as_str();
+        let same_definition = owner_entity.definition.is_some()
+            && owner_entity.definition == self.entities[checking].definition;
+        if let Some(rest) = owner_name.strip_prefix("q_obj_") {
+            if let Some(command) = rest.strip_suffix("-arg") {
+                return if same_definition {
+                    format!("argument '{name}'")
+                } else {
+                    format!("argument '{name}' of '{command}'")
+                };
+            }
+            if let Some(union) = rest.strip_suffix("-base") {
+                return if same_definition {
+                    format!("base {noun} '{name}'")
+                } else {
+                    format!("base {noun} '{name}' of '{union}'")
+                };
+            }
+        }
+        if same_definition {
+            format!("{noun} '{name}'")
+        } else {
+            format!("{noun} '{name}' of '{owner_name}'")
+        }
+    }
+
+    /// Records `name` in `seen` or reports the clash; `checking` is the entity whose check
+    /// this is, which decides where the error is reported.
+    fn clash(
+        &self,
+        seen: &mut IndexMap<String, Seen>,
+        role: Role,
+        name: &str,
+        owner: usize,
+        checking: usize,
+    ) -> Result<(), Diagnostic> {
+        let key = c_name(name);
+        if let Some(previous) = seen.get(&key) {
+            return Err(Diagnostic::error(
+                self.at(checking),
+                format!(
+                    "{} clashes with {}",
+                    self.describe(role, name, owner, checking),
+                    self.describe(previous.role, &previous.name, previous.owner, checking)
+                ),
+            )
+            .with_note("member names must differ even after '-' and '.' are read as '_'"));
+        }
+        seen.insert(
+            key,
+            Seen {
+                name: name.to_string(),
+                role,
+                owner,
+            },
+        );
+        Ok(())
+    }
+
+    /// Adds the members of a checked object (and of all its branches) to `seen`.
+    fn clash_object(
+        &self,
+        seen: &mut IndexMap<String, Seen>,
+        object: usize,
+        checking: usize,
+        resolved: &Resolved,
+    ) -> Result<(), Diagnostic> {
+        let Some(EntityKind::Object(checked)) = &resolved[object] else {
+            return Ok(());
+        };
+        for member in &checked.members {
+            self.clash(seen, Role::Member, &member.name, member.defined_in.0 as usize, checking)?;
+        }
+        if let Some(variants) = &checked.variants {
+            for variant in &variants.variants {
+                let mut branch_seen = clone_seen(seen);
+                self.clash_object(&mut branch_seen, variant.ty.0 as usize, checking, resolved)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn resolve_member(&self, index: usize, member: &PendingMember, role: Role) -> Result<usize, Diagnostic> {
+        self.lookup_type(&member.ty).ok_or_else(|| {
+            let what = self.describe(role, &member.name, index, index);
+            self.unknown_type(index, &what, &member.ty, member.span)
+        })
+    }
+
+    fn check_object(&mut self, index: usize, states: &mut [State], resolved: &mut Resolved) -> Result<EntityKind, Option<Diagnostic>> {
+        let PendingKind::Object { base, members: local, union } = &self.entities[index].kind else {
+            return Err(None);
+        };
+        let (base, local) = (base.clone(), local.clone());
+        let union = union.as_ref().map(|union| PendingUnion {
+            discriminator: union.discriminator.clone(),
+            branches: union.branches.clone(),
+        });
+        let mut seen: IndexMap<String, Seen> = IndexMap::new();
+        let mut members = Vec::new();
+        let mut base_id = None;
+        if let Some((base_name, base_span)) = &base {
+            let Some(base_index) = self.lookup_type(base_name) else {
+                return Err(Some(self.unknown_type(index, "the base", base_name, *base_span)));
+            };
+            let is_struct = matches!(&self.entities[base_index].kind, PendingKind::Object { union: None, .. });
+            if !is_struct {
+                return Err(Some(
+                    Diagnostic::error(
+                        self.at(index),
+                        format!("the base must be a struct, and {} is not", self.describe_type(base_index)),
+                    )
+                    .with_label(*base_span, "base"),
+                ));
+            }
+            if !self.check(base_index, states, resolved) {
+                return Err(None);
+            }
+            if let Some(EntityKind::Object(base_object)) = &resolved[base_index] {
+                for member in &base_object.members {
+                    self.clash(&mut seen, Role::Member, &member.name, member.defined_in.0 as usize, index)
+                        .map_err(Some)?;
+                    members.push(member.clone());
+                }
+            }
+            base_id = Some(EntityId(base_index as u32));
+        }
+        let mut local_members = Vec::with_capacity(local.len());
+        for member in &local {
+            let ty = self.resolve_member(index, member, Role::Member).map_err(Some)?;
+            self.feature_clash(&member.features, self.at(index)).map_err(Some)?;
+            self.clash(&mut seen, Role::Member, &member.name, index, index).map_err(Some)?;
+            local_members.push(Member {
+                name: member.name.clone(),
+                ty: EntityId(ty as u32),
+                optional: member.optional,
+                ifcond: member.ifcond.clone(),
+                features: features(&member.features),
+                defined_in: EntityId(index as u32),
+            });
+        }
+        members.extend(local_members.iter().cloned());
+        let variants = match union {
+            Some(union) => {
+                let variants = self.check_branches(index, &union, &members, states, resolved)?;
+                for variant in &variants.variants {
+                    let mut branch_seen = clone_seen(&seen);
+                    self.clash_object(&mut branch_seen, variant.ty.0 as usize, index, resolved)
+                        .map_err(Some)?;
+                }
+                Some(variants)
+            }
+            None => None,
+        };
+        Ok(EntityKind::Object(ObjectType {
+            base: base_id,
+            local_members,
+            members,
+            variants,
+        }))
+    }
+
+    fn check_branches(
+        &mut self,
+        index: usize,
+        union: &PendingUnion,
+        members: &[Member],
+        states: &mut [State],
+        resolved: &mut Resolved,
+    ) -> Result<Variants, Option<Diagnostic>> {
+        let at = self.at(index);
+        let discriminator = &union.discriminator;
+        let Some(tag) = members.iter().find(|member| member.name == *discriminator) else {
+            return Err(Some(Diagnostic::error(
+                at,
+                format!("the discriminator '{discriminator}' is not a member of the base"),
+            )));
+        };
+        let owner = &self.entities[tag.defined_in.0 as usize];
+        let base = if owner.name.starts_with("q_obj_") {
+            "the base".to_string()
+        } else {
+            format!("the base type '{}'", owner.name)
+        };
+        let tag_type = &self.entities[tag.ty.0 as usize];
+        let PendingKind::Enum { values, .. } = &tag_type.kind else {
+            return Err(Some(Diagnostic::error(
+                at,
+                format!("the discriminator '{discriminator}' of {base} must have an enum type"),
+            )));
+        };
+        if tag.optional {
+            return Err(Some(Diagnostic::error(
+                at,
+                format!("the discriminator '{discriminator}' of {base} must not be optional"),
+            )));
+        }
+        if tag.ifcond.is_some() {
+            return Err(Some(Diagnostic::error(
+                at,
+                format!("the discriminator '{discriminator}' of {base} must not be conditional"),
+            )));
+        }
+        let tag_type_name = tag_type.name.clone();
+        let value_names: Vec<String> = values.iter().map(|value| value.name.clone()).collect();
+        let mut branches = union.branches.clone();
+        for value in values {
+            if !branches.iter().any(|branch| branch.name == value.name) {
+                branches.push(PendingMember {
+                    name: value.name.clone(),
+                    ty: "q_empty".to_string(),
+                    optional: false,
+                    ifcond: value.ifcond.clone(),
+                    features: Vec::new(),
+                    span: Span::default(),
+                });
+            }
+        }
+        if branches.is_empty() {
+            return Err(Some(Diagnostic::error(at, "the union has no branches (its discriminator enum has no values)")));
+        }
+        let mut variants = Vec::with_capacity(branches.len());
+        for branch in &branches {
+            let ty = self.resolve_member(index, branch, Role::Branch).map_err(Some)?;
+            if !value_names.contains(&branch.name) {
+                return Err(Some(
+                    Diagnostic::error(
+                        at,
+                        format!("branch '{}' is not a value of the discriminator's enum '{tag_type_name}'", branch.name),
+                    )
+                    .with_label(branch.span, "this branch"),
+                ));
+            }
+            if !matches!(self.entities[ty].kind, PendingKind::Object { .. }) {
+                return Err(Some(
+                    Diagnostic::error(
+                        at,
+                        format!("branch '{}' must have an object type, not {}", branch.name, self.describe_type(ty)),
+                    )
+                    .with_label(branch.span, "this branch"),
+                ));
+            }
+            if !self.check(ty, states, resolved) {
+                return Err(None);
+            }
+            variants.push(Variant {
+                name: branch.name.clone(),
+                ty: EntityId(ty as u32),
+                ifcond: branch.ifcond.clone(),
+            });
+        }
+        Ok(Variants {
+            tag_member: discriminator.clone(),
+            variants,
+        })
+    }
+
+    fn check_alternate(&self, index: usize) -> Result<EntityKind, Option<Diagnostic>> {
+        let PendingKind::Alternate { branches } = &self.entities[index].kind else {
+            return Err(None);
+        };
+        let at = self.at(index);
+        let mut variants = Vec::with_capacity(branches.len());
+        let mut types: Vec<usize> = Vec::with_capacity(branches.len());
+        for branch in branches {
+            let ty = self.resolve_member(index, branch, Role::Branch).map_err(Some)?;
+            types.push(ty);
+        }
+        let mut seen: IndexMap<String, Seen> = IndexMap::new();
+        // Which branch takes each JSON type an input can have.
+        let mut taken: Vec<(AlternateInput, &str)> = Vec::new();
+        for (branch, &ty) in branches.iter().zip(&types) {
+            self.clash(&mut seen, Role::Branch, &branch.name, index, index).map_err(Some)?;
+            let entity = &self.entities[ty];
+            let json_type = match &entity.kind {
+                PendingKind::Builtin(json_type) => *json_type,
+                PendingKind::Enum { .. } => JsonType::String,
+                PendingKind::Array { .. } => JsonType::Array,
+                PendingKind::Object { .. } => JsonType::Object,
+                _ => JsonType::Value,
+            };
+            let inputs: Vec<AlternateInput> = match json_type {
+                JsonType::Value => {
+                    return Err(Some(
+                        Diagnostic::error(
+                            at,
+                            format!("branch '{}' cannot have {}: an alternate tells its branches apart by JSON type", branch.name, self.describe_type(ty)),
+                        )
+                        .with_label(branch.span, "this branch"),
+                    ));
+                }
+                JsonType::String => {
+                    let mut inputs = vec![AlternateInput::String];
+                    match &entity.kind {
+                        PendingKind::Enum { values, .. } => {
+                            if values.iter().any(|value| value.name == "on" || value.name == "off") {
+                                inputs.push(AlternateInput::Boolean);
+                            }
+                            if values.iter().any(|value| value.name.starts_with(|c: char| c.is_ascii_digit() || "-+.".contains(c))) {
+                                inputs.push(AlternateInput::Number);
+                            }
+                        }
+                        // A string branch also takes numbers and booleans written as strings
+                        // on the command line.
+                        _ => inputs.extend([AlternateInput::Number, AlternateInput::Boolean]),
+                    }
+                    inputs
+                }
+                JsonType::Number | JsonType::Int => vec![AlternateInput::Number],
+                JsonType::Boolean => vec![AlternateInput::Boolean],
+                JsonType::Null => vec![AlternateInput::Null],
+                JsonType::Array => vec![AlternateInput::Array],
+                JsonType::Object => vec![AlternateInput::Object],
+            };
+            for input in inputs {
+                if let Some((_, other)) = taken.iter().find(|(taken_input, _)| *taken_input == input) {
+                    return Err(Some(
+                        Diagnostic::error(
+                            at,
+                            format!("branch '{}' cannot be told apart from branch '{other}': both accept {}", branch.name, input.describe()),
+                        )
+                        .with_label(branch.span, "this branch"),
+                    ));
+                }
+                taken.push((input, &branch.name));
+            }
+            variants.push(Variant {
+                name: branch.name.clone(),
+                ty: EntityId(ty as u32),
+                ifcond: branch.ifcond.clone(),
+            });
+        }
+        Ok(EntityKind::Alternate(AlternateType {
+            variants: Variants {
+                tag_member: "type".to_string(),
+                variants,
+            },
+        }))
+    }
+
+    fn check_command_or_event(&mut self, index: usize, states: &mut [State], resolved: &mut Resolved) -> Result<EntityKind, Option<Diagnostic>> {
+        let (arg, ret, boxed, what) = match &self.entities[index].kind {
+            PendingKind::Command { arg, ret, command } => (arg.clone(), ret.clone(), command.boxed, "command"),
+            PendingKind::Event { arg, boxed } => (arg.clone(), None, *boxed, "event"),
+            _ => return Err(None),
+        };
+        let at = self.at(index);
+        let mut arg_type = None;
+        if let Some((arg_name, arg_span)) = &arg {
+            let Some(arg_index) = self.lookup_type(arg_name) else {
+                return Err(Some(self.unknown_type(index, &format!("the {what}'s 'data'"), arg_name, *arg_span)));
+            };
+            let PendingKind::Object { union, .. } = &self.entities[arg_index].kind else {
+                return Err(Some(
+                    Diagnostic::error(at, format!("the {what}'s 'data' must be an object type, not {}", self.describe_type(arg_index)))
+                        .with_label(*arg_span, "data"),
+                ));
+            };
+            if union.is_some() && !boxed {
+                return Err(Some(
+                    Diagnostic::error(at, format!("the {what}'s 'data' can be {} only with 'boxed': true", self.describe_type(arg_index)))
+                        .with_label(*arg_span, "data"),
+                ));
+            }
+            if !self.check(arg_index, states, resolved) {
+                return Err(None);
+            }
+            let conditional = match &resolved[arg_index] {
+                Some(EntityKind::Object(object)) => object.members.iter().any(|member| member.ifcond.is_some()),
+                _ => false,
+            };
+            if conditional && !boxed {
+                return Err(Some(Diagnostic::error(
+                    at,
+                    format!("an {what} with conditional arguments needs 'boxed': true"),
+                )));
+            }
+            arg_type = Some(EntityId(arg_index as u32));
+        }
+        if let PendingKind::Event { boxed, .. } = self.entities[index].kind {
+            return Ok(EntityKind::Event(Event { arg_type, boxed }));
+        }
+        let mut ret_type = None;
+        if let Some((ret_name, ret_span)) = &ret {
+            let Some(ret_index) = self.lookup_type(ret_name) else {
+                return Err(Some(self.unknown_type(index, "the command's 'returns'", ret_name, *ret_span)));
+            };
+            let name = &self.entities[index].name;
+            if !self.pragma.command_returns_exceptions.contains(name) {
+                let mut returned = ret_index;
+                if let Some(EntityKind::Array(array)) = &resolved[ret_index] {
+                    returned = array.element.0 as usize;
+                }
+                if !matches!(self.entities[returned].kind, PendingKind::Object { .. }) {
+                    return Err(Some(
+                        Diagnostic::error(
+                            at,
+                            format!("a command may return only an object or an array of objects, not {}", self.describe_type(ret_index)),
+                        )
+                        .with_label(*ret_span, "returns")
+                        .with_note("pragma 'command-returns-exceptions' lists the commands excused from this rule"),
+                    ));
+                }
+            }
+            ret_type = Some(EntityId(ret_index as u32));
+        }
+        let PendingKind::Command { command, .. } = &self.entities[index].kind else {
+            return Err(None);
+        };
+        Ok(EntityKind::Command(Command {
+            arg_type,
+            ret_type,
+            ..command.clone()
+        }))
+    }
+
+    fn describe_type(&self, index: usize) -> String {
+        let entity = &self.entities[index];
+        let kind = match &entity.kind {
+            PendingKind::Builtin(_) => "built-in type",
+            PendingKind::Enum { .. } => "enum",
+            PendingKind::Array { .. } => "array type",
+            PendingKind::Object { union: Some(_), .. } => "union",
+            PendingKind::Object { .. } => "struct",
+            PendingKind::Alternate { .. } => "alternate",
+            PendingKind::Command { .. } => "command",
+            PendingKind::Event { .. } => "event",
+        };
+        format!("{kind} '{}'", entity.name)
+    }
+
+    // ---- Documentation ----
+
+    /// Binds the documentation of entity `index` to its members and features.
+    fn connect_doc(&mut self, index: usize, resolved: &Resolved) {
+        let Some(doc) = self.entities[index].doc else {
+            return;
+        };
+        if let Err(diagnostic) = self.connect_entity(index, doc, resolved) {
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    fn connect_entity(&mut self, index: usize, doc: usize, resolved: &Resolved) -> Result<(), Diagnostic> {
+        let at = self.at(index);
+        let entity_features: Vec<String> = self.entities[index].features.iter().map(|f| f.name.clone()).collect();
+        for feature in &entity_features {
+            self.connect_feature(doc, feature, at)?;
+        }
+        match &resolved[index] {
+            Some(EntityKind::Enum(enumeration)) => {
+                for value in &enumeration.members {
+                    self.connect_member(doc, Role::Value, &value.name, at)?;
+                    for feature in &value.features {
+                        self.connect_feature(doc, &feature.name, at)?;
+                    }
+                }
+            }
+            Some(EntityKind::Object(object)) => {
+                if let Some(base) = object.base {
+                    if self.entities[base.0 as usize].name.starts_with("q_obj_") {
+                        self.connect_object_members(doc, base.0 as usize, resolved, at)?;
+                    }
+                }
+                self.connect_object_members(doc, index, resolved, at)?;
+            }
+            Some(EntityKind::Alternate(alternate)) => {
+                for variant in &alternate.variants.variants {
+                    self.connect_member(doc, Role::Branch, &variant.name, at)?;
+                }
+            }
+            Some(EntityKind::Command(Command { arg_type: Some(arg), .. }) | EntityKind::Event(Event { arg_type: Some(arg), .. })) => {
+                if self.entities[arg.0 as usize].name.starts_with("q_obj_") {
+                    self.connect_object_members(doc, arg.0 as usize, resolved, at)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn connect_object_members(&mut self, doc: usize, object: usize, resolved: &Resolved, at: Span) -> Result<(), Diagnostic> {
+        let Some(EntityKind::Object(object)) = &resolved[object] else {
+            return Ok(());
+        };
+        for member in &object.local_members {
+            self.connect_member(doc, Role::Member, &member.name, at)?;
+            for feature in &member.features {
+                self.connect_feature(doc, &feature.name, at)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn connect_member(&mut self, doc: usize, role: Role, name: &str, at: Span) -> Result<(), Diagnostic> {
+        let block = &mut self.docs[doc];
+        if block.member(name).is_none() {
+            let symbol = block.symbol.clone().unwrap_or_default();
+            if !self.pragma.documentation_exceptions.contains(&symbol) {
+                return Err(Diagnostic::error(at, format!("{} '{name}' is not documented", role.noun()))
+                    .with_label(block.span, "in this documentation comment")
+                    .with_note(format!("add '@{name}:' with a description")));
+            }
+            block.add_member_stub(name);
+        }
+        self.doc_links[doc].members.insert(name.to_string());
+        Ok(())
+    }
+
+    fn connect_feature(&mut self, doc: usize, name: &str, at: Span) -> Result<(), Diagnostic> {
+        let block = &self.docs[doc];
+        if block.feature(name).is_none() {
+            return Err(Diagnostic::error(at, format!("feature '{name}' is not documented"))
+                .with_label(block.span, "in this documentation comment")
+                .with_note(format!("add '@{name}:' under 'Features:'")));
+        }
+        self.doc_links[doc].features.insert(name.to_string());
+        Ok(())
+    }
+
+    /// Every description must describe something that exists.
+    fn check_docs(&mut self) {
+        for (doc, links) in self.docs.iter().zip(&self.doc_links) {
+            for (kind, linked, noun) in [
+                (SectionKind::Member, &links.members, "member"),
+                (SectionKind::Feature, &links.features, "feature"),
+            ] {
+                let bogus: Vec<&crate::doc::Section> = doc
+                    .sections
+                    .iter()
+                    .filter(|section| section.kind == kind)
+                    .filter(|section| !linked.contains(section.name.as_deref().unwrap_or_default()))
+                    .collect();
+                let Some(first) = bogus.first() else {
+                    continue;
+                };
+                let names: Vec<String> = bogus
+                    .iter()
+                    .map(|section| format!("'{}'", section.name.as_deref().unwrap_or_default()))
+                    .collect();
+                let message = if names.len() == 1 {
+                    format!("the documented {noun} {} does not exist", names[0])
+                } else {
+                    format!("the documented {noun}s {} do not exist", names.join(", "))
+                };
+                self.diagnostics.push(Diagnostic::error(first.span, message));
+                break;
+            }
+        }
+    }
+
+    fn check_feature_count(&mut self) {
+        if let Some((name, span)) = self.features.get_index(MAX_FEATURES) {
+            self.diagnostics.push(Diagnostic::error(
+                span.unwrap_or_default(),
+                format!("feature '{name}' is one more than the {MAX_FEATURES} distinct features a schema may use"),
+            ));
+        }
+    }
+}
+
+/// What an alternate branch accepts, by JSON type of the input.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AlternateInput {
+    Null,
+    String,
+    Number,
+    Boolean,
+    Array,
+    Object,
+}
+
+impl AlternateInput {
+    fn describe(self) -> &'static str {
+        match self {
+            AlternateInput::Null => "null",
+            AlternateInput::String => "strings",
+            AlternateInput::Number => "numbers",
+            AlternateInput::Boolean => "booleans",
+            AlternateInput::Array => "arrays",
+            AlternateInput::Object => "objects",
+        }
+    }
+}
+
+fn clone_seen(seen: &IndexMap<String, Seen>) -> IndexMap<String, Seen> {
+    seen.iter()
+        .map(|(key, value)| {
+            (
+                key.clone(),
+                Seen {
+                    name: value.name.clone(),
+                    role: value.role,
+                    owner: value.owner,
+                },
+            )
+        })
+        .collect()
+}
+
+fn builtin(name: &str, kind: PendingKind) -> Pending {
+    Pending {
+        name: name.to_string(),
+        span: None,
+        definition: None,
+        doc: None,
+        ifcond: None,
+        features: Vec::new(),
+        kind,
+    }
+}
+
+fn features(features: &[FeatureDef]) -> Vec<Feature> {
+    features
+        .iter()
+        .map(|feature| Feature {
+            name: feature.name.clone(),
+            ifcond: feature.ifcond.clone(),
+        })
+        .collect()
+}
+
+// ---- Assembling the IR ----
+
+/// Turns checked entities into the IR's entities and modules.
+fn assemble(
+    sources: &SourceMap,
+    pending: Vec<Pending>,
+    includes: Vec<(usize, String, Span)>,
+    mut resolved: Resolved,
+) -> (Vec<Entity>, Vec<Module>) {
+    let root = &sources.files()[0];
+    let schema_directory = root.absolute.parent().map(Path::to_path_buf).unwrap_or_default();
+    let module_name = |absolute: &Path| relative_path(absolute, &schema_directory);
+    let mut modules: IndexMap<String, Vec<ModuleItem>> = IndexMap::new();
+    modules.insert(BUILTIN_MODULE.to_string(), Vec::new());
+    modules.insert(module_name(&root.absolute), Vec::new());
+    for (_, path, _) in &includes {
+        let absolute = crate::parse::absolute_path(Path::new(path));
+        modules.entry(module_name(&absolute)).or_default();
+    }
+    let file_module = |span: Option<Span>| match span {
+        Some(span) => module_name(&sources.file_of(span.start).absolute),
+        None => BUILTIN_MODULE.to_string(),
+    };
+    // Module of each entity: arrays live with their element type.
+    let mut entity_modules: Vec<String> = Vec::with_capacity(pending.len());
+    for (index, entity) in pending.iter().enumerate() {
+        let module = match &resolved[index] {
+            Some(EntityKind::Array(array)) => file_module(pending[array.element.0 as usize].span),
+            _ => file_module(entity.span),
+        };
+        entity_modules.push(module);
+    }
+    let mut includes = includes.into_iter().peekable();
+    for (index, module) in entity_modules.iter().enumerate() {
+        while let Some((_, path, span)) = includes.next_if(|(before, _, _)| *before == index) {
+            push_include(&mut modules, &file_module(Some(span)), &module_name(&crate::parse::absolute_path(Path::new(&path))));
+        }
+        modules.entry(module.clone()).or_default().push(ModuleItem::Entity(EntityId(index as u32)));
+    }
+    for (_, path, span) in includes {
+        push_include(&mut modules, &file_module(Some(span)), &module_name(&crate::parse::absolute_path(Path::new(&path))));
+    }
+    let module_ids: IndexMap<String, ModuleId> = modules
+        .keys()
+        .enumerate()
+        .map(|(index, name)| (name.clone(), ModuleId(index as u32)))
+        .collect();
+    let entities = pending
+        .into_iter()
+        .enumerate()
+        .map(|(index, entity)| {
+            let kind = resolved[index].take().unwrap_or(EntityKind::Builtin(BuiltinType {
+                json_type: JsonType::Value,
+            }));
+            let ifcond = entity.ifcond;
+            Entity {
+                name: entity.name,
+                span: entity.span,
+                doc: entity.doc,
+                ifcond,
+                features: features(&entity.features),
+                module: module_ids[&entity_modules[index]],
+                kind,
+            }
+        })
+        .collect::<Vec<_>>();
+    // An array has its element type's condition.
+    let entities = {
+        let conditions: Vec<Option<IfCond>> = entities
+            .iter()
+            .map(|entity| match &entity.kind {
+                EntityKind::Array(array) => entities[array.element.0 as usize].ifcond.clone(),
+                _ => entity.ifcond.clone(),
+            })
+            .collect();
+        entities
+            .into_iter()
+            .zip(conditions)
+            .map(|(entity, ifcond)| Entity { ifcond, ..entity })
+            .collect()
+    };
+    let modules = modules
+        .into_iter()
+        .map(|(name, items)| Module { name, items })
+        .collect();
+    (entities, modules)
+}
+
+fn push_include(modules: &mut IndexMap<String, Vec<ModuleItem>>, from: &str, included: &str) {
+    let included_id = ModuleId(modules.get_index_of(included).unwrap_or_default() as u32);
+    modules.entry(from.to_string()).or_default().push(ModuleItem::Include(included_id));
+}
+
+/// `target` relative to `base`, both absolute and normalized.
+fn relative_path(target: &Path, base: &Path) -> String {
+    let target: Vec<Component> = target.components().collect();
+    let base: Vec<Component> = base.components().collect();
+    let common = target.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); base.len() - common];
+    parts.extend(target[common..].iter().map(|part| part.as_os_str().to_string_lossy().into_owned()));
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
