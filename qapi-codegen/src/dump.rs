@@ -18,7 +18,11 @@ pub fn generate(schema: &Schema) -> String {
         for item in &module.items {
             match *item {
                 ModuleItem::Include(included) => {
-                    line(&mut out, 0, format_args!("include {}", schema.module(included).name));
+                    line(
+                        &mut out,
+                        0,
+                        format_args!("include {}", schema.module(included).name),
+                    );
                 }
                 ModuleItem::Entity(id) => entity(&mut out, schema, schema.entity(id)),
             }
@@ -51,7 +55,11 @@ fn entity(out: &mut String, schema: &Schema, entity: &Entity) {
             if entity.span.is_none() {
                 return;
             }
-            line(out, 0, format_args!("array {name} {}", type_name(array.element)));
+            line(
+                out,
+                0,
+                format_args!("array {name} {}", type_name(array.element)),
+            );
             condition(out, 4, &entity.ifcond);
             return;
         }
@@ -103,7 +111,11 @@ fn entity(out: &mut String, schema: &Schema, entity: &Entity) {
                     python_bool(command.boxed),
                     python_bool(command.allow_oob),
                     python_bool(command.allow_preconfig),
-                    if command.coroutine { " coroutine=True" } else { "" }
+                    if command.coroutine {
+                        " coroutine=True"
+                    } else {
+                        ""
+                    }
                 ),
             );
         }
@@ -149,7 +161,11 @@ fn python_repr(ifcond: &IfCond) -> String {
         IfCond::Name(name) => format!("'{name}'"),
         IfCond::Not(operand) => format!("{{'not': {}}}", python_repr(operand)),
         IfCond::All(operands) | IfCond::Any(operands) => {
-            let operator = if matches!(ifcond, IfCond::All(_)) { "all" } else { "any" };
+            let operator = if matches!(ifcond, IfCond::All(_)) {
+                "all"
+            } else {
+                "any"
+            };
             let operands: Vec<String> = operands.iter().map(python_repr).collect();
             format!("{{'{operator}': [{}]}}", operands.join(", "))
         }
@@ -164,13 +180,25 @@ fn documentation(out: &mut String, doc: &Doc) {
     line(out, 4, format_args!("body=\n{}", doc.body().text));
     let named = |section: &qapi_parser::Section| section.name.clone().unwrap_or_default();
     for section in doc.members() {
-        line(out, 4, format_args!("arg={}\n{}", named(section), section.text));
+        line(
+            out,
+            4,
+            format_args!("arg={}\n{}", named(section), section.text),
+        );
     }
     for section in doc.features() {
-        line(out, 4, format_args!("feature={}\n{}", named(section), section.text));
+        line(
+            out,
+            4,
+            format_args!("feature={}\n{}", named(section), section.text),
+        );
     }
     for section in doc.other_sections() {
-        line(out, 4, format_args!("section={}\n{}", section.kind.title(), section.text));
+        line(
+            out,
+            4,
+            format_args!("section={}\n{}", section.kind.title(), section.text),
+        );
     }
 }
 

@@ -67,7 +67,10 @@ enum Case {
     /// Events: `UPPER_CASE`.
     Upper,
     /// Commands, members, values, features: `lower-case`.
-    Lower { permit_upper: bool, permit_underscore: bool },
+    Lower {
+        permit_upper: bool,
+        permit_underscore: bool,
+    },
 }
 
 const LOWER: Case = Case::Lower {
@@ -125,7 +128,12 @@ impl Checker<'_> {
         }
         let kind = match meta {
             Meta::Enum => {
-                self.keys(object, keyword, &["enum", "data"], &["if", "features", "prefix"])?;
+                self.keys(
+                    object,
+                    keyword,
+                    &["enum", "data"],
+                    &["if", "features", "prefix"],
+                )?;
                 self.enumeration(object, name)?
             }
             Meta::Union => {
@@ -142,7 +150,12 @@ impl Checker<'_> {
                 self.alternate(object)?
             }
             Meta::Struct => {
-                self.keys(object, keyword, &["struct", "data"], &["base", "if", "features"])?;
+                self.keys(
+                    object,
+                    keyword,
+                    &["struct", "data"],
+                    &["base", "if", "features"],
+                )?;
                 DefinitionKind::Struct {
                     members: self.members(&object["data"].value, "'data'", Some(name))?,
                     base: match object.get("base") {
@@ -186,7 +199,12 @@ impl Checker<'_> {
                 }
             }
             Meta::Event => {
-                self.keys(object, keyword, &["event"], &["data", "boxed", "if", "features"])?;
+                self.keys(
+                    object,
+                    keyword,
+                    &["event"],
+                    &["data", "boxed", "if", "features"],
+                )?;
                 DefinitionKind::Event {
                     data: self.arguments(object)?,
                     boxed: flag(object, "boxed", false),
@@ -211,7 +229,11 @@ impl Checker<'_> {
         match meta {
             Meta::Event => self.name(name, Case::Upper, "event name", span),
             Meta::Command => {
-                let exception = self.pragma.command_name_exceptions.iter().any(|n| n == name);
+                let exception = self
+                    .pragma
+                    .command_name_exceptions
+                    .iter()
+                    .any(|n| n == name);
                 self.name(
                     name,
                     Case::Lower {
@@ -267,10 +289,19 @@ impl Checker<'_> {
         Ok(())
     }
 
-    fn keys(&self, object: &Object, what: &str, required: &[&str], optional: &[&str]) -> Result<()> {
+    fn keys(
+        &self,
+        object: &Object,
+        what: &str,
+        required: &[&str],
+        optional: &[&str],
+    ) -> Result<()> {
         let quote_sorted = |mut keys: Vec<&str>| {
             keys.sort_unstable();
-            keys.iter().map(|key| format!("'{key}'")).collect::<Vec<_>>().join(", ")
+            keys.iter()
+                .map(|key| format!("'{key}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         let missing: Vec<&str> = required
             .iter()
@@ -286,7 +317,9 @@ impl Checker<'_> {
         }
         let unknown: Vec<(&str, Span)> = object
             .iter()
-            .filter(|(key, _)| !required.contains(&key.as_str()) && !optional.contains(&key.as_str()))
+            .filter(|(key, _)| {
+                !required.contains(&key.as_str()) && !optional.contains(&key.as_str())
+            })
             .map(|(key, member)| (key.as_str(), member.key_span))
             .collect();
         if let Some((_, first_span)) = unknown.first() {
@@ -301,7 +334,10 @@ impl Checker<'_> {
                     *first_span,
                     "unknown key",
                 )
-                .with_note(format!("the keys allowed here are {}", quote_sorted(allowed))));
+                .with_note(format!(
+                    "the keys allowed here are {}",
+                    quote_sorted(allowed)
+                )));
         }
         Ok(())
     }
@@ -312,7 +348,14 @@ impl Checker<'_> {
     }
 
     /// Checks `spelled`, the form of `name` that the rules apply to.
-    fn spelled_name(&self, name: &str, spelled: &str, case: Case, what: &str, span: Span) -> Result<()> {
+    fn spelled_name(
+        &self,
+        name: &str,
+        spelled: &str,
+        case: Case,
+        what: &str,
+        span: Span,
+    ) -> Result<()> {
         let Some(stem) = name_stem(spelled) else {
             return Err(self
                 .error(format!("'{name}' is not a valid {what}"), span, "invalid name")
@@ -339,13 +382,21 @@ impl Checker<'_> {
     fn enumeration(&self, object: &Object, name: &str) -> Result<DefinitionKind> {
         let data = &object["data"].value;
         let Some(elements) = data.as_array() else {
-            return Err(self.error("the 'data' of an enum must be an array of values", data.span, "not an array"));
+            return Err(self.error(
+                "the 'data' of an enum must be an array of values",
+                data.span,
+                "not an array",
+            ));
         };
         let prefix = match object.get("prefix") {
             Some(prefix) => match prefix.value.as_str() {
                 Some(text) => Some(text.to_string()),
                 None => {
-                    return Err(self.error("'prefix' must be a string", prefix.value.span, "not a string"));
+                    return Err(self.error(
+                        "'prefix' must be a string",
+                        prefix.value.span,
+                        "not a string",
+                    ));
                 }
             },
             None => None,
@@ -357,7 +408,8 @@ impl Checker<'_> {
         };
         let mut values = Vec::with_capacity(elements.len());
         for element in elements {
-            let (value_name, entry) = self.named_entry(element, "enum value", &["if", "features"])?;
+            let (value_name, entry) =
+                self.named_entry(element, "enum value", &["if", "features"])?;
             // Values may start with a digit; the rest follows the member rules.
             let spelled = if value_name.starts_with(|c: char| c.is_ascii_digit()) {
                 format!("d{value_name}")
@@ -394,7 +446,11 @@ impl Checker<'_> {
         };
         match name_value.as_str() {
             Some(name) => Ok((name, entry)),
-            None => Err(self.error(format!("the name of an {what} must be a string"), name_value.span, "not a string")),
+            None => Err(self.error(
+                format!("the name of an {what} must be a string"),
+                name_value.span,
+                "not a string",
+            )),
         }
     }
 
@@ -409,11 +465,19 @@ impl Checker<'_> {
         };
         let discriminator_value = &object["discriminator"].value;
         let Some(discriminator) = discriminator_value.as_str() else {
-            return Err(self.error("'discriminator' must name a member", discriminator_value.span, "not a string"));
+            return Err(self.error(
+                "'discriminator' must name a member",
+                discriminator_value.span,
+                "not a string",
+            ));
         };
         let data = &object["data"].value;
         let Some(entries) = data.as_object() else {
-            return Err(self.error("the 'data' of a union must be an object of branches", data.span, "not an object"));
+            return Err(self.error(
+                "the 'data' of a union must be an object of branches",
+                data.span,
+                "not an object",
+            ));
         };
         let mut branches = Vec::with_capacity(entries.len());
         for (key, entry) in entries {
@@ -439,7 +503,11 @@ impl Checker<'_> {
             return Err(self.error("an alternate needs at least one branch", data.span, "empty"));
         }
         let Some(entries) = data.as_object() else {
-            return Err(self.error("the 'data' of an alternate must be an object of branches", data.span, "not an object"));
+            return Err(self.error(
+                "the 'data' of an alternate must be an object of branches",
+                data.span,
+                "not an object",
+            ));
         };
         let mut branches = Vec::with_capacity(entries.len());
         for (key, entry) in entries {
@@ -457,7 +525,12 @@ impl Checker<'_> {
     }
 
     /// A union or alternate branch: `'Type'` or `{ 'type': …, 'if': … }`.
-    fn branch(&self, entry: &Member, what: &str, allow_array: bool) -> Result<(TypeRef, Option<IfCond>)> {
+    fn branch(
+        &self,
+        entry: &Member,
+        what: &str,
+        allow_array: bool,
+    ) -> Result<(TypeRef, Option<IfCond>)> {
         let (ty_value, fields) = self.typed_entry(entry, what, &["if"])?;
         let ifcond = self.ifcond_in(fields, what)?;
         let ty = if allow_array {
@@ -475,7 +548,12 @@ impl Checker<'_> {
 
     /// A member-like entry: `'Type'` (or `['Type']`), or an object with a `type` key and
     /// `extra` keys. Returns the type value and the object, if it was one.
-    fn typed_entry<'v>(&self, entry: &'v Member, what: &str, extra: &[&str]) -> Result<(&'v Value, Option<&'v Object>)> {
+    fn typed_entry<'v>(
+        &self,
+        entry: &'v Member,
+        what: &str,
+        extra: &[&str],
+    ) -> Result<(&'v Value, Option<&'v Object>)> {
         match &entry.value.kind {
             ValueKind::Object(fields) => {
                 self.keys(fields, what, &["type"], extra)
@@ -489,22 +567,32 @@ impl Checker<'_> {
     /// The `data` of a command or event.
     fn arguments(&self, object: &Object) -> Result<Option<TypeOrMembers>> {
         let data = object.get("data").map(|data| &data.value);
-        let boxed = object.get("boxed").is_some_and(|boxed| boxed.value.is_truthy());
+        let boxed = object
+            .get("boxed")
+            .is_some_and(|boxed| boxed.value.is_truthy());
         let Some(data) = data else {
             if boxed {
-                return Err(self.error("'boxed': true needs 'data'", object["boxed"].key_span, "boxed"));
+                return Err(self.error(
+                    "'boxed': true needs 'data'",
+                    object["boxed"].key_span,
+                    "boxed",
+                ));
             }
             return Ok(None);
         };
         if boxed {
-            return self.type_name(data, "'data'").map(|name| Some(TypeOrMembers::Type(name)));
+            return self
+                .type_name(data, "'data'")
+                .map(|name| Some(TypeOrMembers::Type(name)));
         }
         match &data.kind {
             ValueKind::String(name) => Ok(Some(TypeOrMembers::Type(Name {
                 name: name.clone(),
                 span: data.span,
             }))),
-            _ => self.members(data, "'data'", None).map(|members| Some(TypeOrMembers::Members(members))),
+            _ => self
+                .members(data, "'data'", None)
+                .map(|members| Some(TypeOrMembers::Members(members))),
         }
     }
 
@@ -518,7 +606,12 @@ impl Checker<'_> {
                 "neither",
             ));
         };
-        let permissive = owner.is_some_and(|owner| self.pragma.member_name_exceptions.iter().any(|n| n == owner));
+        let permissive = owner.is_some_and(|owner| {
+            self.pragma
+                .member_name_exceptions
+                .iter()
+                .any(|n| n == owner)
+        });
         let case = Case::Lower {
             permit_upper: permissive,
             permit_underscore: permissive,
@@ -530,7 +623,12 @@ impl Checker<'_> {
                 None => (key.as_str(), false),
             };
             let what = format!("member '{key}' of {source}");
-            self.name(name, case, &format!("member name in {source}"), entry.key_span)?;
+            self.name(
+                name,
+                case,
+                &format!("member name in {source}"),
+                entry.key_span,
+            )?;
             let c_name = c_name(name);
             if c_name == "u" || c_name.starts_with("has_") {
                 return Err(self.error(
@@ -561,7 +659,11 @@ impl Checker<'_> {
                 name: name.to_string(),
                 span: value.span,
             }),
-            None => Err(self.error(format!("{what} must be the name of a type"), value.span, "not a type name")),
+            None => Err(self.error(
+                format!("{what} must be the name of a type"),
+                value.span,
+                "not a type name",
+            )),
         }
     }
 
@@ -632,13 +734,18 @@ impl Checker<'_> {
                         "here",
                     ));
                 }
-                let (operator, operand) = operators.first().map(|(k, m)| (k.as_str(), &m.value)).unwrap_or_else(|| unreachable_object());
+                let (operator, operand) = operators
+                    .first()
+                    .map(|(k, m)| (k.as_str(), &m.value))
+                    .unwrap_or_else(|| unreachable_object());
                 if operator == "not" {
                     return Ok(IfCond::Not(Box::new(self.condition(operand, what)?)));
                 }
                 let Some(operands) = operand.as_array() else {
                     return Err(self.error(
-                        format!("'{operator}' in the condition of {what} takes an array of conditions"),
+                        format!(
+                            "'{operator}' in the condition of {what} takes an array of conditions"
+                        ),
                         operand.span,
                         "not an array",
                     ));
@@ -673,7 +780,11 @@ impl Checker<'_> {
             return Ok(Vec::new());
         };
         let Some(elements) = features.value.as_array() else {
-            return Err(self.error("'features' must be an array", features.value.span, "not an array"));
+            return Err(self.error(
+                "'features' must be an array",
+                features.value.span,
+                "not an array",
+            ));
         };
         let mut result = Vec::with_capacity(elements.len());
         for element in elements {
@@ -721,7 +832,9 @@ impl Checker<'_> {
 
 /// The value of a flag, or its default when absent.
 fn flag(object: &Object, key: &str, default: bool) -> bool {
-    object.get(key).map_or(default, |member| member.value.is_truthy())
+    object
+        .get(key)
+        .map_or(default, |member| member.value.is_truthy())
 }
 
 /// The part of a valid name after its `__vendor_` and `x-` prefixes, or `None` if the name is
@@ -740,7 +853,9 @@ fn name_stem(name: &str) -> Option<&str> {
     }
     let is_stem = |text: &str| {
         text.starts_with(|c: char| c.is_ascii_alphabetic())
-            && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
     };
     let stem = match rest.get(..2) {
         Some("x-" | "X-") if is_stem(&rest[2..]) => &rest[2..],
@@ -764,7 +879,13 @@ fn is_camel_case(stem: &str) -> bool {
 /// which is how QEMU's C code spells it; names that agree on it clash.
 pub(crate) fn c_name(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 

@@ -40,7 +40,7 @@ impl Diagnostic {
     /// A diagnostic at `span`.
     pub fn error(span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
-            message: message.into(),
+            message: shorten(message.into()),
             span: Some(span),
             label: None,
             notes: Vec::new(),
@@ -50,7 +50,7 @@ impl Diagnostic {
     /// A diagnostic not tied to a place in a file.
     pub fn unplaced(message: impl Into<String>) -> Diagnostic {
         Diagnostic {
-            message: message.into(),
+            message: shorten(message.into()),
             span: None,
             label: None,
             notes: Vec::new(),
@@ -73,6 +73,19 @@ impl Diagnostic {
         self.notes.push(note.into());
         self
     }
+}
+
+/// Messages quote names and text from the schema, which can be huge in hostile input; keep
+/// them readable.
+fn shorten(message: String) -> String {
+    const LIMIT: usize = 300;
+    if message.len() <= LIMIT {
+        return message;
+    }
+    let head: String = message.chars().take(LIMIT - 40).collect();
+    let tail: Vec<char> = message.chars().rev().take(30).collect();
+    let tail: String = tail.into_iter().rev().collect();
+    format!("{head}[…]{tail}")
 }
 
 /// An accumulator of diagnostics, in the order they were found.
@@ -163,12 +176,27 @@ fn render_human(sources: &SourceMap, diagnostic: &Diagnostic, color: bool, out: 
         }
         return;
     };
+    // A snippet of a huge line (a 20 MB string, say) helps nobody: give the location only.
+    const SNIPPET_LIMIT: usize = 1000;
+    let file = sources.file_of(span.start);
+    let line = file.line_range(file.line_index((span.start - file.start) as usize));
+    if line.len() > SNIPPET_LIMIT {
+        let location = sources.location(span.start);
+        let _ = writeln!(out, "error: {}", diagnostic.message);
+        let _ = writeln!(
+            out,
+            "  --> {}:{}:{}",
+            location.path, location.line, location.column
+        );
+        for note in &diagnostic.notes {
+            let _ = writeln!(out, "  = note: {note}");
+        }
+        return;
+    }
     let files = CodespanFiles(sources);
     let mut labels = vec![primary_label(sources, span)];
     if let Some(label) = &diagnostic.label {
-        labels.push(
-            secondary_label(sources, label.span).with_message(label.message.as_str()),
-        );
+        labels.push(secondary_label(sources, label.span).with_message(label.message.as_str()));
     }
     let mut notes: Vec<String> = sources
         .include_chain(span.start)

@@ -97,12 +97,14 @@ impl Doc {
 
     /// The description of member `name`.
     pub fn member(&self, name: &str) -> Option<&Section> {
-        self.members().find(|section| section.name.as_deref() == Some(name))
+        self.members()
+            .find(|section| section.name.as_deref() == Some(name))
     }
 
     /// The description of feature `name`.
     pub fn feature(&self, name: &str) -> Option<&Section> {
-        self.features().find(|section| section.name.as_deref() == Some(name))
+        self.features()
+            .find(|section| section.name.as_deref() == Some(name))
     }
 
     /// The first section of `kind`.
@@ -111,7 +113,9 @@ impl Doc {
     }
 
     fn sections_of(&self, kind: SectionKind) -> impl Iterator<Item = &Section> {
-        self.sections.iter().filter(move |section| section.kind == kind)
+        self.sections
+            .iter()
+            .filter(move |section| section.kind == kind)
     }
 
     /// Adds an empty description for a member that has none, after the other member
@@ -168,18 +172,34 @@ impl Doc {
         span: Span,
     ) -> Result<(), Diagnostic> {
         if name.is_empty() {
-            return Err(Diagnostic::error(span, "'@:' needs a name before the colon"));
+            return Err(Diagnostic::error(
+                span,
+                "'@:' needs a name before the colon",
+            ));
         }
-        if self.sections_of(kind).any(|section| section.name.as_deref() == Some(name)) {
-            let what = if kind == SectionKind::Feature { "feature" } else { "member" };
-            return Err(Diagnostic::error(span, format!("{what} '{name}' is described twice")));
+        if self
+            .sections_of(kind)
+            .any(|section| section.name.as_deref() == Some(name))
+        {
+            let what = if kind == SectionKind::Feature {
+                "feature"
+            } else {
+                "member"
+            };
+            return Err(Diagnostic::error(
+                span,
+                format!("{what} '{name}' is described twice"),
+            ));
         }
         self.start_section(kind, Some(name.to_string()), span);
         Ok(())
     }
 
     fn new_tagged_section(&mut self, kind: SectionKind, span: Span) -> Result<(), Diagnostic> {
-        let unique = matches!(kind, SectionKind::Returns | SectionKind::Errors | SectionKind::Since);
+        let unique = matches!(
+            kind,
+            SectionKind::Returns | SectionKind::Errors | SectionKind::Since
+        );
         if unique && self.section(kind).is_some() {
             return Err(Diagnostic::error(
                 span,
@@ -226,7 +246,10 @@ pub fn parse(sources: &SourceMap, block: &DocBlock) -> Result<Doc, Diagnostic> {
                 ));
             };
             if symbol.is_empty() {
-                return Err(Diagnostic::error(lines.current, "'@' must be followed by a name"));
+                return Err(Diagnostic::error(
+                    lines.current,
+                    "'@' must be followed by a name",
+                ));
             }
             doc.symbol = Some(symbol.to_string());
             line = lines.next()?;
@@ -239,7 +262,9 @@ pub fn parse(sources: &SourceMap, block: &DocBlock) -> Result<Doc, Diagnostic> {
                 if let Some((name, _)) = at_name_colon(&text) {
                     return Err(Diagnostic::error(
                         lines.current,
-                        format!("'@{name}:' describes a member, which free-form documentation cannot do"),
+                        format!(
+                            "'@{name}:' describes a member, which free-form documentation cannot do"
+                        ),
                     ));
                 }
                 if text.starts_with('=') && !first {
@@ -266,7 +291,10 @@ pub fn finish(doc: &mut Doc) -> Result<(), Diagnostic> {
                 (SectionKind::Member | SectionKind::Feature, Some(name)) => format!("'@{name}:'"),
                 (kind, _) => format!("'{}:'", kind.title()),
             };
-            return Err(Diagnostic::error(section.span, format!("{what} needs text after it")));
+            return Err(Diagnostic::error(
+                section.span,
+                format!("{what} needs text after it"),
+            ));
         }
     }
     Ok(())
@@ -287,7 +315,10 @@ fn definition_sections(
         }
         if text == "Features:" {
             if doc.features().next().is_some() {
-                return Err(Diagnostic::error(lines.current, "a second 'Features:' line"));
+                return Err(Diagnostic::error(
+                    lines.current,
+                    "a second 'Features:' line",
+                ));
             }
             line = lines.next()?;
             while line.as_deref() == Some("") {
@@ -319,13 +350,17 @@ fn definition_sections(
                 "Note" | "Notes" => {
                     return Err(Diagnostic::error(
                         lines.current,
-                        format!("'{tag}:' sections are gone; write an rST '.. note::' or '.. admonition::' directive instead"),
+                        format!(
+                            "'{tag}:' sections are gone; write an rST '.. note::' or '.. admonition::' directive instead"
+                        ),
                     ));
                 }
                 _ => {
                     return Err(Diagnostic::error(
                         lines.current,
-                        format!("'{tag}:' sections are gone; write a '.. qmp-example::' directive instead"),
+                        format!(
+                            "'{tag}:' sections are gone; write a '.. qmp-example::' directive instead"
+                        ),
                     ));
                 }
             };
@@ -400,7 +435,9 @@ fn indented_text(doc: &mut Doc, lines: &mut Lines<'_>) -> Result<Option<String>,
             }
             return Err(Diagnostic::error(
                 lines.current,
-                format!("this line is indented less than the one before it (at least {indent} spaces expected)"),
+                format!(
+                    "this line is indented less than the one before it (at least {indent} spaces expected)"
+                ),
             ));
         }
         doc.append_line(&text);
@@ -419,7 +456,9 @@ fn paragraph(doc: &mut Doc, lines: &mut Lines<'_>) -> Result<Option<String>, Dia
 }
 
 fn indentation(text: &str) -> usize {
-    text.chars().take_while(|character| character.is_whitespace()).count()
+    text.chars()
+        .take_while(|character| character.is_whitespace())
+        .count()
 }
 
 /// Matches `@name:` at the start of a line: the name and the text after the colon and spaces.

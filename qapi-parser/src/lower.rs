@@ -28,9 +28,9 @@ use crate::check::c_name;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::doc::{Doc, SectionKind};
 use crate::schema::{
-    AlternateType, ArrayType, BuiltinType, Command, EnumMember, EnumType, Entity, EntityId,
-    EntityKind, Event, Feature, IfCond, JsonType, Member, Module, ModuleId, ModuleItem,
-    ObjectType, Pragma, SPECIAL_FEATURES, Schema, Variant, Variants,
+    AlternateType, ArrayType, BuiltinType, Command, Entity, EntityId, EntityKind, EnumMember,
+    EnumType, Event, Feature, IfCond, JsonType, Member, Module, ModuleId, ModuleItem, ObjectType,
+    Pragma, SPECIAL_FEATURES, Schema, Variant, Variants,
 };
 use crate::source::{SourceMap, Span};
 
@@ -57,7 +57,9 @@ const BUILTINS: [(&str, JsonType); 15] = [
 ];
 
 /// The values of the built-in `QType` enum: the JSON types an alternate dispatches on.
-const QTYPE_VALUES: [&str; 7] = ["none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool"];
+const QTYPE_VALUES: [&str; 7] = [
+    "none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool",
+];
 
 const BUILTIN_MODULE: &str = "./builtin";
 
@@ -338,8 +340,10 @@ impl Lowerer<'_> {
                 allow_preconfig,
                 coroutine,
             } => {
-                let arg = data.and_then(|data| self.implicit_object(&name, "arg", data, span, &ifcond));
-                let ret = returns.map(|returns| (self.type_name(&returns, span, &name), returns.span));
+                let arg =
+                    data.and_then(|data| self.implicit_object(&name, "arg", data, span, &ifcond));
+                let ret =
+                    returns.map(|returns| (self.type_name(&returns, span, &name), returns.span));
                 PendingKind::Command {
                     arg,
                     ret,
@@ -373,7 +377,9 @@ impl Lowerer<'_> {
 
     fn note_features(&mut self, features: &[FeatureDef], span: Span) {
         for feature in features {
-            self.features.entry(feature.name.clone()).or_insert(Some(span));
+            self.features
+                .entry(feature.name.clone())
+                .or_insert(Some(span));
         }
     }
 
@@ -383,11 +389,18 @@ impl Lowerer<'_> {
             let previous = &self.entities[previous];
             let at = entity.span.unwrap_or_default();
             let diagnostic = match previous.span {
-                Some(previous_span) => Diagnostic::error(at, format!("'{}' is defined twice", entity.name))
-                    .with_label(Span::new(previous_span.start, previous_span.start + 1), "first definition"),
+                Some(previous_span) => {
+                    Diagnostic::error(at, format!("'{}' is defined twice", entity.name)).with_label(
+                        Span::new(previous_span.start, previous_span.start + 1),
+                        "first definition",
+                    )
+                }
                 None => Diagnostic::error(
                     at,
-                    format!("'{}' is the name of a built-in type and cannot be defined", entity.name),
+                    format!(
+                        "'{}' is the name of a built-in type and cannot be defined",
+                        entity.name
+                    ),
                 ),
             };
             self.diagnostics.push(diagnostic);
@@ -400,10 +413,12 @@ impl Lowerer<'_> {
     /// The name of the array type of `element`, defining it on first use.
     fn array_of(&mut self, element: &str, span: Option<Span>, definition: Option<&str>) -> String {
         let name = format!("{element}List");
-        let exists = self
-            .names
-            .get(&name)
-            .is_some_and(|&index| !matches!(self.entities[index].kind, PendingKind::Command { .. } | PendingKind::Event { .. }));
+        let exists = self.names.get(&name).is_some_and(|&index| {
+            !matches!(
+                self.entities[index].kind,
+                PendingKind::Command { .. } | PendingKind::Event { .. }
+            )
+        });
         if !exists {
             self.define(Pending {
                 name: name.clone(),
@@ -428,7 +443,12 @@ impl Lowerer<'_> {
         }
     }
 
-    fn members(&mut self, members: Vec<MemberDef>, span: Span, definition: &str) -> Vec<PendingMember> {
+    fn members(
+        &mut self,
+        members: Vec<MemberDef>,
+        span: Span,
+        definition: &str,
+    ) -> Vec<PendingMember> {
         members
             .into_iter()
             .map(|member| {
@@ -445,7 +465,12 @@ impl Lowerer<'_> {
             .collect()
     }
 
-    fn branches(&mut self, branches: Vec<BranchDef>, span: Span, definition: &str) -> Vec<PendingMember> {
+    fn branches(
+        &mut self,
+        branches: Vec<BranchDef>,
+        span: Span,
+        definition: &str,
+    ) -> Vec<PendingMember> {
         branches
             .into_iter()
             .map(|branch| PendingMember {
@@ -561,9 +586,16 @@ impl Lowerer<'_> {
         let entity = &self.entities[index];
         let at = self.at(index);
         self.feature_clash(&entity.features, at)?;
-        let is_type = !matches!(entity.kind, PendingKind::Command { .. } | PendingKind::Event { .. });
+        let is_type = !matches!(
+            entity.kind,
+            PendingKind::Command { .. } | PendingKind::Event { .. }
+        );
         if is_type {
-            if let Some(special) = entity.features.iter().find(|f| SPECIAL_FEATURES.contains(&f.name.as_str())) {
+            if let Some(special) = entity
+                .features
+                .iter()
+                .find(|f| SPECIAL_FEATURES.contains(&f.name.as_str()))
+            {
                 return Err(Diagnostic::error(
                     at,
                     format!("types cannot have the feature '{}'; only commands, events, members and values can", special.name),
@@ -580,7 +612,10 @@ impl Lowerer<'_> {
             if let Some(previous) = seen.insert(c_name(&feature.name), &feature.name) {
                 return Err(Diagnostic::error(
                     at,
-                    format!("feature '{}' clashes with feature '{previous}'", feature.name),
+                    format!(
+                        "feature '{}' clashes with feature '{previous}'",
+                        feature.name
+                    ),
                 )
                 .with_label(feature.span, "here"));
             }
@@ -641,13 +676,19 @@ impl Lowerer<'_> {
     /// The type named `name`: commands and events are not types.
     fn lookup_type(&self, name: &str) -> Option<usize> {
         self.names.get(name).copied().filter(|&index| {
-            !matches!(self.entities[index].kind, PendingKind::Command { .. } | PendingKind::Event { .. })
+            !matches!(
+                self.entities[index].kind,
+                PendingKind::Command { .. } | PendingKind::Event { .. }
+            )
         })
     }
 
     fn unknown_type(&self, index: usize, what: &str, name: &str, span: Span) -> Diagnostic {
-        Diagnostic::error(self.at(index), format!("{what} refers to the unknown type '{name}'"))
-            .with_label(span, "not defined")
+        Diagnostic::error(
+            self.at(index),
+            format!("{what} refers to the unknown type '{name}'"),
+        )
+        .with_label(span, "not defined")
     }
 
     /// Describes member `name` of type `owner` as seen from the definition checked by
@@ -726,7 +767,13 @@ impl Lowerer<'_> {
             return Ok(());
         };
         for member in &checked.members {
-            self.clash(seen, Role::Member, &member.name, member.defined_in.0 as usize, checking)?;
+            self.clash(
+                seen,
+                Role::Member,
+                &member.name,
+                member.defined_in.0 as usize,
+                checking,
+            )?;
         }
         if let Some(variants) = &checked.variants {
             for variant in &variants.variants {
@@ -737,15 +784,30 @@ impl Lowerer<'_> {
         Ok(())
     }
 
-    fn resolve_member(&self, index: usize, member: &PendingMember, role: Role) -> Result<usize, Diagnostic> {
+    fn resolve_member(
+        &self,
+        index: usize,
+        member: &PendingMember,
+        role: Role,
+    ) -> Result<usize, Diagnostic> {
         self.lookup_type(&member.ty).ok_or_else(|| {
             let what = self.describe(role, &member.name, index, index);
             self.unknown_type(index, &what, &member.ty, member.span)
         })
     }
 
-    fn check_object(&mut self, index: usize, states: &mut [State], resolved: &mut Resolved) -> Result<EntityKind, Option<Diagnostic>> {
-        let PendingKind::Object { base, members: local, union } = &self.entities[index].kind else {
+    fn check_object(
+        &mut self,
+        index: usize,
+        states: &mut [State],
+        resolved: &mut Resolved,
+    ) -> Result<EntityKind, Option<Diagnostic>> {
+        let PendingKind::Object {
+            base,
+            members: local,
+            union,
+        } = &self.entities[index].kind
+        else {
             return Err(None);
         };
         let (base, local) = (base.clone(), local.clone());
@@ -758,14 +820,22 @@ impl Lowerer<'_> {
         let mut base_id = None;
         if let Some((base_name, base_span)) = &base {
             let Some(base_index) = self.lookup_type(base_name) else {
-                return Err(Some(self.unknown_type(index, "the base", base_name, *base_span)));
+                return Err(Some(
+                    self.unknown_type(index, "the base", base_name, *base_span),
+                ));
             };
-            let is_struct = matches!(&self.entities[base_index].kind, PendingKind::Object { union: None, .. });
+            let is_struct = matches!(
+                &self.entities[base_index].kind,
+                PendingKind::Object { union: None, .. }
+            );
             if !is_struct {
                 return Err(Some(
                     Diagnostic::error(
                         self.at(index),
-                        format!("the base must be a struct, and {} is not", self.describe_type(base_index)),
+                        format!(
+                            "the base must be a struct, and {} is not",
+                            self.describe_type(base_index)
+                        ),
                     )
                     .with_label(*base_span, "base"),
                 ));
@@ -775,8 +845,14 @@ impl Lowerer<'_> {
             }
             if let Some(EntityKind::Object(base_object)) = &resolved[base_index] {
                 for member in &base_object.members {
-                    self.clash(&mut seen, Role::Member, &member.name, member.defined_in.0 as usize, index)
-                        .map_err(Some)?;
+                    self.clash(
+                        &mut seen,
+                        Role::Member,
+                        &member.name,
+                        member.defined_in.0 as usize,
+                        index,
+                    )
+                    .map_err(Some)?;
                     members.push(member.clone());
                 }
             }
@@ -784,9 +860,13 @@ impl Lowerer<'_> {
         }
         let mut local_members = Vec::with_capacity(local.len());
         for member in &local {
-            let ty = self.resolve_member(index, member, Role::Member).map_err(Some)?;
-            self.feature_clash(&member.features, self.at(index)).map_err(Some)?;
-            self.clash(&mut seen, Role::Member, &member.name, index, index).map_err(Some)?;
+            let ty = self
+                .resolve_member(index, member, Role::Member)
+                .map_err(Some)?;
+            self.feature_clash(&member.features, self.at(index))
+                .map_err(Some)?;
+            self.clash(&mut seen, Role::Member, &member.name, index, index)
+                .map_err(Some)?;
             local_members.push(Member {
                 name: member.name.clone(),
                 ty: EntityId(ty as u32),
@@ -874,11 +954,16 @@ impl Lowerer<'_> {
             }
         }
         if branches.is_empty() {
-            return Err(Some(Diagnostic::error(at, "the union has no branches (its discriminator enum has no values)")));
+            return Err(Some(Diagnostic::error(
+                at,
+                "the union has no branches (its discriminator enum has no values)",
+            )));
         }
         let mut variants = Vec::with_capacity(branches.len());
         for branch in &branches {
-            let ty = self.resolve_member(index, branch, Role::Branch).map_err(Some)?;
+            let ty = self
+                .resolve_member(index, branch, Role::Branch)
+                .map_err(Some)?;
             if !value_names.contains(&branch.name) {
                 return Err(Some(
                     Diagnostic::error(
@@ -892,7 +977,11 @@ impl Lowerer<'_> {
                 return Err(Some(
                     Diagnostic::error(
                         at,
-                        format!("branch '{}' must have an object type, not {}", branch.name, self.describe_type(ty)),
+                        format!(
+                            "branch '{}' must have an object type, not {}",
+                            branch.name,
+                            self.describe_type(ty)
+                        ),
                     )
                     .with_label(branch.span, "this branch"),
                 ));
@@ -920,14 +1009,17 @@ impl Lowerer<'_> {
         let mut variants = Vec::with_capacity(branches.len());
         let mut types: Vec<usize> = Vec::with_capacity(branches.len());
         for branch in branches {
-            let ty = self.resolve_member(index, branch, Role::Branch).map_err(Some)?;
+            let ty = self
+                .resolve_member(index, branch, Role::Branch)
+                .map_err(Some)?;
             types.push(ty);
         }
         let mut seen: IndexMap<String, Seen> = IndexMap::new();
         // Which branch takes each JSON type an input can have.
         let mut taken: Vec<(AlternateInput, &str)> = Vec::new();
         for (branch, &ty) in branches.iter().zip(&types) {
-            self.clash(&mut seen, Role::Branch, &branch.name, index, index).map_err(Some)?;
+            self.clash(&mut seen, Role::Branch, &branch.name, index, index)
+                .map_err(Some)?;
             let entity = &self.entities[ty];
             let json_type = match &entity.kind {
                 PendingKind::Builtin(json_type) => *json_type,
@@ -950,10 +1042,17 @@ impl Lowerer<'_> {
                     let mut inputs = vec![AlternateInput::String];
                     match &entity.kind {
                         PendingKind::Enum { values, .. } => {
-                            if values.iter().any(|value| value.name == "on" || value.name == "off") {
+                            if values
+                                .iter()
+                                .any(|value| value.name == "on" || value.name == "off")
+                            {
                                 inputs.push(AlternateInput::Boolean);
                             }
-                            if values.iter().any(|value| value.name.starts_with(|c: char| c.is_ascii_digit() || "-+.".contains(c))) {
+                            if values.iter().any(|value| {
+                                value
+                                    .name
+                                    .starts_with(|c: char| c.is_ascii_digit() || "-+.".contains(c))
+                            }) {
                                 inputs.push(AlternateInput::Number);
                             }
                         }
@@ -970,7 +1069,9 @@ impl Lowerer<'_> {
                 JsonType::Object => vec![AlternateInput::Object],
             };
             for input in inputs {
-                if let Some((_, other)) = taken.iter().find(|(taken_input, _)| *taken_input == input) {
+                if let Some((_, other)) =
+                    taken.iter().find(|(taken_input, _)| *taken_input == input)
+                {
                     return Err(Some(
                         Diagnostic::error(
                             at,
@@ -995,9 +1096,16 @@ impl Lowerer<'_> {
         }))
     }
 
-    fn check_command_or_event(&mut self, index: usize, states: &mut [State], resolved: &mut Resolved) -> Result<EntityKind, Option<Diagnostic>> {
+    fn check_command_or_event(
+        &mut self,
+        index: usize,
+        states: &mut [State],
+        resolved: &mut Resolved,
+    ) -> Result<EntityKind, Option<Diagnostic>> {
         let (arg, ret, boxed, what) = match &self.entities[index].kind {
-            PendingKind::Command { arg, ret, command } => (arg.clone(), ret.clone(), command.boxed, "command"),
+            PendingKind::Command { arg, ret, command } => {
+                (arg.clone(), ret.clone(), command.boxed, "command")
+            }
             PendingKind::Event { arg, boxed } => (arg.clone(), None, *boxed, "event"),
             _ => return Err(None),
         };
@@ -1005,25 +1113,44 @@ impl Lowerer<'_> {
         let mut arg_type = None;
         if let Some((arg_name, arg_span)) = &arg {
             let Some(arg_index) = self.lookup_type(arg_name) else {
-                return Err(Some(self.unknown_type(index, &format!("the {what}'s 'data'"), arg_name, *arg_span)));
+                return Err(Some(self.unknown_type(
+                    index,
+                    &format!("the {what}'s 'data'"),
+                    arg_name,
+                    *arg_span,
+                )));
             };
             let PendingKind::Object { union, .. } = &self.entities[arg_index].kind else {
                 return Err(Some(
-                    Diagnostic::error(at, format!("the {what}'s 'data' must be an object type, not {}", self.describe_type(arg_index)))
-                        .with_label(*arg_span, "data"),
+                    Diagnostic::error(
+                        at,
+                        format!(
+                            "the {what}'s 'data' must be an object type, not {}",
+                            self.describe_type(arg_index)
+                        ),
+                    )
+                    .with_label(*arg_span, "data"),
                 ));
             };
             if union.is_some() && !boxed {
                 return Err(Some(
-                    Diagnostic::error(at, format!("the {what}'s 'data' can be {} only with 'boxed': true", self.describe_type(arg_index)))
-                        .with_label(*arg_span, "data"),
+                    Diagnostic::error(
+                        at,
+                        format!(
+                            "the {what}'s 'data' can be {} only with 'boxed': true",
+                            self.describe_type(arg_index)
+                        ),
+                    )
+                    .with_label(*arg_span, "data"),
                 ));
             }
             if !self.check(arg_index, states, resolved) {
                 return Err(None);
             }
             let conditional = match &resolved[arg_index] {
-                Some(EntityKind::Object(object)) => object.members.iter().any(|member| member.ifcond.is_some()),
+                Some(EntityKind::Object(object)) => {
+                    object.members.iter().any(|member| member.ifcond.is_some())
+                }
                 _ => false,
             };
             if conditional && !boxed {
@@ -1040,7 +1167,12 @@ impl Lowerer<'_> {
         let mut ret_type = None;
         if let Some((ret_name, ret_span)) = &ret {
             let Some(ret_index) = self.lookup_type(ret_name) else {
-                return Err(Some(self.unknown_type(index, "the command's 'returns'", ret_name, *ret_span)));
+                return Err(Some(self.unknown_type(
+                    index,
+                    "the command's 'returns'",
+                    ret_name,
+                    *ret_span,
+                )));
             };
             let name = &self.entities[index].name;
             if !self.pragma.command_returns_exceptions.contains(name) {
@@ -1098,9 +1230,18 @@ impl Lowerer<'_> {
         }
     }
 
-    fn connect_entity(&mut self, index: usize, doc: usize, resolved: &Resolved) -> Result<(), Diagnostic> {
+    fn connect_entity(
+        &mut self,
+        index: usize,
+        doc: usize,
+        resolved: &Resolved,
+    ) -> Result<(), Diagnostic> {
         let at = self.at(index);
-        let entity_features: Vec<String> = self.entities[index].features.iter().map(|f| f.name.clone()).collect();
+        let entity_features: Vec<String> = self.entities[index]
+            .features
+            .iter()
+            .map(|f| f.name.clone())
+            .collect();
         for feature in &entity_features {
             self.connect_feature(doc, feature, at)?;
         }
@@ -1126,7 +1267,16 @@ impl Lowerer<'_> {
                     self.connect_member(doc, Role::Branch, &variant.name, at)?;
                 }
             }
-            Some(EntityKind::Command(Command { arg_type: Some(arg), .. }) | EntityKind::Event(Event { arg_type: Some(arg), .. })) => {
+            Some(
+                EntityKind::Command(Command {
+                    arg_type: Some(arg),
+                    ..
+                })
+                | EntityKind::Event(Event {
+                    arg_type: Some(arg),
+                    ..
+                }),
+            ) => {
                 if self.entities[arg.0 as usize].name.starts_with("q_obj_") {
                     self.connect_object_members(doc, arg.0 as usize, resolved, at)?;
                 }
@@ -1136,7 +1286,13 @@ impl Lowerer<'_> {
         Ok(())
     }
 
-    fn connect_object_members(&mut self, doc: usize, object: usize, resolved: &Resolved, at: Span) -> Result<(), Diagnostic> {
+    fn connect_object_members(
+        &mut self,
+        doc: usize,
+        object: usize,
+        resolved: &Resolved,
+        at: Span,
+    ) -> Result<(), Diagnostic> {
         let Some(EntityKind::Object(object)) = &resolved[object] else {
             return Ok(());
         };
@@ -1149,14 +1305,23 @@ impl Lowerer<'_> {
         Ok(())
     }
 
-    fn connect_member(&mut self, doc: usize, role: Role, name: &str, at: Span) -> Result<(), Diagnostic> {
+    fn connect_member(
+        &mut self,
+        doc: usize,
+        role: Role,
+        name: &str,
+        at: Span,
+    ) -> Result<(), Diagnostic> {
         let block = &mut self.docs[doc];
         if block.member(name).is_none() {
             let symbol = block.symbol.clone().unwrap_or_default();
             if !self.pragma.documentation_exceptions.contains(&symbol) {
-                return Err(Diagnostic::error(at, format!("{} '{name}' is not documented", role.noun()))
-                    .with_label(block.span, "in this documentation comment")
-                    .with_note(format!("add '@{name}:' with a description")));
+                return Err(Diagnostic::error(
+                    at,
+                    format!("{} '{name}' is not documented", role.noun()),
+                )
+                .with_label(block.span, "in this documentation comment")
+                .with_note(format!("add '@{name}:' with a description")));
             }
             block.add_member_stub(name);
         }
@@ -1167,9 +1332,11 @@ impl Lowerer<'_> {
     fn connect_feature(&mut self, doc: usize, name: &str, at: Span) -> Result<(), Diagnostic> {
         let block = &self.docs[doc];
         if block.feature(name).is_none() {
-            return Err(Diagnostic::error(at, format!("feature '{name}' is not documented"))
-                .with_label(block.span, "in this documentation comment")
-                .with_note(format!("add '@{name}:' under 'Features:'")));
+            return Err(
+                Diagnostic::error(at, format!("feature '{name}' is not documented"))
+                    .with_label(block.span, "in this documentation comment")
+                    .with_note(format!("add '@{name}:' under 'Features:'")),
+            );
         }
         self.doc_links[doc].features.insert(name.to_string());
         Ok(())
@@ -1200,7 +1367,8 @@ impl Lowerer<'_> {
                 } else {
                     format!("the documented {noun}s {} do not exist", names.join(", "))
                 };
-                self.diagnostics.push(Diagnostic::error(first.span, message));
+                self.diagnostics
+                    .push(Diagnostic::error(first.span, message));
                 break;
             }
         }
@@ -1287,37 +1455,56 @@ fn assemble(
     mut resolved: Resolved,
 ) -> (Vec<Entity>, Vec<Module>) {
     let root = &sources.files()[0];
-    let schema_directory = root.absolute.parent().map(Path::to_path_buf).unwrap_or_default();
+    let schema_directory = root
+        .absolute
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     let module_name = |absolute: &Path| relative_path(absolute, &schema_directory);
-    let mut modules: IndexMap<String, Vec<ModuleItem>> = IndexMap::new();
-    modules.insert(BUILTIN_MODULE.to_string(), Vec::new());
-    modules.insert(module_name(&root.absolute), Vec::new());
-    for (_, path, _) in &includes {
-        let absolute = crate::parse::absolute_path(Path::new(path));
-        modules.entry(module_name(&absolute)).or_default();
-    }
+    let file_modules: Vec<String> = sources
+        .files()
+        .iter()
+        .map(|file| module_name(&file.absolute))
+        .collect();
     let file_module = |span: Option<Span>| match span {
-        Some(span) => module_name(&sources.file_of(span.start).absolute),
+        Some(span) => file_modules[sources.file_id_of(span.start).0 as usize].clone(),
         None => BUILTIN_MODULE.to_string(),
     };
+    let included_module = |path: &str| module_name(&crate::parse::absolute_path(Path::new(path)));
+    let mut modules: IndexMap<String, Vec<ModuleItem>> = IndexMap::new();
+    modules.insert(BUILTIN_MODULE.to_string(), Vec::new());
+    modules.insert(file_modules[0].clone(), Vec::new());
+    for (_, path, _) in &includes {
+        modules.entry(included_module(path)).or_default();
+    }
     // Module of each entity: arrays live with their element type.
-    let mut entity_modules: Vec<String> = Vec::with_capacity(pending.len());
-    for (index, entity) in pending.iter().enumerate() {
-        let module = match &resolved[index] {
+    let entity_modules: Vec<String> = pending
+        .iter()
+        .enumerate()
+        .map(|(index, entity)| match &resolved[index] {
             Some(EntityKind::Array(array)) => file_module(pending[array.element.0 as usize].span),
             _ => file_module(entity.span),
-        };
-        entity_modules.push(module);
-    }
+        })
+        .collect();
     let mut includes = includes.into_iter().peekable();
     for (index, module) in entity_modules.iter().enumerate() {
         while let Some((_, path, span)) = includes.next_if(|(before, _, _)| *before == index) {
-            push_include(&mut modules, &file_module(Some(span)), &module_name(&crate::parse::absolute_path(Path::new(&path))));
+            push_include(
+                &mut modules,
+                &file_module(Some(span)),
+                &included_module(&path),
+            );
         }
-        modules.entry(module.clone()).or_default().push(ModuleItem::Entity(EntityId(index as u32)));
+        if let Some(items) = modules.get_mut(module) {
+            items.push(ModuleItem::Entity(EntityId(index as u32)));
+        }
     }
     for (_, path, span) in includes {
-        push_include(&mut modules, &file_module(Some(span)), &module_name(&crate::parse::absolute_path(Path::new(&path))));
+        push_include(
+            &mut modules,
+            &file_module(Some(span)),
+            &included_module(&path),
+        );
     }
     let module_ids: IndexMap<String, ModuleId> = modules
         .keys()
@@ -1328,9 +1515,11 @@ fn assemble(
         .into_iter()
         .enumerate()
         .map(|(index, entity)| {
-            let kind = resolved[index].take().unwrap_or(EntityKind::Builtin(BuiltinType {
-                json_type: JsonType::Value,
-            }));
+            let kind = resolved[index]
+                .take()
+                .unwrap_or(EntityKind::Builtin(BuiltinType {
+                    json_type: JsonType::Value,
+                }));
             let ifcond = entity.ifcond;
             Entity {
                 name: entity.name,
@@ -1367,7 +1556,10 @@ fn assemble(
 
 fn push_include(modules: &mut IndexMap<String, Vec<ModuleItem>>, from: &str, included: &str) {
     let included_id = ModuleId(modules.get_index_of(included).unwrap_or_default() as u32);
-    modules.entry(from.to_string()).or_default().push(ModuleItem::Include(included_id));
+    modules
+        .entry(from.to_string())
+        .or_default()
+        .push(ModuleItem::Include(included_id));
 }
 
 /// `target` relative to `base`, both absolute and normalized.
@@ -1376,7 +1568,11 @@ fn relative_path(target: &Path, base: &Path) -> String {
     let base: Vec<Component> = base.components().collect();
     let common = target.iter().zip(&base).take_while(|(a, b)| a == b).count();
     let mut parts: Vec<String> = vec!["..".to_string(); base.len() - common];
-    parts.extend(target[common..].iter().map(|part| part.as_os_str().to_string_lossy().into_owned()));
+    parts.extend(
+        target[common..]
+            .iter()
+            .map(|part| part.as_os_str().to_string_lossy().into_owned()),
+    );
     if parts.is_empty() {
         ".".to_string()
     } else {

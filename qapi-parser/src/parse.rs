@@ -101,7 +101,10 @@ impl Reader<'_, '_> {
             Ok(text) => (text, None),
             Err(error) => {
                 let offset = error.utf8_error().valid_up_to();
-                (String::from_utf8_lossy(error.as_bytes()).into_owned(), Some(offset))
+                (
+                    String::from_utf8_lossy(error.as_bytes()).into_owned(),
+                    Some(offset),
+                )
             }
         };
         let id = self
@@ -269,7 +272,10 @@ impl Reader<'_, '_> {
             Err(error) => self.diagnostics.push(
                 Diagnostic::error(
                     directive,
-                    format!("cannot read included file '{path}': {}", describe_io_error(&error)),
+                    format!(
+                        "cannot read included file '{path}': {}",
+                        describe_io_error(&error)
+                    ),
                 )
                 .with_label(name_span, "included here"),
             ),
@@ -294,18 +300,29 @@ impl Reader<'_, '_> {
                         pragma.doc_required = flag;
                         Ok(())
                     }
-                    _ => Err(Diagnostic::error(at, "pragma 'doc-required' takes true or false")),
+                    _ => Err(Diagnostic::error(
+                        at,
+                        "pragma 'doc-required' takes true or false",
+                    )),
                 };
             }
             "command-name-exceptions" => &mut pragma.command_name_exceptions,
             "command-returns-exceptions" => &mut pragma.command_returns_exceptions,
             "documentation-exceptions" => &mut pragma.documentation_exceptions,
             "member-name-exceptions" => &mut pragma.member_name_exceptions,
-            _ => return Err(Diagnostic::error(at, format!("there is no pragma '{name}'"))),
+            _ => {
+                return Err(Diagnostic::error(
+                    at,
+                    format!("there is no pragma '{name}'"),
+                ));
+            }
         };
-        let names: Option<Vec<String>> = value
-            .as_array()
-            .and_then(|elements| elements.iter().map(|element| element.as_str().map(str::to_string)).collect());
+        let names: Option<Vec<String>> = value.as_array().and_then(|elements| {
+            elements
+                .iter()
+                .map(|element| element.as_str().map(str::to_string))
+                .collect()
+        });
         match names {
             Some(names) => {
                 *list = names;

@@ -83,7 +83,10 @@ pub fn parse_items(text: &str, base: u32) -> FileSyntax {
                 });
             }
         }
-        if let Some(Item::Doc(DocBlock { closing: Err(_), .. })) = items.last() {
+        if let Some(Item::Doc(DocBlock {
+            closing: Err(_), ..
+        })) = items.last()
+        {
             // An unterminated block swallowed the rest; `doc.rs` reports it.
             break None;
         }
@@ -116,26 +119,33 @@ impl<'a> ItemParser<'a> {
     fn new(text: &'a str, base: u32) -> ItemParser<'a> {
         let mut tokens = Vec::new();
         let mut doc_lines = Vec::new();
-        let span_of = |span: pest::Span| {
-            Span::new(base + span.start() as u32, base + span.end() as u32)
-        };
+        let span_of =
+            |span: pest::Span| Span::new(base + span.start() as u32, base + span.end() as u32);
         // The grammar accepts every input, so the error arm is unreachable in practice; an
         // empty token list still parses (as an empty file) if it ever happens.
         if let Ok(pairs) = Lexer::parse(Rule::file, text) {
             for pair in pairs {
                 let kind = match pair.as_rule() {
-                    Rule::open_brace => TokenKind::OpenBrace,
-                    Rule::close_brace => TokenKind::CloseBrace,
-                    Rule::open_bracket => TokenKind::OpenBracket,
-                    Rule::close_bracket => TokenKind::CloseBracket,
-                    Rule::colon => TokenKind::Colon,
-                    Rule::comma => TokenKind::Comma,
-                    Rule::string => TokenKind::String,
+                    Rule::punctuation => match pair.as_str() {
+                        "{" => TokenKind::OpenBrace,
+                        "}" => TokenKind::CloseBrace,
+                        "[" => TokenKind::OpenBracket,
+                        "]" => TokenKind::CloseBracket,
+                        ":" => TokenKind::Colon,
+                        _ => TokenKind::Comma,
+                    },
+                    Rule::string if is_valid_string(pair.as_str()) => TokenKind::String,
+                    Rule::string => TokenKind::BadString,
                     Rule::bad_string => TokenKind::BadString,
                     Rule::boolean => TokenKind::Boolean,
                     Rule::stray => TokenKind::Stray,
                     Rule::doc_block => {
-                        doc_lines.push(pair.clone().into_inner().map(|line| span_of(line.as_span())).collect());
+                        doc_lines.push(
+                            pair.clone()
+                                .into_inner()
+                                .map(|line| span_of(line.as_span()))
+                                .collect(),
+                        );
                         TokenKind::DocBlock
                     }
                     _ => continue,
@@ -205,7 +215,9 @@ impl<'a> ItemParser<'a> {
         let mut lines = self.doc_lines.pop().unwrap_or_default();
         let opening = lines.first().copied().unwrap_or(token.span);
         let has_closing = lines.len() >= 2
-            && self.source(*lines.last().unwrap_or(&opening)).starts_with("##");
+            && self
+                .source(*lines.last().unwrap_or(&opening))
+                .starts_with("##");
         let closing = if has_closing {
             Ok(lines.pop().unwrap_or(opening))
         } else {
@@ -247,7 +259,9 @@ impl<'a> ItemParser<'a> {
                     self.lexical_check(next)?;
                     if token.kind == TokenKind::OpenBrace {
                         match next.kind {
-                            TokenKind::CloseBrace => Some(self.finish(start, next, ValueKind::Object(IndexMap::new()))),
+                            TokenKind::CloseBrace => {
+                                Some(self.finish(start, next, ValueKind::Object(IndexMap::new())))
+                            }
                             TokenKind::String => {
                                 let key = (self.string(next), next.span);
                                 self.expect_colon(&IndexMap::new(), &key)?;
@@ -263,7 +277,9 @@ impl<'a> ItemParser<'a> {
                         }
                     } else {
                         match next.kind {
-                            TokenKind::CloseBracket => Some(self.finish(start, next, ValueKind::Array(Vec::new()))),
+                            TokenKind::CloseBracket => {
+                                Some(self.finish(start, next, ValueKind::Array(Vec::new())))
+                            }
                             TokenKind::OpenBrace
                             | TokenKind::OpenBracket
                             | TokenKind::String
@@ -289,7 +305,10 @@ impl<'a> ItemParser<'a> {
                 }),
                 _ => {
                     self.lexical_check(token)?;
-                    return Err(unexpected(token, "a value ('{', '[', a string or a boolean)"));
+                    return Err(unexpected(
+                        token,
+                        "a value ('{', '[', a string or a boolean)",
+                    ));
                 }
             };
             // Attach finished values to their parents until one needs more input.
@@ -300,7 +319,11 @@ impl<'a> ItemParser<'a> {
                 let next = self.advance();
                 self.lexical_check(next)?;
                 match frame {
-                    Frame::Object { start, members, key } => {
+                    Frame::Object {
+                        start,
+                        members,
+                        key,
+                    } => {
                         let (name, key_span) = key.take().unwrap_or_default();
                         members.insert(name, Member { key_span, value });
                         match next.kind {
@@ -375,8 +398,13 @@ impl<'a> ItemParser<'a> {
     }
 
     fn string(&self, token: Token) -> String {
-        let quoted = self.source(token.span);
-        quoted[1..quoted.len() - 1].replace("\\\\", "\\")
+        let text =
+            &self.source(token.span)[1..token.span.end as usize - token.span.start as usize - 1];
+        if text.contains('\\') {
+            text.replace("\\\\", "\\")
+        } else {
+            text.to_string()
+        }
     }
 
     fn lexical_check(&self, token: Token) -> Result<(), Diagnostic> {
@@ -398,6 +426,19 @@ impl<'a> ItemParser<'a> {
     }
 }
 
+/// Whether a quoted string holds only printable ASCII, with `\\` as the only escape.
+fn is_valid_string(quoted: &str) -> bool {
+    let mut bytes = quoted.as_bytes()[1..quoted.len() - 1].iter();
+    while let Some(&byte) = bytes.next() {
+        match byte {
+            b'\\' if bytes.next() == Some(&b'\\') => {}
+            b' '..=b'~' if byte != b'\\' => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
 /// Says what is wrong with a string token that the grammar did not accept as a string.
 fn bad_string_message(text: &str) -> String {
     let mut characters = text.chars().skip(1);
@@ -407,9 +448,13 @@ fn bad_string_message(text: &str) -> String {
             '\\' => match characters.next() {
                 Some('\\') => {}
                 Some(other) if !other.is_control() => {
-                    return format!("unknown escape sequence '\\{other}' in string (only '\\\\' is allowed)");
+                    return format!(
+                        "unknown escape sequence '\\{other}' in string (only '\\\\' is allowed)"
+                    );
                 }
-                _ => return "unknown escape sequence in string (only '\\\\' is allowed)".to_string(),
+                _ => {
+                    return "unknown escape sequence in string (only '\\\\' is allowed)".to_string();
+                }
             },
             ' '..='~' => {}
             other => {
@@ -457,7 +502,10 @@ fn unexpected(token: Token, expected: &str) -> Diagnostic {
         TokenKind::DocBlock => "a '##' documentation comment",
         TokenKind::Stray => "unexpected text",
     };
-    Diagnostic::error(token.span.first_point(), format!("expected {expected}, found {found}"))
+    Diagnostic::error(
+        token.span.first_point(),
+        format!("expected {expected}, found {found}"),
+    )
 }
 
 #[cfg(test)]
@@ -467,14 +515,19 @@ mod tests {
     fn first_error(text: &str) -> (String, u32) {
         let syntax = parse_items(text, 0);
         let error = syntax.error.expect("an error");
-        (error.diagnostic.message, error.diagnostic.span.unwrap().start)
+        (
+            error.diagnostic.message,
+            error.diagnostic.span.unwrap().start,
+        )
     }
 
     #[test]
     fn parses_nested_values() {
         let syntax = parse_items("{ 'a': [ 'b', true, {} ], 'c\\\\d': false }\n", 0);
         assert!(syntax.error.is_none());
-        let Item::Expression(value) = &syntax.items[0] else { panic!() };
+        let Item::Expression(value) = &syntax.items[0] else {
+            panic!()
+        };
         let members = value.as_object().unwrap();
         assert_eq!(members.keys().collect::<Vec<_>>(), ["a", "c\\d"]);
         assert_eq!(members["a"].value.as_array().unwrap().len(), 3);
@@ -506,11 +559,15 @@ mod tests {
     #[test]
     fn doc_blocks_keep_their_lines() {
         let syntax = parse_items("##\n# @foo:\n#\n##\n{ 'x': 'y' }", 0);
-        let Item::Doc(block) = &syntax.items[0] else { panic!() };
+        let Item::Doc(block) = &syntax.items[0] else {
+            panic!()
+        };
         assert_eq!(block.lines.len(), 2);
         assert!(block.closing.is_ok());
         let syntax = parse_items("##\n# text\n{ 'x': 'y' }", 0);
-        let Item::Doc(block) = &syntax.items[0] else { panic!() };
+        let Item::Doc(block) = &syntax.items[0] else {
+            panic!()
+        };
         assert!(block.closing.is_err());
     }
 }
