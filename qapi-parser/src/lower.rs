@@ -73,7 +73,6 @@ pub fn lower(
 ) -> Option<Schema> {
     let errors_before = diagnostics.len();
     let mut lowerer = Lowerer {
-        sources: &sources,
         pragma: &pragma,
         doc_links: vec![DocLinks::default(); docs.len()],
         docs,
@@ -205,7 +204,6 @@ enum Role {
     Member,
     Value,
     Branch,
-    Feature,
 }
 
 impl Role {
@@ -214,7 +212,6 @@ impl Role {
             Role::Member => "member",
             Role::Value => "value",
             Role::Branch => "branch",
-            Role::Feature => "feature",
         }
     }
 }
@@ -228,7 +225,6 @@ struct Seen {
 }
 
 struct Lowerer<'a> {
-    sources: &'a SourceMap,
     pragma: &'a Pragma,
     docs: Vec<Doc>,
     doc_links: Vec<DocLinks>,
@@ -1276,10 +1272,8 @@ impl Lowerer<'_> {
                     arg_type: Some(arg),
                     ..
                 }),
-            ) => {
-                if self.entities[arg.0 as usize].name.starts_with("q_obj_") {
-                    self.connect_object_members(doc, arg.0 as usize, resolved, at)?;
-                }
+            ) if self.entities[arg.0 as usize].name.starts_with("q_obj_") => {
+                self.connect_object_members(doc, arg.0 as usize, resolved, at)?;
             }
             _ => {}
         }

@@ -169,10 +169,10 @@ impl SourceMap {
         let local = ((offset - file.start) as usize).min(file.text.len());
         let line = file.line_index(local);
         let line_start = file.line_starts[line] as usize;
-        let mut column = 1;
+        let mut column: usize = 1;
         for character in file.text[line_start..local].chars() {
             column = if character == '\t' {
-                (column + 7) / 8 * 8 + 1
+                column.div_ceil(8) * 8 + 1
             } else {
                 column + 1
             };

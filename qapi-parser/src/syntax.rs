@@ -140,12 +140,10 @@ impl<'a> ItemParser<'a> {
                     Rule::boolean => TokenKind::Boolean,
                     Rule::stray => TokenKind::Stray,
                     Rule::doc_block => {
-                        doc_lines.push(
-                            pair.clone()
-                                .into_inner()
-                                .map(|line| span_of(line.as_span()))
-                                .collect(),
-                        );
+                        doc_lines.push(split_doc_lines(
+                            pair.as_str(),
+                            span_of(pair.as_span()).start,
+                        ));
                         TokenKind::DocBlock
                     }
                     _ => continue,
@@ -426,6 +424,26 @@ impl<'a> ItemParser<'a> {
     }
 }
 
+/// The spans of the comment lines of a documentation block token starting at `start`.
+fn split_doc_lines(block: &str, start: u32) -> Vec<Span> {
+    let mut lines = Vec::new();
+    let mut offset = start;
+    for line in block.split('\n') {
+        let text = line.trim_start_matches(is_space);
+        if !text.is_empty() {
+            let line_start = offset + (line.len() - text.len()) as u32;
+            lines.push(Span::new(line_start, line_start + text.len() as u32));
+        }
+        offset += line.len() as u32 + 1;
+    }
+    lines
+}
+
+/// White space as the grammar's `blank` rules define it.
+fn is_space(character: char) -> bool {
+    character.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&character)
+}
+
 /// Whether a quoted string holds only printable ASCII, with `\\` as the only escape.
 fn is_valid_string(quoted: &str) -> bool {
     let mut bytes = quoted.as_bytes()[1..quoted.len() - 1].iter();
@@ -453,7 +471,8 @@ fn bad_string_message(text: &str) -> String {
                     );
                 }
                 _ => {
-                    return "unknown escape sequence in string (only '\\\\' is allowed)".to_string();
+                    return "unknown escape sequence in string (only '\\\\' is allowed)"
+                        .to_string();
                 }
             },
             ' '..='~' => {}

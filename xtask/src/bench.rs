@@ -1,0 +1,287 @@
+//! `cargo xtask bench`: times our `qapi-gen check` against QEMU's Python QAPI
+//! front end on QEMU's main schema, and records the result as a markdown
+//! table in `docs/bench-frontend.md`.
+//!
+//! Both tools are timed as whole processes (spawn to exit), alternating
+//! between them so that any drift in machine load hits both equally.
+
+use std::fs;
+use std::num::NonZero;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::{process, qemu_source};
+
+/// Timed runs per tool when `--runs` is not given.
+pub const DEFAULT_RUNS: usize = 20;
+
+/// Untimed runs per tool before measuring, to warm caches.
+const WARM_UP_RUNS: usize = 2;
+
+/// The schema both tools process, relative to the QEMU source root.
+const SCHEMA: &str = "qapi/qapi-schema.json";
+
+/// Where the table is recorded, relative to the workspace root.
+const REPORT_PATH: &str = "docs/bench-frontend.md";
+
+/// Command-line options for `cargo xtask bench`.
+#[derive(Debug)]
+pub struct Options {
+    /// Timed runs per tool.
+    pub runs: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { runs: DEFAULT_RUNS }
+    }
+}
+
+/// One of the two programs being compared.
+struct Contender {
+    /// Name shown in the table.
+    label: String,
+    /// Builds a fresh command for one run.
+    command: Box<dyn Fn() -> Command>,
+    /// Wall-clock time of each timed run.
+    times: Vec<Duration>,
+}
+
+/// Runs the benchmark, prints the table and writes the report file.
+pub fn run(options: &Options) -> Result<(), String> {
+    let qemu = qemu_source::ensure()?;
+    let cli = process::build_cli()?;
+
+    let ours_dir = qemu.clone();
+    let ours = Contender {
+        label: "`qapi-gen check` (Rust, release build)".to_owned(),
+        command: Box::new(move || {
+            let mut command = Command::new(&cli);
+            command.args(["check", SCHEMA]).current_dir(&ours_dir);
+            command
+        }),
+        times: Vec::new(),
+    };
+
+    let script = python_script(&qemu.join("scripts"));
+    let python_dir = qemu.clone();
+    let python = Contender {
+        label: format!("QEMU `scripts/qapi` front end ({})", python_version()),
+        command: Box::new(move || {
+            let mut command = Command::new("python3");
+            command
+                .args(["-c", &script, SCHEMA])
+                .current_dir(&python_dir);
+            command
+        }),
+        times: Vec::new(),
+    };
+
+    let mut contenders = [ours, python];
+    for contender in &contenders {
+        for _ in 0..WARM_UP_RUNS {
+            warm_up(contender)?;
+        }
+    }
+    eprintln!(
+        "xtask: timing {} interleaved runs of each tool on {SCHEMA}",
+        options.runs
+    );
+    for _ in 0..options.runs {
+        for contender in &mut contenders {
+            let elapsed = time_once(contender)?;
+            contender.times.push(elapsed);
+        }
+    }
+
+    let [ours, python] = &contenders;
+    let body = format!(
+        "- schema: `{SCHEMA}` from QEMU {}\n\
+         - runs: {} per tool, interleaved, after {WARM_UP_RUNS} warm-up runs each; \
+         whole-process wall time\n\
+         - machine: {}\n\n{}",
+        qemu_source::QEMU_VERSION,
+        options.runs,
+        machine_description(),
+        table(ours, python),
+    );
+    print!("\n{body}");
+
+    let command = if options.runs == DEFAULT_RUNS {
+        "cargo xtask bench".to_owned()
+    } else {
+        format!("cargo xtask bench --runs {}", options.runs)
+    };
+    let report = format!(
+        "# Front-end speed: qapi-gen vs. QEMU's Python QAPI front end\n\n\
+         Produced by `{command}`.\n\n{body}"
+    );
+    let path = process::workspace_root().join(REPORT_PATH);
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
+    }
+    fs::write(&path, report).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+    eprintln!("xtask: wrote {}", path.display());
+    Ok(())
+}
+
+/// The Python program that loads (parses and checks) a schema with QEMU's
+/// own front end.
+fn python_script(scripts_dir: &Path) -> String {
+    // Escape the directory for use inside a single-quoted Python literal.
+    let dir = scripts_dir
+        .display()
+        .to_string()
+        .replace('\\', "\\\\")
+        .replace('\'', "\\'");
+    format!(
+        "import sys; sys.path.insert(0, '{dir}'); \
+         from qapi.schema import QAPISchema; QAPISchema(sys.argv[1])"
+    )
+}
+
+/// Runs a contender once without timing it, making sure it succeeds.
+fn warm_up(contender: &Contender) -> Result<(), String> {
+    let mut command = (contender.command)();
+    let run = process::run_captured(&mut command, Duration::from_secs(600))?;
+    if run.status.is_some_and(|status| status.success()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} failed during warm-up ({}):\n{}",
+            contender.label,
+            run.describe_end(),
+            run.stderr.trim_end()
+        ))
+    }
+}
+
+/// Times one complete run, from spawning the process until it has exited.
+fn time_once(contender: &Contender) -> Result<Duration, String> {
+    let mut command = (contender.command)();
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let started = Instant::now();
+    let status = command
+        .spawn()
+        .and_then(|mut child| child.wait())
+        .map_err(|err| format!("cannot run {}: {err}", contender.label))?;
+    let elapsed = started.elapsed();
+    if !status.success() {
+        return Err(format!("{} failed ({status})", contender.label));
+    }
+    Ok(elapsed)
+}
+
+/// Smallest and median of a non-empty set of timings.
+fn min_and_median(times: &[Duration]) -> (Duration, Duration) {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    let middle = sorted.len() / 2;
+    let median = if sorted.len() % 2 == 1 {
+        sorted[middle]
+    } else {
+        (sorted[middle - 1] + sorted[middle]) / 2
+    };
+    (sorted[0], median)
+}
+
+/// The markdown table comparing the two contenders.
+fn table(ours: &Contender, python: &Contender) -> String {
+    let (ours_min, ours_median) = min_and_median(&ours.times);
+    let (python_min, python_median) = min_and_median(&python.times);
+    let ms = |time: Duration| format!("{:.1}", time.as_secs_f64() * 1000.0);
+    let ratio =
+        |slow: Duration, fast: Duration| format!("{:.1}×", slow.as_secs_f64() / fast.as_secs_f64());
+    format!(
+        "| tool | min (ms) | median (ms) |\n\
+         | --- | ---: | ---: |\n\
+         | {} | {} | {} |\n\
+         | {} | {} | {} |\n\
+         | speed-up (Python ÷ Rust) | {} | {} |\n",
+        ours.label,
+        ms(ours_min),
+        ms(ours_median),
+        python.label,
+        ms(python_min),
+        ms(python_median),
+        ratio(python_min, ours_min),
+        ratio(python_median, ours_median),
+    )
+}
+
+/// `Python 3.x.y`, or just `Python 3` if the version cannot be read.
+fn python_version() -> String {
+    Command::new("python3")
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|output| String::from_utf8(output.stdout).ok())
+        .map(|version| version.trim().to_owned())
+        .filter(|version| !version.is_empty())
+        .unwrap_or_else(|| "Python 3".to_owned())
+}
+
+/// CPU model and logical core count, from `/proc/cpuinfo` where available.
+fn machine_description() -> String {
+    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let (model, cores) = parse_cpuinfo(&cpuinfo);
+    let cores = match cores {
+        0 => thread::available_parallelism().map_or(1, NonZero::get),
+        cores => cores,
+    };
+    let model = model.unwrap_or_else(|| "unknown CPU".to_owned());
+    let plural = if cores == 1 { "" } else { "s" };
+    format!("{model}, {cores} core{plural}")
+}
+
+/// The first `model name` and the number of `processor` entries.
+fn parse_cpuinfo(cpuinfo: &str) -> (Option<String>, usize) {
+    let field = |line: &str, name: &str| {
+        let (key, value) = line.split_once(':')?;
+        (key.trim() == name).then(|| value.trim().to_owned())
+    };
+    let model = cpuinfo.lines().find_map(|line| field(line, "model name"));
+    let cores = cpuinfo
+        .lines()
+        .filter(|line| field(line, "processor").is_some())
+        .count();
+    (model, cores)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn min_and_median_of_odd_and_even_counts() {
+        let ms = Duration::from_millis;
+        assert_eq!(min_and_median(&[ms(5), ms(1), ms(3)]), (ms(1), ms(3)));
+        assert_eq!(
+            min_and_median(&[ms(4), ms(1), ms(2), ms(8)]),
+            (ms(1), ms(3))
+        );
+    }
+
+    #[test]
+    fn reads_cpu_model_and_count() {
+        let cpuinfo = "processor\t: 0\nmodel name\t: Example CPU 9000\n\n\
+                       processor\t: 1\nmodel name\t: Example CPU 9000\n";
+        assert_eq!(
+            parse_cpuinfo(cpuinfo),
+            (Some("Example CPU 9000".to_owned()), 2)
+        );
+        assert_eq!(parse_cpuinfo(""), (None, 0));
+    }
+
+    #[test]
+    fn quotes_the_scripts_directory_for_python() {
+        let script = python_script(Path::new("/src/it's/scripts"));
+        assert!(script.contains(r"sys.path.insert(0, '/src/it\'s/scripts')"));
+        assert!(script.ends_with("QAPISchema(sys.argv[1])"));
+    }
+}
