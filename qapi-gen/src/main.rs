@@ -60,14 +60,18 @@ fn main() -> ExitCode {
 /// Parses the schema, reports errors, and hands a valid schema to `output`.
 fn run(args: &SchemaArgs, output: impl FnOnce(&Schema) -> std::io::Result<()>) -> ExitCode {
     match qapi_parser::parse_file(&args.schema) {
-        Ok(schema) => match output(&schema) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("qapi-gen: error: cannot write output: {error}");
-                ExitCode::from(2)
+        Ok(schema) => {
+            // The process ends right after; freeing the IR would only cost time.
+            let schema = std::mem::ManuallyDrop::new(schema);
+            match output(&schema) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("qapi-gen: error: cannot write output: {error}");
+                    ExitCode::from(2)
+                }
             }
-        },
+        }
         Err(error) => {
             let format = match args.message_format {
                 MessageFormat::Human => Format::Human,

@@ -4,8 +4,6 @@
 //! them; `check.rs` turns each definition into the typed form in `check.rs`'s output. Nothing
 //! here knows what a valid definition looks like.
 
-use indexmap::IndexMap;
-
 use crate::source::Span;
 
 /// A JSON-dialect value with the span of its text.
@@ -21,13 +19,83 @@ pub struct Value {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ValueKind {
     /// `{ 'key': value, ... }`, keys unique and in source order.
-    Object(IndexMap<String, Member>),
+    Object(Object),
     /// `[ value, ... ]`.
     Array(Vec<Value>),
     /// `'text'`, escapes resolved.
     String(String),
     /// `true` or `false`.
     Bool(bool),
+}
+
+/// The members of an object, keys unique, in source order.
+///
+/// Objects in schemas have a handful of keys, so a vector searched linearly beats a hash map.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Object(Vec<(String, Member)>);
+
+impl Object {
+    /// The member with key `key`.
+    pub fn get(&self, key: &str) -> Option<&Member> {
+        self.0
+            .iter()
+            .find(|(name, _)| name == key)
+            .map(|(_, member)| member)
+    }
+
+    /// Whether there is a member with key `key`.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The number of members.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no members.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Keys and members, in source order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Member)> {
+        self.into_iter()
+    }
+
+    /// The first member.
+    pub fn first(&self) -> Option<(&String, &Member)> {
+        self.iter().next()
+    }
+
+    /// Adds a member; the caller has checked that the key is new.
+    pub(crate) fn push(&mut self, key: String, member: Member) {
+        self.0.push((key, member));
+    }
+}
+
+impl std::ops::Index<&str> for Object {
+    type Output = Member;
+
+    /// The member with key `key`, which the caller knows is present.
+    fn index(&self, key: &str) -> &Member {
+        match self.get(key) {
+            Some(member) => member,
+            None => panic!("no key '{key}' in the object"),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Object {
+    type Item = (&'a String, &'a Member);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, Member)>,
+        fn(&'a (String, Member)) -> (&'a String, &'a Member),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(key, member)| (key, member))
+    }
 }
 
 /// One `'key': value` pair of an object.
@@ -41,7 +109,7 @@ pub struct Member {
 
 impl Value {
     /// The members, if this is an object.
-    pub fn as_object(&self) -> Option<&IndexMap<String, Member>> {
+    pub fn as_object(&self) -> Option<&Object> {
         match &self.kind {
             ValueKind::Object(members) => Some(members),
             _ => None,

@@ -8,19 +8,15 @@
 //! Checks run in a fixed order and the first failure ends a definition, so the error reported
 //! for an expression is the same one the schema language's reference implementation reports.
 
-use indexmap::IndexMap;
-
 use crate::ast::{
     BranchDef, Definition, DefinitionKind, EnumValueDef, FeatureDef, IfCond, Member, MemberDef,
-    Meta, Name, TopLevel, TypeOrMembers, TypeRef, Value, ValueKind,
+    Meta, Name, Object, TopLevel, TypeOrMembers, TypeRef, Value, ValueKind,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::doc::{Doc, SectionKind};
 use crate::parse::Expression;
 use crate::schema::Pragma;
 use crate::source::Span;
-
-type Object = IndexMap<String, Member>;
 
 /// Checks every definition; returns the include directives and the definitions that pass.
 pub fn check_expressions(

@@ -300,10 +300,10 @@ pub fn finish(doc: &mut Doc) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-fn definition_sections(
+fn definition_sections<'a>(
     doc: &mut Doc,
-    lines: &mut Lines<'_>,
-    mut line: Option<String>,
+    lines: &mut Lines<'a>,
+    mut line: Option<&'a str>,
 ) -> Result<(), Diagnostic> {
     let mut descriptions_closed = false;
     while let Some(mut text) = line.take() {
@@ -385,12 +385,12 @@ fn definition_sections(
 }
 
 /// Reads consecutive `@name:` descriptions of `kind`; returns the first line after them.
-fn descriptions(
+fn descriptions<'a>(
     doc: &mut Doc,
-    lines: &mut Lines<'_>,
-    mut line: Option<String>,
+    lines: &mut Lines<'a>,
+    mut line: Option<&'a str>,
     kind: SectionKind,
-) -> Result<Option<String>, Diagnostic> {
+) -> Result<Option<&'a str>, Diagnostic> {
     while let Some(text) = line.as_deref() {
         let Some((name, rest)) = at_name_colon(text) else {
             break;
@@ -407,7 +407,7 @@ fn descriptions(
 
 /// Reads the continuation of a description or tagged section: lines indented at least as
 /// much as the first indented one. Returns the first line that does not belong.
-fn indented_text(doc: &mut Doc, lines: &mut Lines<'_>) -> Result<Option<String>, Diagnostic> {
+fn indented_text<'a>(doc: &mut Doc, lines: &mut Lines<'a>) -> Result<Option<&'a str>, Diagnostic> {
     let mut line = lines.next()?;
     while line.as_deref() == Some("") {
         doc.append_line("");
@@ -446,7 +446,7 @@ fn indented_text(doc: &mut Doc, lines: &mut Lines<'_>) -> Result<Option<String>,
 }
 
 /// Reads the rest of a plain paragraph; returns the blank line or end that ends it.
-fn paragraph(doc: &mut Doc, lines: &mut Lines<'_>) -> Result<Option<String>, Diagnostic> {
+fn paragraph<'a>(doc: &mut Doc, lines: &mut Lines<'a>) -> Result<Option<&'a str>, Diagnostic> {
     loop {
         match lines.next()? {
             Some(text) if !text.is_empty() => doc.append_line(&text),
@@ -492,8 +492,8 @@ struct Lines<'a> {
     current: Span,
 }
 
-impl Lines<'_> {
-    fn next(&mut self) -> Result<Option<String>, Diagnostic> {
+impl<'a> Lines<'a> {
+    fn next(&mut self) -> Result<Option<&'a str>, Diagnostic> {
         let Some(&span) = self.block.lines.get(self.next) else {
             return match &self.block.closing {
                 Ok(closing) => {
@@ -513,10 +513,10 @@ impl Lines<'_> {
         self.current = span;
         let raw = self.sources.text(span);
         if raw == "#" {
-            return Ok(Some(String::new()));
+            return Ok(Some(""));
         }
         match raw.strip_prefix("# ") {
-            Some(text) => Ok(Some(text.trim_end().to_string())),
+            Some(text) => Ok(Some(text.trim_end())),
             None => Err(Diagnostic::error(
                 span,
                 "documentation comment lines must start with '# ' (a space after the '#')",

@@ -8,13 +8,17 @@
 //! and [`SyntaxError::before_item`] says which of them the error must be reported ahead of
 //! (a bad token right after an item is seen before that item takes effect).
 
-use indexmap::IndexMap;
+use std::collections::HashSet;
+
 use pest::Parser as _;
 use pest_derive::Parser;
 
-use crate::ast::{DocBlock, Item, Member, Value, ValueKind};
+use crate::ast::{DocBlock, Item, Member, Object, Value, ValueKind};
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
+
+/// Objects with more keys than this get a hash index for the duplicate-key check.
+const SMALL_OBJECT: usize = 16;
 
 /// How deeply arrays and objects may nest. Real schemas nest five levels at most.
 pub const MAX_DEPTH: usize = 256;
@@ -106,8 +110,10 @@ struct ItemParser<'a> {
 enum Frame {
     Object {
         start: u32,
-        members: IndexMap<String, Member>,
+        members: Object,
         key: Option<(String, Span)>,
+        /// The keys, once the object is too big to search them one by one.
+        index: Option<HashSet<String>>,
     },
     Array {
         start: u32,
@@ -124,7 +130,7 @@ impl<'a> ItemParser<'a> {
         // The grammar accepts every input, so the error arm is unreachable in practice; an
         // empty token list still parses (as an empty file) if it ever happens.
         if let Ok(pairs) = Lexer::parse(Rule::file, text) {
-            for pair in pairs {
+            for pair in pairs.flatten() {
                 let kind = match pair.as_rule() {
                     Rule::punctuation => match pair.as_str() {
                         "{" => TokenKind::OpenBrace,
@@ -258,15 +264,16 @@ impl<'a> ItemParser<'a> {
                     if token.kind == TokenKind::OpenBrace {
                         match next.kind {
                             TokenKind::CloseBrace => {
-                                Some(self.finish(start, next, ValueKind::Object(IndexMap::new())))
+                                Some(self.finish(start, next, ValueKind::Object(Object::default())))
                             }
                             TokenKind::String => {
                                 let key = (self.string(next), next.span);
-                                self.expect_colon(&IndexMap::new(), &key)?;
+                                self.expect_colon(None, &key)?;
                                 stack.push(Frame::Object {
                                     start,
-                                    members: IndexMap::new(),
+                                    members: Object::default(),
                                     key: Some(key),
+                                    index: None,
                                 });
                                 token = self.advance();
                                 continue;
@@ -321,9 +328,18 @@ impl<'a> ItemParser<'a> {
                         start,
                         members,
                         key,
+                        index,
                     } => {
                         let (name, key_span) = key.take().unwrap_or_default();
-                        members.insert(name, Member { key_span, value });
+                        if let Some(index) = index {
+                            index.insert(name.clone());
+                        } else if members.len() >= SMALL_OBJECT {
+                            let mut keys: HashSet<String> =
+                                members.iter().map(|(key, _)| key.clone()).collect();
+                            keys.insert(name.clone());
+                            *index = Some(keys);
+                        }
+                        members.push(name, Member { key_span, value });
                         match next.kind {
                             TokenKind::CloseBrace => {
                                 let start = *start;
@@ -338,7 +354,11 @@ impl<'a> ItemParser<'a> {
                                     return Err(unexpected(key_token, "a string key"));
                                 }
                                 let new_key = (self.string(key_token), key_token.span);
-                                self.expect_colon(members, &new_key)?;
+                                let seen = match index {
+                                    Some(index) if !index.contains(&new_key.0) => None,
+                                    _ => members.get(&new_key.0).map(|member| member.key_span),
+                                };
+                                self.expect_colon(seen, &new_key)?;
                                 *key = Some(new_key);
                                 token = self.advance();
                             }
@@ -367,7 +387,7 @@ impl<'a> ItemParser<'a> {
     /// after the colon, once that token is known to be lexically sound.
     fn expect_colon(
         &mut self,
-        members: &IndexMap<String, Member>,
+        seen: Option<Span>,
         (key, key_span): &(String, Span),
     ) -> Result<(), Diagnostic> {
         let colon = self.advance();
@@ -377,12 +397,12 @@ impl<'a> ItemParser<'a> {
         }
         let value = self.peek();
         self.lexical_check(value)?;
-        if let Some(previous) = members.get(key) {
+        if let Some(previous) = seen {
             return Err(Diagnostic::error(
                 value.span.first_point(),
                 format!("key '{key}' appears twice in the same object"),
             )
-            .with_label(previous.key_span, "first used here")
+            .with_label(previous, "first used here")
             .with_label(*key_span, "used again here"));
         }
         Ok(())
