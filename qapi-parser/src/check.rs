@@ -302,7 +302,7 @@ impl Checker<'_> {
         let missing: Vec<&str> = required
             .iter()
             .copied()
-            .filter(|key| !object.contains_key(*key))
+            .filter(|key| !object.contains_key(key))
             .collect();
         if !missing.is_empty() {
             let plural = if missing.len() > 1 { "s" } else { "" };

@@ -237,7 +237,7 @@ pub fn parse(sources: &SourceMap, block: &DocBlock) -> Result<Doc, Diagnostic> {
         }],
     };
     let mut line = lines.next()?;
-    match line.as_deref() {
+    match line {
         Some(first) if first.starts_with('@') => {
             let Some(symbol) = first[1..].strip_suffix(':') else {
                 return Err(Diagnostic::error(
@@ -259,7 +259,7 @@ pub fn parse(sources: &SourceMap, block: &DocBlock) -> Result<Doc, Diagnostic> {
             doc.ensure_plain_section(lines.current);
             let mut first = true;
             while let Some(text) = line {
-                if let Some((name, _)) = at_name_colon(&text) {
+                if let Some((name, _)) = at_name_colon(text) {
                     return Err(Diagnostic::error(
                         lines.current,
                         format!(
@@ -273,7 +273,7 @@ pub fn parse(sources: &SourceMap, block: &DocBlock) -> Result<Doc, Diagnostic> {
                         "a '=' heading must be the first line of its comment block",
                     ));
                 }
-                doc.append_line(&text);
+                doc.append_line(text);
                 line = lines.next()?;
                 first = false;
             }
@@ -321,7 +321,7 @@ fn definition_sections<'a>(
                 ));
             }
             line = lines.next()?;
-            while line.as_deref() == Some("") {
+            while line == Some("") {
                 line = lines.next()?;
             }
             line = descriptions(doc, lines, line, SectionKind::Feature)?;
@@ -332,7 +332,7 @@ fn definition_sections<'a>(
                 ));
             }
             descriptions_closed = true;
-        } else if let Some((name, _)) = at_name_colon(&text) {
+        } else if let Some((name, _)) = at_name_colon(text) {
             if descriptions_closed {
                 return Err(Diagnostic::error(
                     lines.current,
@@ -341,7 +341,7 @@ fn definition_sections<'a>(
             }
             line = descriptions(doc, lines, Some(text), SectionKind::Member)?;
             descriptions_closed = true;
-        } else if let Some((tag, rest)) = tagged_section(&text) {
+        } else if let Some((tag, rest)) = tagged_section(text) {
             let kind = match tag {
                 "Returns" => SectionKind::Returns,
                 "Errors" => SectionKind::Errors,
@@ -377,7 +377,7 @@ fn definition_sections<'a>(
             ));
         } else {
             doc.ensure_plain_section(lines.current);
-            doc.append_line(&text);
+            doc.append_line(text);
             line = paragraph(doc, lines)?;
         }
     }
@@ -391,7 +391,7 @@ fn descriptions<'a>(
     mut line: Option<&'a str>,
     kind: SectionKind,
 ) -> Result<Option<&'a str>, Diagnostic> {
-    while let Some(text) = line.as_deref() {
+    while let Some(text) = line {
         let Some((name, rest)) = at_name_colon(text) else {
             break;
         };
@@ -409,27 +409,27 @@ fn descriptions<'a>(
 /// much as the first indented one. Returns the first line that does not belong.
 fn indented_text<'a>(doc: &mut Doc, lines: &mut Lines<'a>) -> Result<Option<&'a str>, Diagnostic> {
     let mut line = lines.next()?;
-    while line.as_deref() == Some("") {
+    while line == Some("") {
         doc.append_line("");
         line = lines.next()?;
     }
     let Some(first) = line else {
         return Ok(None);
     };
-    let indent = indentation(&first);
+    let indent = indentation(first);
     if indent == 0 {
         return Ok(Some(first));
     }
-    doc.append_line(&first);
+    doc.append_line(first);
     let mut after_first = false;
     loop {
         let Some(text) = lines.next()? else {
             return Ok(None);
         };
-        if at_name_colon(&text).is_some() {
+        if at_name_colon(text).is_some() {
             return Ok(Some(text));
         }
-        if !text.is_empty() && indentation(&text) < indent {
+        if !text.is_empty() && indentation(text) < indent {
             if after_first {
                 return Ok(Some(text));
             }
@@ -440,7 +440,7 @@ fn indented_text<'a>(doc: &mut Doc, lines: &mut Lines<'a>) -> Result<Option<&'a 
                 ),
             ));
         }
-        doc.append_line(&text);
+        doc.append_line(text);
         after_first = true;
     }
 }
@@ -449,7 +449,7 @@ fn indented_text<'a>(doc: &mut Doc, lines: &mut Lines<'a>) -> Result<Option<&'a 
 fn paragraph<'a>(doc: &mut Doc, lines: &mut Lines<'a>) -> Result<Option<&'a str>, Diagnostic> {
     loop {
         match lines.next()? {
-            Some(text) if !text.is_empty() => doc.append_line(&text),
+            Some(text) if !text.is_empty() => doc.append_line(text),
             other => return Ok(other),
         }
     }

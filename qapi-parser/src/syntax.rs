@@ -568,7 +568,13 @@ mod tests {
             panic!()
         };
         let members = value.as_object().unwrap();
-        assert_eq!(members.keys().collect::<Vec<_>>(), ["a", "c\\d"]);
+        assert_eq!(
+            members
+                .iter()
+                .map(|(key, _)| key.as_str())
+                .collect::<Vec<_>>(),
+            ["a", "c\\d"]
+        );
         assert_eq!(members["a"].value.as_array().unwrap().len(), 3);
     }
 
