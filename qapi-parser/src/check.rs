@@ -8,6 +8,8 @@
 //! Checks run in a fixed order and the first failure ends a definition, so the error reported
 //! for an expression is the same one the schema language's reference implementation reports.
 
+use std::fmt;
+
 use crate::ast::{
     BranchDef, Definition, DefinitionKind, EnumValueDef, FeatureDef, IfCond, Member, MemberDef,
     Meta, Name, Object, TopLevel, TypeOrMembers, TypeRef, Value, ValueKind,
@@ -288,7 +290,7 @@ impl Checker<'_> {
     fn keys(
         &self,
         object: &Object,
-        what: &str,
+        what: &(impl fmt::Display + ?Sized),
         required: &[&str],
         optional: &[&str],
     ) -> Result<()> {
@@ -339,7 +341,13 @@ impl Checker<'_> {
     }
 
     /// Checks a name's spelling for `case`; `what` names the kind of name.
-    fn name(&self, name: &str, case: Case, what: &str, span: Span) -> Result<()> {
+    fn name(
+        &self,
+        name: &str,
+        case: Case,
+        what: &(impl fmt::Display + ?Sized),
+        span: Span,
+    ) -> Result<()> {
         self.spelled_name(name, name, case, what, span)
     }
 
@@ -349,7 +357,7 @@ impl Checker<'_> {
         name: &str,
         spelled: &str,
         case: Case,
-        what: &str,
+        what: &(impl fmt::Display + ?Sized),
         span: Span,
     ) -> Result<()> {
         let Some(stem) = name_stem(spelled) else {
@@ -429,7 +437,7 @@ impl Checker<'_> {
     fn named_entry<'v>(
         &self,
         element: &'v Value,
-        what: &str,
+        what: &(impl fmt::Display + ?Sized),
         extra: &[&str],
     ) -> Result<(&'v str, Option<&'v Object>)> {
         let (name_value, entry) = match &element.kind {
@@ -524,7 +532,7 @@ impl Checker<'_> {
     fn branch(
         &self,
         entry: &Member,
-        what: &str,
+        what: &(impl fmt::Display + ?Sized),
         allow_array: bool,
     ) -> Result<(TypeRef, Option<IfCond>)> {
         let (ty_value, fields) = self.typed_entry(entry, what, &["if"])?;
@@ -547,7 +555,7 @@ impl Checker<'_> {
     fn typed_entry<'v>(
         &self,
         entry: &'v Member,
-        what: &str,
+        what: &(impl fmt::Display + ?Sized),
         extra: &[&str],
     ) -> Result<(&'v Value, Option<&'v Object>)> {
         match &entry.value.kind {
@@ -618,11 +626,11 @@ impl Checker<'_> {
                 Some(name) => (name, true),
                 None => (key.as_str(), false),
             };
-            let what = format!("member '{key}' of {source}");
+            let what = MemberOf { key, source };
             self.name(
                 name,
                 case,
-                &format!("member name in {source}"),
+                &format_args!("member name in {source}"),
                 entry.key_span,
             )?;
             let c_name = c_name(name);
@@ -649,7 +657,7 @@ impl Checker<'_> {
         Ok(members)
     }
 
-    fn type_name(&self, value: &Value, what: &str) -> Result<Name> {
+    fn type_name(&self, value: &Value, what: &(impl fmt::Display + ?Sized)) -> Result<Name> {
         match value.as_str() {
             Some(name) => Ok(Name {
                 name: name.to_string(),
@@ -663,7 +671,7 @@ impl Checker<'_> {
         }
     }
 
-    fn type_ref(&self, value: &Value, what: &str) -> Result<TypeRef> {
+    fn type_ref(&self, value: &Value, what: &(impl fmt::Display + ?Sized)) -> Result<TypeRef> {
         match &value.kind {
             ValueKind::String(name) => Ok(TypeRef {
                 name: name.clone(),
@@ -690,21 +698,29 @@ impl Checker<'_> {
         }
     }
 
-    fn ifcond(&self, object: &Object, what: &str) -> Result<Option<IfCond>> {
+    fn ifcond(
+        &self,
+        object: &Object,
+        what: &(impl fmt::Display + ?Sized),
+    ) -> Result<Option<IfCond>> {
         match object.get("if") {
             Some(member) => self.condition(&member.value, what).map(Some),
             None => Ok(None),
         }
     }
 
-    fn ifcond_in(&self, object: Option<&Object>, what: &str) -> Result<Option<IfCond>> {
+    fn ifcond_in(
+        &self,
+        object: Option<&Object>,
+        what: &(impl fmt::Display + ?Sized),
+    ) -> Result<Option<IfCond>> {
         match object {
             Some(object) => self.ifcond(object, what),
             None => Ok(None),
         }
     }
 
-    fn condition(&self, value: &Value, what: &str) -> Result<IfCond> {
+    fn condition(&self, value: &Value, what: &(impl fmt::Display + ?Sized)) -> Result<IfCond> {
         match &value.kind {
             ValueKind::String(symbol) => {
                 let valid = symbol.starts_with(|c: char| c.is_ascii_uppercase())
@@ -826,6 +842,18 @@ impl Checker<'_> {
     }
 }
 
+/// Describes a member for messages; formatted only when a message needs it.
+struct MemberOf<'a> {
+    key: &'a str,
+    source: &'a str,
+}
+
+impl fmt::Display for MemberOf<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "member '{}' of {}", self.key, self.source)
+    }
+}
+
 /// The value of a flag, or its default when absent.
 fn flag(object: &Object, key: &str, default: bool) -> bool {
     object
@@ -873,7 +901,10 @@ fn is_camel_case(stem: &str) -> bool {
 
 /// The name with every character other than ASCII letters, digits and `_` turned into `_`,
 /// which is how QEMU's C code spells it; names that agree on it clash.
-pub(crate) fn c_name(name: &str) -> String {
+pub(crate) fn c_name(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return std::borrow::Cow::Borrowed(name);
+    }
     name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '_' {
@@ -882,7 +913,8 @@ pub(crate) fn c_name(name: &str) -> String {
                 '_'
             }
         })
-        .collect()
+        .collect::<String>()
+        .into()
 }
 
 fn unreachable_object() -> ! {

@@ -19,6 +19,11 @@ use std::collections::HashSet;
 use std::path::{Component, Path};
 
 use indexmap::IndexMap;
+use rustc_hash::FxBuildHasher;
+
+/// Maps keyed by names, hashed quickly (the keys are not attacker-chosen in any way that
+/// matters for a compiler run).
+type NameMap<V> = IndexMap<String, V, FxBuildHasher>;
 
 use crate::ast::{
     BranchDef, Definition, DefinitionKind, EnumValueDef, FeatureDef, MemberDef, TopLevel,
@@ -78,8 +83,8 @@ pub fn lower(
         docs,
         entities: Vec::new(),
         includes: Vec::new(),
-        names: IndexMap::new(),
-        features: IndexMap::new(),
+        names: NameMap::default(),
+        features: NameMap::default(),
         diagnostics,
     };
     for name in SPECIAL_FEATURES {
@@ -231,9 +236,9 @@ struct Lowerer<'a> {
     entities: Vec<Pending>,
     /// Include directives: the index of the entity they precede, path and span.
     includes: Vec<(usize, String, Span)>,
-    names: IndexMap<String, usize>,
+    names: NameMap<usize>,
     /// Every feature name, with the definition that used it first.
-    features: IndexMap<String, Option<Span>>,
+    features: NameMap<Option<Span>>,
     diagnostics: &'a mut Diagnostics,
 }
 
@@ -603,9 +608,9 @@ impl Lowerer<'_> {
     }
 
     fn feature_clash(&self, features: &[FeatureDef], at: Span) -> Result<(), Diagnostic> {
-        let mut seen: IndexMap<String, &str> = IndexMap::new();
+        let mut seen: NameMap<&str> = NameMap::default();
         for feature in features {
-            if let Some(previous) = seen.insert(c_name(&feature.name), &feature.name) {
+            if let Some(previous) = seen.insert(c_name(&feature.name).into_owned(), &feature.name) {
                 return Err(Diagnostic::error(
                     at,
                     format!(
@@ -623,9 +628,9 @@ impl Lowerer<'_> {
         let PendingKind::Enum { values, prefix } = &self.entities[index].kind else {
             return Err(None);
         };
-        let mut seen: IndexMap<String, &str> = IndexMap::new();
+        let mut seen: NameMap<&str> = NameMap::default();
         for value in values {
-            if let Some(previous) = seen.insert(c_name(&value.name), &value.name) {
+            if let Some(previous) = seen.insert(c_name(&value.name).into_owned(), &value.name) {
                 return Err(Some(
                     Diagnostic::error(
                         self.at(index),
@@ -722,26 +727,18 @@ impl Lowerer<'_> {
     /// this is, which decides where the error is reported.
     fn clash(
         &self,
-        seen: &mut IndexMap<String, Seen>,
+        seen: &mut NameMap<Seen>,
         role: Role,
         name: &str,
         owner: usize,
         checking: usize,
     ) -> Result<(), Diagnostic> {
         let key = c_name(name);
-        if let Some(previous) = seen.get(&key) {
-            return Err(Diagnostic::error(
-                self.at(checking),
-                format!(
-                    "{} clashes with {}",
-                    self.describe(role, name, owner, checking),
-                    self.describe(previous.role, &previous.name, previous.owner, checking)
-                ),
-            )
-            .with_note("member names must differ even after '-' and '.' are read as '_'"));
+        if let Some(previous) = seen.get(key.as_ref()) {
+            return Err(self.clash_error(role, name, owner, previous, checking));
         }
         seen.insert(
-            key,
+            key.into_owned(),
             Seen {
                 name: name.to_string(),
                 role,
@@ -751,10 +748,31 @@ impl Lowerer<'_> {
         Ok(())
     }
 
-    /// Adds the members of a checked object (and of all its branches) to `seen`.
+    fn clash_error(
+        &self,
+        role: Role,
+        name: &str,
+        owner: usize,
+        previous: &Seen,
+        checking: usize,
+    ) -> Diagnostic {
+        Diagnostic::error(
+            self.at(checking),
+            format!(
+                "{} clashes with {}",
+                self.describe(role, name, owner, checking),
+                self.describe(previous.role, &previous.name, previous.owner, checking)
+            ),
+        )
+        .with_note("member names must differ even after '-' and '.' are read as '_'")
+    }
+
+    /// Checks the members of a checked object, and of all its branches, against `seen` (the
+    /// members of the union it is a branch of). The object's own members cannot clash with
+    /// each other: its own check made sure of that.
     fn clash_object(
         &self,
-        seen: &mut IndexMap<String, Seen>,
+        seen: &NameMap<Seen>,
         object: usize,
         checking: usize,
         resolved: &Resolved,
@@ -763,18 +781,20 @@ impl Lowerer<'_> {
             return Ok(());
         };
         for member in &checked.members {
-            self.clash(
-                seen,
-                Role::Member,
-                &member.name,
-                member.defined_in.0 as usize,
-                checking,
-            )?;
+            if let Some(previous) = seen.get(c_name(&member.name).as_ref()) {
+                let owner = member.defined_in.0 as usize;
+                return Err(self.clash_error(
+                    Role::Member,
+                    &member.name,
+                    owner,
+                    previous,
+                    checking,
+                ));
+            }
         }
         if let Some(variants) = &checked.variants {
             for variant in &variants.variants {
-                let mut branch_seen = clone_seen(seen);
-                self.clash_object(&mut branch_seen, variant.ty.0 as usize, checking, resolved)?;
+                self.clash_object(seen, variant.ty.0 as usize, checking, resolved)?;
             }
         }
         Ok(())
@@ -811,7 +831,7 @@ impl Lowerer<'_> {
             discriminator: union.discriminator.clone(),
             branches: union.branches.clone(),
         });
-        let mut seen: IndexMap<String, Seen> = IndexMap::new();
+        let mut seen: NameMap<Seen> = NameMap::default();
         let mut members = Vec::new();
         let mut base_id = None;
         if let Some((base_name, base_span)) = &base {
@@ -877,8 +897,7 @@ impl Lowerer<'_> {
             Some(union) => {
                 let variants = self.check_branches(index, &union, &members, states, resolved)?;
                 for variant in &variants.variants {
-                    let mut branch_seen = clone_seen(&seen);
-                    self.clash_object(&mut branch_seen, variant.ty.0 as usize, index, resolved)
+                    self.clash_object(&seen, variant.ty.0 as usize, index, resolved)
                         .map_err(Some)?;
                 }
                 Some(variants)
@@ -1010,7 +1029,7 @@ impl Lowerer<'_> {
                 .map_err(Some)?;
             types.push(ty);
         }
-        let mut seen: IndexMap<String, Seen> = IndexMap::new();
+        let mut seen: NameMap<Seen> = NameMap::default();
         // Which branch takes each JSON type an input can have.
         let mut taken: Vec<(AlternateInput, &str)> = Vec::new();
         for (branch, &ty) in branches.iter().zip(&types) {
@@ -1400,21 +1419,6 @@ impl AlternateInput {
             AlternateInput::Object => "objects",
         }
     }
-}
-
-fn clone_seen(seen: &IndexMap<String, Seen>) -> IndexMap<String, Seen> {
-    seen.iter()
-        .map(|(key, value)| {
-            (
-                key.clone(),
-                Seen {
-                    name: value.name.clone(),
-                    role: value.role,
-                    owner: value.owner,
-                },
-            )
-        })
-        .collect()
 }
 
 fn builtin(name: &str, kind: PendingKind) -> Pending {

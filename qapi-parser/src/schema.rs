@@ -27,7 +27,7 @@ pub struct Schema {
     pub features: Vec<String>,
     /// The pragmas in force.
     pub pragma: Pragma,
-    pub(crate) names: IndexMap<String, EntityId>,
+    pub(crate) names: IndexMap<String, EntityId, rustc_hash::FxBuildHasher>,
 }
 
 impl Schema {
