@@ -12,6 +12,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use qapi_parser::{Error, Format, Schema};
 
+// The front end allocates many small strings and vectors; mimalloc serves them in fewer
+// instructions and page faults than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Compile QAPI schemas: check them and render them.
 #[derive(Parser)]
 #[command(name = "qapi-gen", version, about)]
