@@ -117,7 +117,7 @@ pub fn parse_with(
     let parse::Parsed {
         sources,
         expressions,
-        mut docs,
+        docs,
         pragma,
     } = parsed;
     let invalid = |sources, diagnostics: diagnostic::Diagnostics| Error::Invalid {
@@ -131,8 +131,6 @@ pub fn parse_with(
     if !diagnostics.is_empty() {
         return Err(invalid(sources, diagnostics));
     }
-    docs.shrink_to_fit();
-    let sources_for_errors = sources.clone();
     lower::lower(expressions, sources, docs, pragma, &mut diagnostics)
-        .ok_or_else(|| invalid(sources_for_errors, diagnostics))
+        .map_err(|sources| invalid(sources, diagnostics))
 }

@@ -68,14 +68,15 @@ const QTYPE_VALUES: [&str; 7] = [
 
 const BUILTIN_MODULE: &str = "./builtin";
 
-/// Builds the IR from checked top-level expressions. Returns `None` if any check failed.
+/// Builds the IR from checked top-level expressions. If any check fails, the diagnostics say
+/// why and the source map comes back for rendering them.
 pub fn lower(
     expressions: Vec<TopLevel>,
     sources: SourceMap,
     docs: Vec<Doc>,
     pragma: Pragma,
     diagnostics: &mut Diagnostics,
-) -> Option<Schema> {
+) -> Result<Schema, SourceMap> {
     let errors_before = diagnostics.len();
     let mut lowerer = Lowerer {
         pragma: &pragma,
@@ -93,7 +94,7 @@ pub fn lower(
     lowerer.define_builtins();
     lowerer.define_all(expressions);
     if lowerer.diagnostics.len() > errors_before {
-        return None;
+        return Err(sources);
     }
     let mut states = vec![State::Unchecked; lowerer.entities.len()];
     let mut resolved: Vec<Option<EntityKind>> = vec![None; lowerer.entities.len()];
@@ -105,7 +106,7 @@ pub fn lower(
     lowerer.check_docs();
     lowerer.check_feature_count();
     if lowerer.diagnostics.len() > errors_before {
-        return None;
+        return Err(sources);
     }
     let Lowerer {
         entities,
@@ -116,7 +117,7 @@ pub fn lower(
         ..
     } = lowerer;
     let (entities, modules) = assemble(&sources, entities, includes, resolved);
-    Some(Schema {
+    Ok(Schema {
         sources,
         entities,
         modules,

@@ -162,3 +162,16 @@ fn an_unreadable_root_is_an_io_error() {
         other => panic!("expected an I/O error, got {other:?}"),
     }
 }
+
+#[test]
+fn an_object_with_a_hundred_thousand_keys() {
+    let dir = scratch("wide");
+    let mut text = String::from("{ 'struct': 'Wide', 'data': {");
+    for index in 0..100_000 {
+        text.push_str(&format!(" 'm{index}': 'int',"));
+    }
+    text.push_str(" 'm7': 'str' } }\n");
+    let error = first_error(&write(&dir, "wide.json", text));
+    assert_located(&error, "wide.json", 1);
+    assert!(error.contains("'m7'"), "{error}");
+}
