@@ -82,7 +82,9 @@ impl Checker<'_> {
     }
 
     fn definition(&self, value: &Value, doc: Option<usize>, docs: &[Doc]) -> Result<Definition> {
-        let object = value.as_object().unwrap_or_else(|| unreachable_object());
+        // `parse.rs` passes objects only; anything else has no definition key either.
+        let empty = Object::default();
+        let object = value.as_object().unwrap_or(&empty);
         let metas: Vec<Meta> = Meta::ALL
             .into_iter()
             .filter(|meta| object.contains_key(meta.keyword()))
@@ -739,17 +741,14 @@ impl Checker<'_> {
             ValueKind::Object(operators) => {
                 let source = format!("the 'if' condition of {what}");
                 self.keys(operators, &source, &[], &["all", "any", "not"])?;
-                if operators.len() != 1 {
+                let (Some((operator, operand)), 1) = (operators.first(), operators.len()) else {
                     return Err(self.error(
                         format!("{source} must have exactly one of 'all', 'any' and 'not'"),
                         value.span,
                         "here",
                     ));
-                }
-                let (operator, operand) = operators
-                    .first()
-                    .map(|(k, m)| (k.as_str(), &m.value))
-                    .unwrap_or_else(|| unreachable_object());
+                };
+                let (operator, operand) = (operator.as_str(), &operand.value);
                 if operator == "not" {
                     return Ok(IfCond::Not(Box::new(self.condition(operand, what)?)));
                 }
@@ -915,11 +914,6 @@ pub(crate) fn c_name(name: &str) -> std::borrow::Cow<'_, str> {
         })
         .collect::<String>()
         .into()
-}
-
-fn unreachable_object() -> ! {
-    // `parse.rs` hands over only objects, and the operator check ensures one key.
-    unreachable!("checked before")
 }
 
 #[cfg(test)]
