@@ -376,8 +376,8 @@ pub enum TopLevel {
     Definition(Definition),
     /// An `include` directive.
     Include {
-        /// The included file's path as the schema names it.
-        path: String,
+        /// The included file's absolute, normalized path.
+        absolute: std::path::PathBuf,
         /// The directive.
         span: Span,
     },

@@ -31,8 +31,8 @@ pub fn check_expressions(
     for expression in expressions {
         let (value, doc) = match expression {
             Expression::Definition { value, doc } => (value, doc),
-            Expression::Include { path, span } => {
-                checked.push(TopLevel::Include { path, span });
+            Expression::Include { absolute, span } => {
+                checked.push(TopLevel::Include { absolute, span });
                 continue;
             }
         };
@@ -487,14 +487,7 @@ impl Checker<'_> {
         };
         let mut branches = Vec::with_capacity(entries.len());
         for (key, entry) in entries {
-            let what = format!("branch '{key}'");
-            let (ty, ifcond) = self.branch(entry, &what, false)?;
-            branches.push(BranchDef {
-                name: key.clone(),
-                ty,
-                ifcond,
-                span: entry.key_span,
-            });
+            branches.push(self.branch(key, entry, false)?);
         }
         Ok(DefinitionKind::Union {
             base,
@@ -518,38 +511,32 @@ impl Checker<'_> {
         let mut branches = Vec::with_capacity(entries.len());
         for (key, entry) in entries {
             self.name(key, LOWER, "branch name", entry.key_span)?;
-            let what = format!("branch '{key}'");
-            let (ty, ifcond) = self.branch(entry, &what, true)?;
-            branches.push(BranchDef {
-                name: key.clone(),
-                ty,
-                ifcond,
-                span: entry.key_span,
-            });
+            branches.push(self.branch(key, entry, true)?);
         }
         Ok(DefinitionKind::Alternate { branches })
     }
 
-    /// A union or alternate branch: `'Type'` or `{ 'type': …, 'if': … }`.
-    fn branch(
-        &self,
-        entry: &Member,
-        what: &(impl fmt::Display + ?Sized),
-        allow_array: bool,
-    ) -> Result<(TypeRef, Option<IfCond>)> {
-        let (ty_value, fields) = self.typed_entry(entry, what, &["if"])?;
-        let ifcond = self.ifcond_in(fields, what)?;
+    /// A union or alternate branch `key`: `'Type'` or `{ 'type': …, 'if': … }`.
+    fn branch(&self, key: &str, entry: &Member, allow_array: bool) -> Result<BranchDef> {
+        let what = format_args!("branch '{key}'");
+        let (ty_value, fields) = self.typed_entry(entry, &what, &["if"])?;
+        let ifcond = self.ifcond_in(fields, &what)?;
         let ty = if allow_array {
-            self.type_ref(ty_value, what)?
+            self.type_ref(ty_value, &what)?
         } else {
-            let name = self.type_name(ty_value, what)?;
+            let name = self.type_name(ty_value, &what)?;
             TypeRef {
                 name: name.name,
                 array: false,
                 span: name.span,
             }
         };
-        Ok((ty, ifcond))
+        Ok(BranchDef {
+            name: key.to_string(),
+            ty,
+            ifcond,
+            span: entry.key_span,
+        })
     }
 
     /// A member-like entry: `'Type'` (or `['Type']`), or an object with a `type` key and

@@ -395,10 +395,9 @@ fn descriptions<'a>(
         let Some((name, rest)) = at_name_colon(text) else {
             break;
         };
-        let rest = rest.to_string();
         doc.new_description(kind, name, lines.current)?;
         if !rest.is_empty() {
-            doc.append_line(&rest);
+            doc.append_line(rest);
         }
         line = indented_text(doc, lines)?;
     }

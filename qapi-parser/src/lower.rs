@@ -16,7 +16,7 @@
 //! An entity that fails reports one error; entities that depend on it fail silently.
 
 use std::collections::HashSet;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 use indexmap::IndexMap;
 use rustc_hash::FxBuildHasher;
@@ -236,7 +236,7 @@ struct Lowerer<'a> {
     doc_links: Vec<DocLinks>,
     entities: Vec<Pending>,
     /// Include directives: the index of the entity they precede, path and span.
-    includes: Vec<(usize, String, Span)>,
+    includes: Vec<(usize, PathBuf, Span)>,
     names: NameMap<usize>,
     /// Every feature name, with the definition that used it first.
     features: NameMap<Option<Span>>,
@@ -282,8 +282,8 @@ impl Lowerer<'_> {
     fn define_all(&mut self, expressions: Vec<TopLevel>) {
         for expression in expressions {
             match expression {
-                TopLevel::Include { path, span } => {
-                    self.includes.push((self.entities.len(), path, span));
+                TopLevel::Include { absolute, span } => {
+                    self.includes.push((self.entities.len(), absolute, span));
                 }
                 TopLevel::Definition(definition) => self.define_definition(definition),
             }
@@ -1450,7 +1450,7 @@ fn features(features: &[FeatureDef]) -> Vec<Feature> {
 fn assemble(
     sources: &SourceMap,
     pending: Vec<Pending>,
-    includes: Vec<(usize, String, Span)>,
+    includes: Vec<(usize, PathBuf, Span)>,
     mut resolved: Resolved,
 ) -> (Vec<Entity>, Vec<Module>) {
     let root = &sources.files()[0];
@@ -1469,12 +1469,11 @@ fn assemble(
         Some(span) => file_modules[sources.file_id_of(span.start).0 as usize].clone(),
         None => BUILTIN_MODULE.to_string(),
     };
-    let included_module = |path: &str| module_name(&crate::parse::absolute_path(Path::new(path)));
     let mut modules: IndexMap<String, Vec<ModuleItem>> = IndexMap::new();
     modules.insert(BUILTIN_MODULE.to_string(), Vec::new());
     modules.insert(file_modules[0].clone(), Vec::new());
-    for (_, path, _) in &includes {
-        modules.entry(included_module(path)).or_default();
+    for (_, absolute, _) in &includes {
+        modules.entry(module_name(absolute)).or_default();
     }
     // Module of each entity: arrays live with their element type.
     let entity_modules: Vec<String> = pending
@@ -1487,22 +1486,22 @@ fn assemble(
         .collect();
     let mut includes = includes.into_iter().peekable();
     for (index, module) in entity_modules.iter().enumerate() {
-        while let Some((_, path, span)) = includes.next_if(|(before, _, _)| *before == index) {
+        while let Some((_, absolute, span)) = includes.next_if(|(before, _, _)| *before == index) {
             push_include(
                 &mut modules,
                 &file_module(Some(span)),
-                &included_module(&path),
+                &module_name(&absolute),
             );
         }
         if let Some(items) = modules.get_mut(module) {
             items.push(ModuleItem::Entity(EntityId(index as u32)));
         }
     }
-    for (_, path, span) in includes {
+    for (_, absolute, span) in includes {
         push_include(
             &mut modules,
             &file_module(Some(span)),
-            &included_module(&path),
+            &module_name(&absolute),
         );
     }
     let module_ids: IndexMap<String, ModuleId> = modules
@@ -1510,7 +1509,7 @@ fn assemble(
         .enumerate()
         .map(|(index, name)| (name.clone(), ModuleId(index as u32)))
         .collect();
-    let entities = pending
+    let mut entities = pending
         .into_iter()
         .enumerate()
         .map(|(index, entity)| {
@@ -1519,33 +1518,23 @@ fn assemble(
                 .unwrap_or(EntityKind::Builtin(BuiltinType {
                     json_type: JsonType::Value,
                 }));
-            let ifcond = entity.ifcond;
             Entity {
                 name: entity.name,
                 span: entity.span,
                 doc: entity.doc,
-                ifcond,
+                ifcond: entity.ifcond,
                 features: features(&entity.features),
                 module: module_ids[&entity_modules[index]],
                 kind,
             }
         })
         .collect::<Vec<_>>();
-    // An array has its element type's condition.
-    let entities = {
-        let conditions: Vec<Option<IfCond>> = entities
-            .iter()
-            .map(|entity| match &entity.kind {
-                EntityKind::Array(array) => entities[array.element.0 as usize].ifcond.clone(),
-                _ => entity.ifcond.clone(),
-            })
-            .collect();
-        entities
-            .into_iter()
-            .zip(conditions)
-            .map(|(entity, ifcond)| Entity { ifcond, ..entity })
-            .collect()
-    };
+    // An array has its element type's condition (an element is never an array itself).
+    for index in 0..entities.len() {
+        if let EntityKind::Array(array) = &entities[index].kind {
+            entities[index].ifcond = entities[array.element.0 as usize].ifcond.clone();
+        }
+    }
     let modules = modules
         .into_iter()
         .map(|(name, items)| Module { name, items })

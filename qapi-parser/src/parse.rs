@@ -43,8 +43,8 @@ pub enum Expression {
     },
     /// An `include` directive.
     Include {
-        /// The included file's path as the schema names it.
-        path: String,
+        /// The included file's absolute, normalized path.
+        absolute: PathBuf,
         /// The directive.
         span: Span,
     },
@@ -80,7 +80,12 @@ pub fn parse(
         seen_files: Vec::new(),
         diagnostics,
     };
-    reader.file(root.to_string(), bytes, None);
+    reader.file(
+        root.to_string(),
+        absolute_path(Path::new(root)),
+        bytes,
+        None,
+    );
     Ok(reader.parsed)
 }
 
@@ -95,8 +100,13 @@ struct Reader<'r, 'f> {
 }
 
 impl Reader<'_, '_> {
-    fn file(&mut self, path: String, bytes: Vec<u8>, included_from: Option<Span>) {
-        let absolute = absolute_path(Path::new(&path));
+    fn file(
+        &mut self,
+        path: String,
+        absolute: PathBuf,
+        bytes: Vec<u8>,
+        included_from: Option<Span>,
+    ) {
         let (text, bad_utf8) = match String::from_utf8(bytes) {
             Ok(text) => (text, None),
             Err(error) => {
@@ -246,11 +256,11 @@ impl Reader<'_, '_> {
             None => PathBuf::from(name),
         };
         let path = path.to_string_lossy().into_owned();
+        let absolute = absolute_path(Path::new(&path));
         self.parsed.expressions.push(Expression::Include {
-            path: path.clone(),
+            absolute: absolute.clone(),
             span: directive,
         });
-        let absolute = absolute_path(Path::new(&path));
         if let Some(position) = self.open_files.iter().position(|open| *open == absolute) {
             let chain: Vec<String> = self.open_files[position..]
                 .iter()
@@ -268,7 +278,7 @@ impl Reader<'_, '_> {
             return;
         }
         match (self.read)(Path::new(&path)) {
-            Ok(bytes) => self.file(path, bytes, Some(directive)),
+            Ok(bytes) => self.file(path, absolute, bytes, Some(directive)),
             Err(error) => self.diagnostics.push(
                 Diagnostic::error(
                     directive,
@@ -359,7 +369,7 @@ pub fn describe_io_error(error: &io::Error) -> String {
 }
 
 /// The absolute, lexically normalized form of `path` (symbolic links are not followed).
-pub(crate) fn absolute_path(path: &Path) -> PathBuf {
+fn absolute_path(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut normal = PathBuf::new();
     for component in absolute.components() {

@@ -434,10 +434,11 @@ impl<'a> ItemParser<'a> {
 
     /// The lexical error `token` stands for, if it is a bad string or stray text.
     fn lexical_error(&self, token: Token) -> Option<Diagnostic> {
-        let text = self.source(token.span);
         let message = match token.kind {
-            TokenKind::Stray => format!("unexpected text '{}'", abbreviate(text)),
-            TokenKind::BadString => bad_string_message(text),
+            TokenKind::Stray => {
+                format!("unexpected text '{}'", abbreviate(self.source(token.span)))
+            }
+            TokenKind::BadString => bad_string_message(self.source(token.span)),
             _ => return None,
         };
         Some(Diagnostic::error(token.span.first_point(), message).with_label(token.span, "here"))
