@@ -14,5 +14,9 @@
 //! ```
 
 pub mod dump;
+pub mod introspect;
+mod symbols;
+
+pub use symbols::{Symbols, keeps};
 
 pub use qapi_parser::Schema;

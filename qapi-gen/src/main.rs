@@ -6,10 +6,11 @@
 //! in `qapi-parser` and `qapi-codegen`, which build.rs users depend on without clap.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use qapi_codegen::{Symbols, introspect};
 use qapi_parser::{Error, Format, Schema};
 
 // The front end allocates many small strings and vectors; mimalloc serves them in fewer
@@ -31,6 +32,8 @@ enum Command {
     Check(SchemaArgs),
     /// Print the checked schema in the line format of QEMU's front-end tests.
     Dump(SchemaArgs),
+    /// Print the introspection data QEMU's query-qmp-schema returns, as a JSON list.
+    Introspect(IntrospectArgs),
 }
 
 #[derive(clap::Args)]
@@ -40,6 +43,66 @@ struct SchemaArgs {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
+}
+
+#[derive(clap::Args)]
+struct IntrospectArgs {
+    #[command(flatten)]
+    schema: SchemaArgs,
+    #[command(flatten)]
+    conditions: ConditionArgs,
+    /// Show type names instead of the numbers QEMU replaces them with.
+    #[arg(long)]
+    unmask: bool,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// Which build the output is for.
+#[derive(clap::Args)]
+struct ConditionArgs {
+    /// Treat SYMBOL as defined and drop every item whose condition does not hold. Without
+    /// --cfg or --cfg-file, every item is kept.
+    #[arg(long = "cfg", value_name = "SYMBOL")]
+    symbols: Vec<String>,
+    /// Read defined symbols from FILE, one per line ('#' starts a comment line).
+    #[arg(long, value_name = "FILE")]
+    cfg_file: Vec<PathBuf>,
+}
+
+impl ConditionArgs {
+    /// The symbol set, or `None` when no option asks for conditions to be evaluated.
+    fn symbols(&self) -> Result<Option<Symbols>, String> {
+        if self.symbols.is_empty() && self.cfg_file.is_empty() {
+            return Ok(None);
+        }
+        let mut symbols = Symbols::new(&self.symbols);
+        for path in &self.cfg_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+            for symbol in Symbols::parse(&text).iter() {
+                symbols.insert(symbol);
+            }
+        }
+        Ok(Some(symbols))
+    }
+}
+
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// Write the output to FILE instead of standard output. The file is replaced only once
+    /// the whole output is ready.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    path: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    fn write(&self, text: &str) -> std::io::Result<()> {
+        match &self.path {
+            Some(path) => write_file_atomically(path, text.as_bytes()),
+            None => write_stdout(text),
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -59,7 +122,25 @@ fn main() -> ExitCode {
         Command::Dump(args) => run(&args, |schema| {
             write_stdout(&qapi_codegen::dump::generate(schema))
         }),
+        Command::Introspect(args) => {
+            let symbols = match args.conditions.symbols() {
+                Ok(symbols) => symbols,
+                Err(message) => return usage_error(&message),
+            };
+            run(&args.schema, |schema| {
+                let options = introspect::Options {
+                    unmask: args.unmask,
+                    symbols: symbols.as_ref(),
+                };
+                args.output.write(&introspect::generate(schema, &options))
+            })
+        }
     }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("qapi-gen: error: {message}");
+    ExitCode::from(2)
 }
 
 /// Parses the schema, reports errors, and hands a valid schema to `output`.
@@ -93,6 +174,30 @@ fn run(args: &SchemaArgs, output: impl FnOnce(&Schema) -> std::io::Result<()>) -
             }
         }
     }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so `path`
+/// never holds half an output.
+fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let file_name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the output path names no file",
+        )
+    })?;
+    let mut temporary_name = std::ffi::OsString::from(".");
+    temporary_name.push(file_name);
+    temporary_name.push(format!(".{}.tmp", std::process::id()));
+    let temporary = directory.join(temporary_name);
+    let result = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
 }
 
 fn write_stdout(text: &str) -> std::io::Result<()> {
