@@ -1,13 +1,16 @@
-//! `cargo xtask bench`: times our `qapi-gen check` against QEMU's Python QAPI
-//! front end on QEMU's main schema, and records the result as a markdown
-//! table in `docs/bench-frontend.md`.
+//! `cargo xtask bench`: times our `qapi-gen` against QEMU's Python QAPI
+//! generator on QEMU's main schema, for each task both can do, and records the
+//! result as a markdown table in `docs/bench.md`.
 //!
-//! Both tools are timed as whole processes (spawn to exit), alternating
-//! between them so that any drift in machine load hits both equally.
+//! The tasks: `check` (parse and check) against QEMU's front end, and
+//! `introspect` (parse, check, write the introspection data) against QEMU's
+//! front end plus its introspection backend. Every program is timed as a whole
+//! process (spawn to exit), alternating between them so that any drift in
+//! machine load hits all equally.
 
 use std::fs;
 use std::num::NonZero;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -24,7 +27,7 @@ const WARM_UP_RUNS: usize = 2;
 const SCHEMA: &str = "qapi/qapi-schema.json";
 
 /// Where the table is recorded, relative to the workspace root.
-const REPORT_PATH: &str = "docs/bench-frontend.md";
+const REPORT_PATH: &str = "docs/bench.md";
 
 /// Command-line options for `cargo xtask bench`.
 #[derive(Debug)]
@@ -39,7 +42,25 @@ impl Default for Options {
     }
 }
 
-/// One of the two programs being compared.
+/// What both tools are asked to do.
+#[derive(Clone, Copy)]
+enum Task {
+    Check,
+    Introspect,
+}
+
+impl Task {
+    const ALL: [Task; 2] = [Task::Check, Task::Introspect];
+
+    fn name(self) -> &'static str {
+        match self {
+            Task::Check => "check",
+            Task::Introspect => "introspect",
+        }
+    }
+}
+
+/// One program doing one task.
 struct Contender {
     /// Name shown in the table.
     label: String,
@@ -53,34 +74,21 @@ struct Contender {
 pub fn run(options: &Options) -> Result<(), String> {
     let qemu = qemu_source::ensure()?;
     let cli = process::build_cli()?;
+    let scratch = std::env::temp_dir().join(format!("qapi-bench-{}", std::process::id()));
+    fs::create_dir_all(&scratch)
+        .map_err(|err| format!("cannot create {}: {err}", scratch.display()))?;
 
-    let ours_dir = qemu.clone();
-    let ours = Contender {
-        label: "`qapi-gen check` (Rust, release build)".to_owned(),
-        command: Box::new(move || {
-            let mut command = Command::new(&cli);
-            command.args(["check", SCHEMA]).current_dir(&ours_dir);
-            command
-        }),
-        times: Vec::new(),
-    };
-
-    let script = python_script(&qemu.join("scripts"));
-    let python_dir = qemu.clone();
-    let python = Contender {
-        label: format!("QEMU `scripts/qapi` front end ({})", python_version()),
-        command: Box::new(move || {
-            let mut command = Command::new("python3");
-            command
-                .args(["-c", &script, SCHEMA])
-                .current_dir(&python_dir);
-            command
-        }),
-        times: Vec::new(),
-    };
-
-    let mut contenders = [ours, python];
-    for contender in &contenders {
+    // Pairs of (ours, QEMU's) per task.
+    let mut pairs: Vec<[Contender; 2]> = Task::ALL
+        .iter()
+        .map(|&task| {
+            [
+                ours(task, &cli, &qemu, &scratch),
+                python(task, &qemu, &scratch),
+            ]
+        })
+        .collect();
+    for contender in pairs.iter().flatten() {
         for _ in 0..WARM_UP_RUNS {
             warm_up(contender)?;
         }
@@ -90,13 +98,13 @@ pub fn run(options: &Options) -> Result<(), String> {
         options.runs
     );
     for _ in 0..options.runs {
-        for contender in &mut contenders {
+        for contender in pairs.iter_mut().flatten() {
             let elapsed = time_once(contender)?;
             contender.times.push(elapsed);
         }
     }
+    let _ = fs::remove_dir_all(&scratch);
 
-    let [ours, python] = &contenders;
     let body = format!(
         "- schema: `{SCHEMA}` from QEMU {}\n\
          - runs: {} per tool, interleaved, after {WARM_UP_RUNS} warm-up runs each; \
@@ -105,7 +113,7 @@ pub fn run(options: &Options) -> Result<(), String> {
         qemu_source::QEMU_VERSION,
         options.runs,
         machine_description(),
-        table(ours, python),
+        table(&pairs),
     );
     print!("\n{body}");
 
@@ -115,7 +123,7 @@ pub fn run(options: &Options) -> Result<(), String> {
         format!("cargo xtask bench --runs {}", options.runs)
     };
     let report = format!(
-        "# Front-end speed: qapi-gen vs. QEMU's Python QAPI front end\n\n\
+        "# Speed: qapi-gen vs. QEMU's Python QAPI generator\n\n\
          Produced by `{command}`.\n\n{body}"
     );
     let path = process::workspace_root().join(REPORT_PATH);
@@ -127,19 +135,62 @@ pub fn run(options: &Options) -> Result<(), String> {
     Ok(())
 }
 
-/// The Python program that loads (parses and checks) a schema with QEMU's
-/// own front end.
-fn python_script(scripts_dir: &Path) -> String {
+/// `qapi-gen` doing `task`.
+fn ours(task: Task, cli: &Path, qemu: &Path, scratch: &Path) -> Contender {
+    let (cli, qemu, output) = (cli.to_owned(), qemu.to_owned(), scratch.join("ours.json"));
+    Contender {
+        label: format!("`qapi-gen {}`", task.name()),
+        command: Box::new(move || {
+            let mut command = Command::new(&cli);
+            command.args([task.name(), SCHEMA]).current_dir(&qemu);
+            if let Task::Introspect = task {
+                command.arg("-o").arg(&output);
+            }
+            command
+        }),
+        times: Vec::new(),
+    }
+}
+
+/// QEMU's Python doing `task`.
+fn python(task: Task, qemu: &Path, scratch: &Path) -> Contender {
+    let script = python_script(&qemu.join("scripts"), task);
+    let (qemu, output): (PathBuf, PathBuf) = (qemu.to_owned(), scratch.to_owned());
+    Contender {
+        label: format!("QEMU `scripts/qapi` ({})", python_version()),
+        command: Box::new(move || {
+            let mut command = Command::new("python3");
+            command
+                .args(["-c", &script, SCHEMA])
+                .arg(&output)
+                .current_dir(&qemu);
+            command
+        }),
+        times: Vec::new(),
+    }
+}
+
+/// The Python program that does `task` with QEMU's own generator: load (parse
+/// and check) the schema, and for `introspect` write the introspection C files
+/// into the directory named by the second argument.
+fn python_script(scripts_dir: &Path, task: Task) -> String {
     // Escape the directory for use inside a single-quoted Python literal.
     let dir = scripts_dir
         .display()
         .to_string()
         .replace('\\', "\\\\")
         .replace('\'', "\\'");
-    format!(
+    let load = format!(
         "import sys; sys.path.insert(0, '{dir}'); \
-         from qapi.schema import QAPISchema; QAPISchema(sys.argv[1])"
-    )
+         from qapi.schema import QAPISchema; schema = QAPISchema(sys.argv[1])"
+    );
+    match task {
+        Task::Check => load,
+        Task::Introspect => format!(
+            "{load}; from qapi.introspect import gen_introspect; \
+             gen_introspect(schema, sys.argv[2], '', False)"
+        ),
+    }
 }
 
 /// Runs a contender once without timing it, making sure it succeeds.
@@ -190,28 +241,33 @@ fn min_and_median(times: &[Duration]) -> (Duration, Duration) {
     (sorted[0], median)
 }
 
-/// The markdown table comparing the two contenders.
-fn table(ours: &Contender, python: &Contender) -> String {
-    let (ours_min, ours_median) = min_and_median(&ours.times);
-    let (python_min, python_median) = min_and_median(&python.times);
+/// The markdown table: one row per task, ours against QEMU's.
+fn table(pairs: &[[Contender; 2]]) -> String {
     let ms = |time: Duration| format!("{:.1}", time.as_secs_f64() * 1000.0);
     let ratio =
         |slow: Duration, fast: Duration| format!("{:.1}×", slow.as_secs_f64() / fast.as_secs_f64());
-    format!(
-        "| tool | min (ms) | median (ms) |\n\
-         | --- | ---: | ---: |\n\
-         | {} | {} | {} |\n\
-         | {} | {} | {} |\n\
-         | speed-up (Python ÷ Rust) | {} | {} |\n",
-        ours.label,
-        ms(ours_min),
-        ms(ours_median),
-        python.label,
-        ms(python_min),
-        ms(python_median),
-        ratio(python_min, ours_min),
-        ratio(python_median, ours_median),
-    )
+    let mut table = String::from(
+        "| task | ours | min (ms) | median (ms) | QEMU's | min (ms) | median (ms) \
+         | speed-up, min | speed-up, median |\n\
+         | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n",
+    );
+    for (task, [ours, python]) in Task::ALL.iter().zip(pairs) {
+        let (ours_min, ours_median) = min_and_median(&ours.times);
+        let (python_min, python_median) = min_and_median(&python.times);
+        table.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            task.name(),
+            ours.label,
+            ms(ours_min),
+            ms(ours_median),
+            python.label,
+            ms(python_min),
+            ms(python_median),
+            ratio(python_min, ours_min),
+            ratio(python_median, ours_median),
+        ));
+    }
+    table
 }
 
 /// `Python 3.x.y`, or just `Python 3` if the version cannot be read.
@@ -280,8 +336,10 @@ mod tests {
 
     #[test]
     fn quotes_the_scripts_directory_for_python() {
-        let script = python_script(Path::new("/src/it's/scripts"));
+        let script = python_script(Path::new("/src/it's/scripts"), Task::Check);
         assert!(script.contains(r"sys.path.insert(0, '/src/it\'s/scripts')"));
         assert!(script.ends_with("QAPISchema(sys.argv[1])"));
+        let script = python_script(Path::new("/src"), Task::Introspect);
+        assert!(script.ends_with("gen_introspect(schema, sys.argv[2], '', False)"));
     }
 }

@@ -10,9 +10,14 @@
 //! * for accepted schemas, the output of `qapi-gen dump`, which must equal
 //!   QEMU's `.out` file byte for byte.
 //!
+//! Then `qapi-gen introspect` (masked and unmasked) of every accepted case and
+//! of the real schemas, and of the real schemas for the symbol sets of
+//! Debian's builds, must equal what QEMU's own introspection code computes.
+//!
 //! Cases run in parallel, but results are printed in the suite's order.
 
 mod diff;
+mod introspect;
 mod parse;
 
 use std::collections::BTreeMap;
@@ -48,6 +53,16 @@ const REAL_SCHEMAS: [&str; 3] = [
     "storage-daemon/qapi/qapi-schema.json",
 ];
 
+/// Real schemas with the program whose Debian build's condition symbols are in
+/// `tests/data/cfg-PROGRAM.txt`.
+const BUILDS: [(&str, &str); 2] = [
+    ("qapi/qapi-schema.json", "qemu-system-x86_64"),
+    (
+        "storage-daemon/qapi/qapi-schema.json",
+        "qemu-storage-daemon",
+    ),
+];
+
 /// Runs the suite and fails unless every check passes.
 pub fn run(options: &Options) -> Result<(), String> {
     let qemu = qemu_source::ensure()?;
@@ -79,9 +94,65 @@ pub fn run(options: &Options) -> Result<(), String> {
         None
     };
 
-    let tally = Tally::of(&reports);
+    let jobs = introspection_jobs(&qemu, &suite_dir, &reports, options.cases.is_empty());
+    let outcomes = introspect::compare(&cli, &qemu, &jobs)?;
+    for outcome in &outcomes {
+        match &outcome.result {
+            Ok(()) if options.verbose => println!("ok   {} (introspection)", outcome.label),
+            Ok(()) => {}
+            Err(why) => println!("FAIL {} (introspection): {why}", outcome.label),
+        }
+    }
+    let introspection_failures = outcomes.iter().filter(|o| o.result.is_err()).count();
+
+    let tally = Tally::of(
+        &reports,
+        (outcomes.len() - introspection_failures, outcomes.len()),
+    );
     println!("{}", tally.summary(real_failures));
     tally.outcome(real_failures.unwrap_or(0))
+}
+
+/// The introspection comparisons: every accepted case masked and unmasked, and
+/// with `real`, the real schemas likewise plus the symbol sets of the Debian
+/// builds whose live replies the integration tests compare with.
+fn introspection_jobs(
+    qemu: &Path,
+    suite_dir: &Path,
+    reports: &[CaseReport],
+    real: bool,
+) -> Vec<introspect::Job> {
+    let accepted = reports
+        .iter()
+        .filter(|report| report.passed() && report.expected == Verdict::Accepted)
+        .map(|report| (report.name.clone(), suite_dir.join(&report.name)));
+    let real_schemas = REAL_SCHEMAS
+        .iter()
+        .filter(|_| real)
+        .map(|schema| (schema.to_string(), qemu.join(schema)));
+    let mut jobs = Vec::new();
+    for (label, schema) in accepted.chain(real_schemas) {
+        for unmask in [false, true] {
+            jobs.push(introspect::Job {
+                label: format!("{label}{}", if unmask { " --unmask" } else { "" }),
+                schema: schema.clone(),
+                unmask,
+                symbols: None,
+            });
+        }
+    }
+    if real {
+        let data = process::workspace_root().join("tests").join("data");
+        for (schema, build) in BUILDS {
+            jobs.push(introspect::Job {
+                label: format!("{schema} for {build}"),
+                schema: qemu.join(schema),
+                unmask: false,
+                symbols: Some(data.join(format!("cfg-{build}.txt"))),
+            });
+        }
+    }
+    jobs
 }
 
 /// Picks the requested cases out of the suite, keeping the suite's order.
@@ -399,12 +470,13 @@ struct Tally {
     verdicts: (usize, usize),
     locations: (usize, usize),
     dumps: (usize, usize),
+    introspection: (usize, usize),
     /// Cases with at least one failed check, and all cases run.
     failed_cases: (usize, usize),
 }
 
 impl Tally {
-    fn of(reports: &[CaseReport]) -> Tally {
+    fn of(reports: &[CaseReport], introspection: (usize, usize)) -> Tally {
         let count = |expected: Option<Verdict>, ok: fn(&CaseReport) -> bool| {
             let relevant: Vec<&CaseReport> = reports
                 .iter()
@@ -418,6 +490,7 @@ impl Tally {
             verdicts: count(None, CaseReport::verdict_ok),
             locations: count(Some(Verdict::Rejected), CaseReport::location_ok),
             dumps: count(Some(Verdict::Accepted), CaseReport::dump_ok),
+            introspection,
             failed_cases: (failed, reports.len()),
         }
     }
@@ -435,10 +508,11 @@ impl Tally {
         };
         let ratio = |(passed, total): (usize, usize)| format!("{passed}/{total}");
         format!(
-            "verdicts {}, error locations {}, dumps {}, {real}",
+            "verdicts {}, error locations {}, dumps {}, introspection {}, {real}",
             ratio(self.verdicts),
             ratio(self.locations),
-            ratio(self.dumps)
+            ratio(self.dumps),
+            ratio(self.introspection)
         )
     }
 
@@ -448,6 +522,13 @@ impl Tally {
         let (failed, total) = self.failed_cases;
         if failed > 0 {
             failures.push(format!("{failed} of {total} cases failed"));
+        }
+        let (identical, compared) = self.introspection;
+        if identical < compared {
+            failures.push(format!(
+                "{} of {compared} introspection comparisons failed",
+                compared - identical
+            ));
         }
         if real_failures > 0 {
             failures.push(format!(
@@ -585,20 +666,21 @@ mod tests {
             report(Verdict::Accepted, Ok(Verdict::Rejected)),
             report(Verdict::Rejected, Ok(Verdict::Rejected)),
         ];
-        let tally = Tally::of(&reports);
+        let tally = Tally::of(&reports, (3, 4));
         assert_eq!(
             tally.summary(Some(0)),
-            "verdicts 2/3, error locations 1/1, dumps 1/2, real schemas 3/3"
+            "verdicts 2/3, error locations 1/1, dumps 1/2, introspection 3/4, real schemas 3/3"
         );
         assert_eq!(
             tally.summary(None),
-            "verdicts 2/3, error locations 1/1, dumps 1/2, real schemas skipped"
+            "verdicts 2/3, error locations 1/1, dumps 1/2, introspection 3/4, real schemas skipped"
         );
         assert_eq!(
             tally.outcome(1).unwrap_err(),
-            "conformance: 1 of 3 cases failed, 1 of 3 real schemas failed"
+            "conformance: 1 of 3 cases failed, 1 of 4 introspection comparisons failed, \
+             1 of 3 real schemas failed"
         );
-        let all_good = Tally::of(&reports[..1]);
+        let all_good = Tally::of(&reports[..1], (2, 2));
         assert!(all_good.outcome(0).is_ok());
     }
 }

@@ -31,7 +31,7 @@ commands:
   bench [--runs N]
       Time `qapi-gen check qapi/qapi-schema.json` against QEMU's Python
       front end, N interleaved runs each (default 20), print a markdown
-      table and write it to docs/bench-frontend.md.
+      table and write it to docs/bench.md.
 
   help
       Show this message.

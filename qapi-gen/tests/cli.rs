@@ -1,0 +1,123 @@
+//! The command-line contract: exit statuses, where output goes, and condition options.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn qapi_gen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qapi-gen"))
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .output()
+        .expect("qapi-gen runs")
+}
+
+fn status(output: &Output) -> i32 {
+    output.status.code().expect("exited normally")
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("qapi-gen-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const KITCHEN_SINK: &str = "schemas/kitchen-sink/kitchen-sink.json";
+
+#[test]
+fn check_exit_statuses() {
+    assert_eq!(status(&qapi_gen(&["check", KITCHEN_SINK])), 0);
+    let dir = scratch("check");
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{ 'struct': 'x' }\n").unwrap();
+    let output = qapi_gen(&["check", bad.to_str().unwrap(), "--message-format", "short"]);
+    assert_eq!(status(&output), 1);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("bad.json:1:1: "));
+    let missing = dir.join("missing.json");
+    assert_eq!(status(&qapi_gen(&["check", missing.to_str().unwrap()])), 2);
+    assert_eq!(status(&qapi_gen(&["check", "--no-such-flag"])), 2);
+}
+
+#[test]
+fn introspect_writes_json_to_stdout_or_a_file() {
+    let stdout = qapi_gen(&["introspect", KITCHEN_SINK]);
+    assert_eq!(status(&stdout), 0);
+    let listed: serde_json::Value = serde_json::from_slice(&stdout.stdout).unwrap();
+    assert!(listed.as_array().is_some_and(|entries| !entries.is_empty()));
+
+    let dir = scratch("introspect");
+    let out = dir.join("schema.json");
+    let output = qapi_gen(&["introspect", KITCHEN_SINK, "-o", out.to_str().unwrap()]);
+    assert_eq!(status(&output), 0);
+    assert!(output.stdout.is_empty());
+    assert_eq!(std::fs::read(&out).unwrap(), stdout.stdout);
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["schema.json"], "no temporary file is left behind");
+}
+
+#[test]
+fn introspect_unmask_and_symbols() {
+    let masked = qapi_gen(&["introspect", KITCHEN_SINK]);
+    let unmasked = qapi_gen(&["introspect", KITCHEN_SINK, "--unmask"]);
+    let text = String::from_utf8(unmasked.stdout).unwrap();
+    assert!(text.contains("\"name\": \"q_empty\""));
+    assert!(
+        !String::from_utf8(masked.stdout.clone())
+            .unwrap()
+            .contains("q_empty")
+    );
+
+    // --cfg and --cfg-file add up to one symbol set; with an empty set, conditional items go.
+    let dir = scratch("symbols");
+    let file = dir.join("build.txt");
+    std::fs::write(&file, "# one symbol per line\nCONFIG_FUEL_CELL\n").unwrap();
+    let file = file.to_str().unwrap();
+    let from_file = qapi_gen(&["introspect", KITCHEN_SINK, "--cfg-file", file]);
+    let from_flag = qapi_gen(&["introspect", KITCHEN_SINK, "--cfg", "CONFIG_FUEL_CELL"]);
+    assert_eq!(status(&from_file), 0);
+    assert_eq!(from_file.stdout, from_flag.stdout);
+    let none = qapi_gen(&["introspect", KITCHEN_SINK, "--cfg", "UNUSED_SYMBOL"]);
+    assert!(none.stdout.len() < from_file.stdout.len());
+    assert!(from_file.stdout.len() < masked.stdout.len());
+
+    let missing = dir.join("missing.txt");
+    let output = qapi_gen(&[
+        "introspect",
+        KITCHEN_SINK,
+        "--cfg-file",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(status(&output), 2);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("missing.txt"));
+}
+
+#[test]
+fn a_failed_run_leaves_the_output_file_alone() {
+    let dir = scratch("failed");
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{ 'command': 'x', 'data': 'Missing' }\n").unwrap();
+    let out = dir.join("out.json");
+    std::fs::write(&out, "previous output\n").unwrap();
+    let output = qapi_gen(&[
+        "introspect",
+        bad.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(status(&output), 1);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous output\n");
+
+    let unwritable = dir.join("no-such-dir").join("out.json");
+    let output = qapi_gen(&[
+        "introspect",
+        KITCHEN_SINK,
+        "-o",
+        unwritable.to_str().unwrap(),
+    ]);
+    assert_eq!(status(&output), 2);
+    assert!(!unwritable.exists());
+}
