@@ -15,6 +15,7 @@
 
 pub mod dump;
 pub mod introspect;
+pub mod rust;
 mod symbols;
 
 pub use symbols::{Symbols, keeps};

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use qapi_codegen::{Symbols, introspect};
+use qapi_codegen::{Symbols, introspect, rust};
 use qapi_parser::{Error, Format, Schema};
 
 // The front end allocates many small strings and vectors; mimalloc serves them in fewer
@@ -34,6 +34,8 @@ enum Command {
     Dump(SchemaArgs),
     /// Print the introspection data QEMU's query-qmp-schema returns, as a JSON list.
     Introspect(IntrospectArgs),
+    /// Generate a Rust module with the schema's types, commands and events.
+    Rust(RustArgs),
 }
 
 #[derive(clap::Args)]
@@ -54,6 +56,16 @@ struct IntrospectArgs {
     /// Show type names instead of the numbers QEMU replaces them with.
     #[arg(long)]
     unmask: bool,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(clap::Args)]
+struct RustArgs {
+    #[command(flatten)]
+    schema: SchemaArgs,
+    #[command(flatten)]
+    conditions: ConditionArgs,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -122,6 +134,18 @@ fn main() -> ExitCode {
         Command::Dump(args) => run(&args, |schema| {
             write_stdout(&qapi_codegen::dump::generate(schema))
         }),
+        Command::Rust(args) => {
+            let symbols = match args.conditions.symbols() {
+                Ok(symbols) => symbols,
+                Err(message) => return usage_error(&message),
+            };
+            run(&args.schema, |schema| {
+                let options = rust::Options {
+                    symbols: symbols.as_ref(),
+                };
+                args.output.write(&rust::generate(schema, &options))
+            })
+        }
         Command::Introspect(args) => {
             let symbols = match args.conditions.symbols() {
                 Ok(symbols) => symbols,

@@ -1,0 +1,255 @@
+//! Rustdoc from schema documentation: descriptions, `Since`, `Returns`, `Errors`, notes and
+//! examples, conditions and features, and `#[deprecated]`.
+//!
+//! Schema documentation is reStructuredText-like text. Rustdoc reads Markdown, where an
+//! indented block would become a doctest and brackets would become links, so indented blocks
+//! (examples, directive bodies) are fenced as `text` and `[`, `]`, `<`, `>` are escaped.
+
+use proc_macro2::TokenStream;
+use qapi_parser::{Doc, Feature, IfCond, SectionKind};
+use quote::quote;
+
+use super::Generator;
+
+/// Lines of documentation being assembled for one item.
+#[derive(Default)]
+pub struct DocLines {
+    lines: Vec<String>,
+}
+
+impl DocLines {
+    /// Appends a paragraph of schema text, converted to Markdown, after a blank line.
+    pub fn text(&mut self, text: &str) {
+        if text.trim().is_empty() {
+            return;
+        }
+        self.paragraph_break();
+        self.lines.extend(markdown(text));
+    }
+
+    /// Appends a paragraph of our own Markdown.
+    pub fn line(&mut self, line: String) {
+        self.paragraph_break();
+        self.lines.push(line);
+    }
+
+    fn paragraph_break(&mut self) {
+        if !self.lines.is_empty() {
+            self.lines.push(String::new());
+        }
+    }
+
+    /// `#[doc]` attributes, one per line.
+    pub fn attributes(&self) -> TokenStream {
+        let lines = self.lines.iter().map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        });
+        quote!(#(#[doc = #lines])*)
+    }
+}
+
+impl Generator<'_> {
+    /// The docs of a definition: its description and sections, condition and features.
+    pub(super) fn entity_docs(
+        &self,
+        doc: Option<&Doc>,
+        ifcond: Option<&IfCond>,
+        features: &[Feature],
+        fallback: &str,
+    ) -> DocLines {
+        let mut lines = DocLines::default();
+        match doc {
+            Some(doc) if !doc.body().text.trim().is_empty() => lines.text(&doc.body().text),
+            _ => lines.line(fallback.to_string()),
+        }
+        if let Some(doc) = doc {
+            for section in doc.other_sections() {
+                let title = match section.kind {
+                    SectionKind::Returns => "# Returns",
+                    SectionKind::Errors => "# Errors",
+                    SectionKind::Since => {
+                        lines.line(format!("Since: {}", escape(section.text.trim())));
+                        continue;
+                    }
+                    SectionKind::Todo => continue,
+                    _ => "",
+                };
+                if !title.is_empty() {
+                    lines.line(title.to_string());
+                }
+                lines.text(&section.text);
+            }
+        }
+        self.condition_and_features(&mut lines, doc, ifcond, features);
+        lines
+    }
+
+    /// The docs of a member, enum value or branch.
+    pub(super) fn member_docs(
+        &self,
+        doc: Option<&Doc>,
+        name: &str,
+        ifcond: Option<&IfCond>,
+        features: &[Feature],
+    ) -> DocLines {
+        let mut lines = DocLines::default();
+        match doc.and_then(|doc| doc.member(name)) {
+            Some(section) if !section.text.trim().is_empty() => lines.text(&section.text),
+            _ => lines.line(format!("`{name}`")),
+        }
+        self.condition_and_features(&mut lines, None, ifcond, features);
+        lines
+    }
+
+    fn condition_and_features(
+        &self,
+        lines: &mut DocLines,
+        doc: Option<&Doc>,
+        ifcond: Option<&IfCond>,
+        features: &[Feature],
+    ) {
+        if self.symbols.is_none() {
+            if let Some(ifcond) = ifcond {
+                lines.line(format!("Only in builds where `{}`.", condition(ifcond)));
+            }
+        }
+        for feature in features {
+            if !self.keeps(feature.ifcond.as_ref()) {
+                continue;
+            }
+            let described = doc
+                .and_then(|doc| doc.feature(&feature.name))
+                .map(|section| escape(section.text.trim()));
+            let label = match feature.name.as_str() {
+                "unstable" => "**Unstable.**".to_string(),
+                "deprecated" => "**Deprecated.**".to_string(),
+                other => format!("Feature `{other}`."),
+            };
+            match described {
+                Some(text) if !text.is_empty() => lines.line(format!("{label} {text}")),
+                _ => lines.line(label),
+            }
+        }
+    }
+
+    /// `#[deprecated]` when the item has a kept `deprecated` feature.
+    pub(super) fn deprecated(&self, features: &[Feature]) -> TokenStream {
+        let deprecated = features
+            .iter()
+            .any(|feature| feature.name == "deprecated" && self.keeps(feature.ifcond.as_ref()));
+        if deprecated {
+            quote!(#[deprecated])
+        } else {
+            quote!()
+        }
+    }
+}
+
+/// A condition in the schema language's words: `CONFIG_KVM`, `all(A, B)`, `not(C)`.
+fn condition(ifcond: &IfCond) -> String {
+    let list = |operands: &[IfCond]| {
+        operands
+            .iter()
+            .map(condition)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match ifcond {
+        IfCond::Name(name) => name.clone(),
+        IfCond::All(operands) => format!("all({})", list(operands)),
+        IfCond::Any(operands) => format!("any({})", list(operands)),
+        IfCond::Not(operand) => format!("not({})", condition(operand)),
+    }
+}
+
+/// Schema text as Markdown lines: indented blocks fenced as text, the rest escaped.
+fn markdown(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = lines
+        .iter()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    let mut fenced = false;
+    for (index, line) in lines.iter().enumerate() {
+        let line = line.get(indent..).unwrap_or("").trim_end();
+        let indented = line.starts_with(' ');
+        if indented && !fenced {
+            out.push("```text".to_string());
+            fenced = true;
+        } else if fenced && !indented && !line.is_empty() {
+            out.push("```".to_string());
+            fenced = false;
+        }
+        if fenced {
+            // A blank line inside a fence ends it unless more indented text follows.
+            let continues = lines[index + 1..]
+                .iter()
+                .find(|next| !next.trim().is_empty())
+                .is_some_and(|next| next.get(indent..).is_some_and(|l| l.starts_with(' ')));
+            if line.is_empty() && !continues {
+                out.push("```".to_string());
+                fenced = false;
+                out.push(String::new());
+                continue;
+            }
+            out.push(line.to_string());
+        } else {
+            out.push(escape(line));
+        }
+    }
+    if fenced {
+        out.push("```".to_string());
+    }
+    out
+}
+
+/// Escapes what Markdown and rustdoc would read as links, HTML or code blocks.
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '[' | ']' | '<' | '>' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indented_blocks_become_text_fences() {
+        let text = "Shows the status.\n\n.. qmp-example::\n\n    -> { \"execute\": \"x\" }\n    <- { \"return\": {} }\n\nMore [text] here.";
+        assert_eq!(
+            markdown(text),
+            [
+                "Shows the status.",
+                "",
+                ".. qmp-example::",
+                "",
+                "```text",
+                "    -> { \"execute\": \"x\" }",
+                "    <- { \"return\": {} }",
+                "```",
+                "",
+                "More \\[text\\] here.",
+            ]
+        );
+    }
+
+    #[test]
+    fn conditions_read_like_the_schema() {
+        let name = |n: &str| IfCond::Name(n.to_string());
+        let ifcond = IfCond::All(vec![name("A"), IfCond::Not(Box::new(name("B")))]);
+        assert_eq!(condition(&ifcond), "all(A, not(B))");
+    }
+}

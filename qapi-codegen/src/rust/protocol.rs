@@ -1,0 +1,487 @@
+//! The `commands` and `events` submodules: a type per command and event, the `Command`
+//! trait, the `Request` and `Return` enums, `decode_return`, the `Server` trait with
+//! `dispatch`, and the `Event` enum with `EventMessage`.
+//!
+//! A command's or event's type holds its arguments: a struct with a field per argument when
+//! the schema lists them inline, a newtype around the named type when it names one, a unit
+//! struct (encoded as `{}`) when there are none.
+
+use proc_macro2::{Ident, TokenStream};
+use qapi_parser::{Entity, EntityId, EntityKind};
+use quote::{format_ident, quote};
+
+use super::names::{self, Namespace};
+use super::{Generator, Scope};
+
+/// A command or event with the Rust names it gets.
+struct Operation<'s> {
+    entity: &'s Entity,
+    /// The type holding its arguments.
+    ident: Ident,
+    arg_type: Option<EntityId>,
+}
+
+impl<'s> Generator<'s> {
+    /// Kept commands (`events` false) or events, named in their own namespace.
+    fn operations(&self, events: bool, reserved: &[&str]) -> Vec<Operation<'s>> {
+        let mut namespace = Namespace::with_reserved(reserved);
+        self.kept_entities()
+            .filter_map(|(_, entity)| {
+                let arg_type = match (&entity.kind, events) {
+                    (EntityKind::Command(command), false) => command.arg_type,
+                    (EntityKind::Event(event), true) => event.arg_type,
+                    _ => return None,
+                };
+                Some(Operation {
+                    entity,
+                    ident: format_ident!("{}", namespace.claim(names::upper_camel(&entity.name))),
+                    arg_type,
+                })
+            })
+            .collect()
+    }
+
+    /// The type holding an operation's arguments.
+    fn arguments_type(&self, operation: &Operation) -> TokenStream {
+        let entity = operation.entity;
+        let ident = &operation.ident;
+        let doc = self.schema.doc_of(entity);
+        let docs = self
+            .entity_docs(
+                doc,
+                entity.ifcond.as_ref(),
+                &entity.features,
+                &format!("`{}`", entity.name),
+            )
+            .attributes();
+        let deprecated = self.deprecated(&entity.features);
+        let attributes = quote!(#docs #deprecated);
+        match operation.arg_type {
+            None => quote! {
+                #attributes
+                #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+                pub struct #ident;
+
+                impl ::serde::Serialize for #ident {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                        ::serde::Serialize::serialize(&super::protocol::Empty, serializer)
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for #ident {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                        <super::protocol::Empty as ::serde::Deserialize>::deserialize(deserializer).map(|_| #ident)
+                    }
+                }
+            },
+            Some(arg_type) if self.entity(arg_type).is_implicit() => {
+                let EntityKind::Object(object) = &self.entity(arg_type).kind else {
+                    unreachable!("implicit argument types are objects")
+                };
+                let members = self.kept_members(&object.members);
+                super::types::object_struct(
+                    self,
+                    None,
+                    ident,
+                    attributes,
+                    doc,
+                    &members,
+                    Scope::Sub,
+                )
+            }
+            Some(arg_type) => {
+                let ty = self.type_ref(arg_type, Scope::Sub);
+                quote! {
+                    #attributes
+                    #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                    #[serde(transparent)]
+                    pub struct #ident(pub #ty);
+                }
+            }
+        }
+    }
+}
+
+/// Names the `commands` module defines besides the command types.
+const COMMANDS_RESERVED: [&str; 5] = ["Command", "Request", "RequestMessage", "Return", "Server"];
+
+/// The `commands` submodule.
+pub fn commands_module(generator: &Generator) -> TokenStream {
+    let commands = generator.operations(false, &COMMANDS_RESERVED);
+    let mut methods = Namespace::with_reserved(&["decode_return", "dispatch"]);
+    let mut types = Vec::new();
+    let mut impls = Vec::new();
+    let mut request_variants = Vec::new();
+    let mut names = Vec::new();
+    let mut from_parts = Vec::new();
+    let mut return_variants = Vec::new();
+    let mut return_serialize = Vec::new();
+    let mut decode_return = Vec::new();
+    let mut server_methods = Vec::new();
+    let mut dispatch_arms = Vec::new();
+    let mut arguments_arms = Vec::new();
+    for operation in &commands {
+        let EntityKind::Command(command) = &operation.entity.kind else {
+            unreachable!("commands are commands")
+        };
+        let ident = &operation.ident;
+        let wire = &operation.entity.name;
+        types.push(generator.arguments_type(operation));
+        let returns = match command.ret_type {
+            Some(ret_type) => generator.type_ref(ret_type, Scope::Sub),
+            None => quote!(super::protocol::Empty),
+        };
+        let (success_response, allow_oob, allow_preconfig) = (
+            command.success_response,
+            command.allow_oob,
+            command.allow_preconfig,
+        );
+        impls.push(quote! {
+            #[allow(deprecated)]
+            impl Command for #ident {
+                const NAME: &'static str = #wire;
+                type Returns = #returns;
+                const SUCCESS_RESPONSE: bool = #success_response;
+                const ALLOW_OOB: bool = #allow_oob;
+                const ALLOW_PRECONFIG: bool = #allow_preconfig;
+            }
+        });
+        let variant_doc = format!("`{wire}`");
+        request_variants.push(quote!(#[doc = #variant_doc] #ident(#ident),));
+        names.push(quote!(Request::#ident(_) => #wire,));
+        arguments_arms
+            .push(quote!(Request::#ident(arguments) => ::serde_json::to_value(arguments),));
+        from_parts.push(quote! {
+            #wire => ::serde::Deserialize::deserialize(arguments).map(Request::#ident),
+        });
+        return_variants.push(quote!(#[doc = #variant_doc] #ident(#returns),));
+        return_serialize.push(
+            quote!(Return::#ident(value) => ::serde::Serialize::serialize(value, serializer),),
+        );
+        decode_return.push(quote! {
+            #wire => ::serde::Deserialize::deserialize(value).map(Return::#ident),
+        });
+        let method = names::ident(&methods.claim(names::snake(wire)));
+        let method_doc =
+            format!("Runs `{wire}`. By default it reports that the command is not found.");
+        let (parameter, argument) = match operation.arg_type {
+            None => (quote!(), quote!()),
+            Some(_) => (quote!(, arguments: #ident), quote!(arguments)),
+        };
+        let default_body = if wire == "query-qmp-schema" {
+            quote!(
+                ::serde_json::from_str(super::introspection::SCHEMA_JSON)
+                    .map_err(super::protocol::Error::generic)
+            )
+        } else {
+            quote!(::core::result::Result::Err(super::protocol::Error::command_not_found(#wire)))
+        };
+        let unused = operation.arg_type.map(|_| quote!(let _ = arguments;));
+        server_methods.push(quote! {
+            #[doc = #method_doc]
+            fn #method(&mut self #parameter) -> ::core::result::Result<#returns, super::protocol::Error> {
+                #unused
+                #default_body
+            }
+        });
+        let call = if operation.arg_type.is_some() {
+            quote!(server.#method(#argument))
+        } else {
+            quote!({ let _ = arguments; server.#method() })
+        };
+        dispatch_arms.push(quote! {
+            Request::#ident(arguments) => respond(#call, #success_response),
+        });
+    }
+    quote! {
+        /// A type per command, holding its arguments, and what it takes to send or serve
+        /// them.
+        #[allow(deprecated)]
+        pub mod commands {
+            /// What a command type tells about its command.
+            pub trait Command: ::serde::Serialize + ::serde::de::DeserializeOwned {
+                /// The wire name.
+                const NAME: &'static str;
+                /// The type of a successful reply's `return` value.
+                type Returns: ::serde::Serialize + ::serde::de::DeserializeOwned;
+                /// Whether the server replies on success (`success-response`).
+                const SUCCESS_RESPONSE: bool;
+                /// Whether the command may run out of band (`allow-oob`).
+                const ALLOW_OOB: bool;
+                /// Whether the command is allowed before machine set-up (`allow-preconfig`).
+                const ALLOW_PRECONFIG: bool;
+            }
+
+            #(#types)*
+            #(#impls)*
+
+            /// Any command with its arguments: the `execute` and `arguments` members of a
+            /// request.
+            #[derive(Clone, Debug, PartialEq)]
+            pub enum Request {
+                #(#request_variants)*
+            }
+
+            impl Request {
+                /// The command's wire name.
+                pub fn name(&self) -> &'static str {
+                    match self {
+                        #(#names)*
+                    }
+                }
+
+                /// The request for command `name` with `arguments` (an object).
+                /// An unknown name gives `CommandNotFound`, bad arguments `GenericError`.
+                pub fn from_parts(name: &str, arguments: &::serde_json::Value) -> ::core::result::Result<Request, super::protocol::Error> {
+                    let decoded: ::core::result::Result<Request, ::serde_json::Error> = match name {
+                        #(#from_parts)*
+                        _ => return ::core::result::Result::Err(super::protocol::Error::command_not_found(name)),
+                    };
+                    decoded.map_err(|error| super::protocol::Error::generic(::std::format!("Invalid arguments for {name}: {error}")))
+                }
+
+                /// The arguments as a JSON object.
+                pub fn arguments(&self) -> ::serde_json::Value {
+                    let arguments = match self {
+                        #(#arguments_arms)*
+                    };
+                    arguments.unwrap_or_default()
+                }
+            }
+
+            /// A whole request object: the command, the optional `id`, and whether it was
+            /// sent with `exec-oob`.
+            #[derive(Clone, Debug, PartialEq)]
+            pub struct RequestMessage {
+                /// The command and its arguments.
+                pub request: Request,
+                /// The `id` to echo in the response.
+                pub id: ::core::option::Option<::serde_json::Value>,
+                /// Whether the request used `exec-oob` instead of `execute`.
+                pub oob: bool,
+            }
+
+            impl RequestMessage {
+                /// Decodes a request object.
+                pub fn from_value(message: &::serde_json::Value) -> ::core::result::Result<RequestMessage, super::protocol::Error> {
+                    let object = message.as_object().ok_or_else(|| super::protocol::Error::generic("QMP input must be a JSON object"))?;
+                    let (name, oob) = match (object.get("execute"), object.get("exec-oob")) {
+                        (::core::option::Option::Some(::serde_json::Value::String(name)), ::core::option::Option::None) => (name, false),
+                        (::core::option::Option::None, ::core::option::Option::Some(::serde_json::Value::String(name))) => (name, true),
+                        _ => return ::core::result::Result::Err(super::protocol::Error::generic("QMP input needs a string 'execute' or 'exec-oob' member")),
+                    };
+                    let empty = ::serde_json::Value::Object(::serde_json::Map::new());
+                    let arguments = object.get("arguments").unwrap_or(&empty);
+                    ::core::result::Result::Ok(RequestMessage {
+                        request: Request::from_parts(name, arguments)?,
+                        id: object.get("id").cloned(),
+                        oob,
+                    })
+                }
+            }
+
+            impl ::serde::Serialize for RequestMessage {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    use ::serde::ser::SerializeMap as _;
+                    let mut map = serializer.serialize_map(::core::option::Option::None)?;
+                    map.serialize_entry(if self.oob { "exec-oob" } else { "execute" }, self.request.name())?;
+                    let arguments = self.request.arguments();
+                    if arguments.as_object().is_none_or(|arguments| !arguments.is_empty()) {
+                        map.serialize_entry("arguments", &arguments)?;
+                    }
+                    if let ::core::option::Option::Some(id) = &self.id {
+                        map.serialize_entry("id", id)?;
+                    }
+                    map.end()
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for RequestMessage {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                    RequestMessage::from_value(&value).map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+            }
+
+            /// Any command's `return` value; encodes as the bare value.
+            #[derive(Clone, Debug, PartialEq)]
+            pub enum Return {
+                #(#return_variants)*
+            }
+
+            impl ::serde::Serialize for Return {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    match self {
+                        #(#return_serialize)*
+                    }
+                }
+            }
+
+            /// Decodes the `return` value of a reply to `command`.
+            pub fn decode_return(command: &str, value: ::serde_json::Value) -> ::core::result::Result<Return, ::serde_json::Error> {
+                match command {
+                    #(#decode_return)*
+                    _ => ::core::result::Result::Err(<::serde_json::Error as ::serde::de::Error>::custom(::std::format!("unknown command {command}"))),
+                }
+            }
+
+            /// A server: one method per command, each reporting `CommandNotFound` unless
+            /// implemented.
+            pub trait Server {
+                #(#server_methods)*
+            }
+
+            /// Runs the request object `message` on `server` and returns the response object
+            /// (`return` or `error`, with the request's `id`), or `None` for a command that
+            /// does not respond on success.
+            pub fn dispatch<S: Server + ?::core::marker::Sized>(server: &mut S, message: &::serde_json::Value) -> ::core::option::Option<::serde_json::Value> {
+                fn respond<T: ::serde::Serialize>(result: ::core::result::Result<T, super::protocol::Error>, success_response: bool) -> ::core::option::Option<::core::result::Result<::serde_json::Value, super::protocol::Error>> {
+                    match result {
+                        ::core::result::Result::Ok(_) if !success_response => ::core::option::Option::None,
+                        ::core::result::Result::Ok(value) => ::core::option::Option::Some(::serde_json::to_value(value).map_err(super::protocol::Error::generic)),
+                        ::core::result::Result::Err(error) => ::core::option::Option::Some(::core::result::Result::Err(error)),
+                    }
+                }
+                let id = message.get("id").cloned();
+                let outcome = match RequestMessage::from_value(message) {
+                    ::core::result::Result::Ok(RequestMessage { request, .. }) => match request {
+                        #(#dispatch_arms)*
+                    },
+                    ::core::result::Result::Err(error) => ::core::option::Option::Some(::core::result::Result::Err(error)),
+                }?;
+                let mut response = ::serde_json::Map::new();
+                match outcome {
+                    ::core::result::Result::Ok(value) => {
+                        response.insert("return".to_owned(), value);
+                    }
+                    ::core::result::Result::Err(error) => {
+                        response.insert("error".to_owned(), ::serde_json::to_value(error).unwrap_or_default());
+                    }
+                }
+                if let ::core::option::Option::Some(id) = id {
+                    response.insert("id".to_owned(), id);
+                }
+                ::core::option::Option::Some(::serde_json::Value::Object(response))
+            }
+        }
+    }
+}
+
+/// Names the `events` module defines besides the event types.
+const EVENTS_RESERVED: [&str; 2] = ["Event", "EventMessage"];
+
+/// The `events` submodule.
+pub fn events_module(generator: &Generator) -> TokenStream {
+    let events = generator.operations(true, &EVENTS_RESERVED);
+    let types = events.iter().map(|event| generator.arguments_type(event));
+    let variants = events.iter().map(|event| {
+        let ident = &event.ident;
+        let doc = format!("`{}`", event.entity.name);
+        quote!(#[doc = #doc] #ident(#ident),)
+    });
+    let names = events.iter().map(|event| {
+        let (ident, wire) = (&event.ident, &event.entity.name);
+        quote!(Event::#ident(_) => #wire,)
+    });
+    let decode = events.iter().map(|event| {
+        let (ident, wire) = (&event.ident, &event.entity.name);
+        quote!(#wire => ::serde::Deserialize::deserialize(data).map(Event::#ident),)
+    });
+    let data = events.iter().map(|event| {
+        let ident = &event.ident;
+        if event.arg_type.is_some() {
+            quote!(Event::#ident(data) => ::serde_json::to_value(data).ok(),)
+        } else {
+            quote!(Event::#ident(_) => ::core::option::Option::None,)
+        }
+    });
+    quote! {
+        /// A type per event, holding its data, and the `Event` enum over all of them.
+        #[allow(deprecated)]
+        pub mod events {
+            #(#types)*
+
+            /// Any event with its data: the `event` and `data` members of an event message.
+            #[derive(Clone, Debug, PartialEq)]
+            pub enum Event {
+                #(#variants)*
+                /// An event this version of the schema does not know.
+                Unrecognized {
+                    /// The event's name.
+                    name: ::std::string::String,
+                    /// Its `data` member, if any.
+                    data: ::core::option::Option<::serde_json::Value>,
+                },
+            }
+
+            impl Event {
+                /// The event's wire name.
+                pub fn name(&self) -> &str {
+                    match self {
+                        #(#names)*
+                        Event::Unrecognized { name, .. } => name,
+                    }
+                }
+
+                /// Decodes the event `name` with its `data` member (absent is `{}`).
+                pub fn from_parts(name: &str, data: ::core::option::Option<&::serde_json::Value>) -> ::core::result::Result<Event, ::serde_json::Error> {
+                    let empty = ::serde_json::Value::Object(::serde_json::Map::new());
+                    let data = data.unwrap_or(&empty);
+                    match name {
+                        #(#decode)*
+                        _ => ::core::result::Result::Ok(Event::Unrecognized {
+                            name: name.to_owned(),
+                            data: ::core::option::Option::Some(data.clone()).filter(|data| data != &empty),
+                        }),
+                    }
+                }
+
+                /// The `data` member, or `None` for an event without data.
+                pub fn data(&self) -> ::core::option::Option<::serde_json::Value> {
+                    match self {
+                        #(#data)*
+                        Event::Unrecognized { data, .. } => data.clone(),
+                    }
+                }
+            }
+
+            /// A whole event message: the event and when it happened.
+            #[derive(Clone, Debug, PartialEq)]
+            pub struct EventMessage {
+                /// The event and its data.
+                pub event: Event,
+                /// The `timestamp` member.
+                pub timestamp: ::core::option::Option<super::protocol::Timestamp>,
+            }
+
+            impl ::serde::Serialize for EventMessage {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    use ::serde::ser::SerializeMap as _;
+                    let mut map = serializer.serialize_map(::core::option::Option::None)?;
+                    map.serialize_entry("event", self.event.name())?;
+                    if let ::core::option::Option::Some(data) = self.event.data() {
+                        map.serialize_entry("data", &data)?;
+                    }
+                    if let ::core::option::Option::Some(timestamp) = &self.timestamp {
+                        map.serialize_entry("timestamp", timestamp)?;
+                    }
+                    map.end()
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for EventMessage {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                    use ::serde::de::Error as _;
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                    let name = value.get("event").and_then(::serde_json::Value::as_str).ok_or_else(|| D::Error::custom("an event needs a string 'event' member"))?;
+                    let event = Event::from_parts(name, value.get("data")).map_err(|error| D::Error::custom(::std::format!("event {name}: {error}")))?;
+                    let timestamp = match value.get("timestamp") {
+                        ::core::option::Option::Some(timestamp) => ::core::option::Option::Some(::serde::Deserialize::deserialize(timestamp).map_err(D::Error::custom)?),
+                        ::core::option::Option::None => ::core::option::Option::None,
+                    };
+                    ::core::result::Result::Ok(EventMessage { event, timestamp })
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,735 @@
+//! Rust definitions of the schema's types: enums, structs, unions and alternates, with their
+//! serde impls.
+//!
+//! - An enum gets a variant per value plus `Unrecognized(String)`, so a value from a newer
+//!   QEMU decodes instead of failing the whole message.
+//! - A struct gets a field per member, base members included; optional members are `Option`.
+//!   Decoding is serde's derive (unknown members are ignored); encoding writes the members
+//!   through `protocol::SerializeFields`, so a union can inline its branch.
+//! - A union is a struct of its base members whose tag member is an enum holding the branch:
+//!   `BlockdevOptions { node_name, .., driver: BlockdevOptionsDriver::Qcow2(..) }`. The tag
+//!   may come anywhere in the input; an unknown tag value decodes to `Unrecognized` with the
+//!   remaining members kept.
+//! - An alternate is an enum decoded by the JSON type of the value (`deserialize_any`), never
+//!   by trying branches in turn.
+//!
+//! A member whose type contains the member's own type again is boxed.
+
+use std::collections::{HashMap, HashSet};
+
+use proc_macro2::TokenStream;
+use qapi_parser::{
+    AlternateType, Doc, Entity, EntityId, EntityKind, EnumType, JsonType, Member, ObjectType,
+};
+use quote::{format_ident, quote};
+
+use super::names::{self, Namespace};
+use super::{Generator, Scope};
+
+/// Which types lie on a containment cycle with which.
+#[derive(Default)]
+pub struct Cycles {
+    /// For each type on a cycle, the types it reaches without indirection.
+    reaches: HashMap<EntityId, HashSet<EntityId>>,
+}
+
+impl Cycles {
+    /// Finds, for every named type, the types it contains directly (members that are not
+    /// arrays, branches, alternatives), transitively.
+    pub fn find(generator: &Generator) -> Cycles {
+        let mut direct: HashMap<EntityId, Vec<EntityId>> = HashMap::new();
+        for (id, entity) in generator.kept_entities() {
+            direct.insert(id, generator.contained(entity));
+        }
+        let mut reaches = HashMap::new();
+        for &start in direct.keys() {
+            let mut seen = HashSet::new();
+            let mut stack = direct[&start].clone();
+            while let Some(next) = stack.pop() {
+                if seen.insert(next) {
+                    stack.extend(direct.get(&next).into_iter().flatten().copied());
+                }
+            }
+            if seen.contains(&start) {
+                reaches.insert(start, seen);
+            }
+        }
+        Cycles { reaches }
+    }
+
+    /// Whether a value of `owner` holding a `member` directly needs a box.
+    pub fn needs_box(&self, owner: EntityId, member: EntityId) -> bool {
+        self.reaches
+            .get(&member)
+            .is_some_and(|reached| reached.contains(&owner))
+    }
+}
+
+impl Generator<'_> {
+    /// The types an entity holds without indirection.
+    fn contained(&self, entity: &Entity) -> Vec<EntityId> {
+        let kept = |ifcond| self.keeps(ifcond);
+        match &entity.kind {
+            EntityKind::Object(object) => object
+                .members
+                .iter()
+                .filter(|member| kept(member.ifcond.as_ref()))
+                .map(|member| member.ty)
+                .chain(
+                    object
+                        .variants
+                        .iter()
+                        .flat_map(|variants| &variants.variants)
+                        .filter(|variant| kept(variant.ifcond.as_ref()))
+                        .map(|variant| variant.ty),
+                )
+                .collect(),
+            EntityKind::Alternate(alternate) => alternate
+                .variants
+                .variants
+                .iter()
+                .filter(|variant| kept(variant.ifcond.as_ref()))
+                .map(|variant| variant.ty)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A member's type, boxed when it would make `owner` infinitely large.
+    fn held_type(&self, owner: Option<EntityId>, ty: EntityId, scope: Scope) -> TokenStream {
+        let rust = self.type_ref(ty, scope);
+        match owner {
+            Some(owner) if self.cycles.needs_box(owner, ty) => quote!(::std::boxed::Box<#rust>),
+            _ => rust,
+        }
+    }
+}
+
+/// Every named type's definition, in schema order.
+pub fn definitions(generator: &Generator) -> TokenStream {
+    let mut out = TokenStream::new();
+    for (id, entity) in generator.kept_entities() {
+        if !Generator::is_named_type(entity) {
+            continue;
+        }
+        let name = format_ident!("{}", generator.type_names[&id]);
+        let doc = generator.schema.doc_of(entity);
+        let docs = generator
+            .entity_docs(
+                doc,
+                entity.ifcond.as_ref(),
+                &entity.features,
+                &format!("`{}`", entity.name),
+            )
+            .attributes();
+        let deprecated = generator.deprecated(&entity.features);
+        let attributes = quote!(#docs #deprecated);
+        out.extend(match &entity.kind {
+            EntityKind::Enum(enumeration) => {
+                enum_type(generator, &name, attributes, doc, enumeration)
+            }
+            EntityKind::Object(object) if object.variants.is_some() => {
+                union_type(generator, id, entity, &name, attributes, doc, object)
+            }
+            EntityKind::Object(object) => {
+                let members = generator.kept_members(&object.members);
+                object_struct(
+                    generator,
+                    Some(id),
+                    &name,
+                    attributes,
+                    doc,
+                    &members,
+                    Scope::Root,
+                )
+            }
+            EntityKind::Alternate(alternate) => {
+                alternate_type(generator, id, &name, attributes, doc, alternate)
+            }
+            _ => unreachable!("only named types are defined"),
+        });
+    }
+    out
+}
+
+impl<'s> Generator<'s> {
+    pub(super) fn kept_members(&self, members: &'s [Member]) -> Vec<&'s Member> {
+        members
+            .iter()
+            .filter(|member| self.keeps(member.ifcond.as_ref()))
+            .collect()
+    }
+}
+
+/// A member as a Rust field.
+struct Field<'a> {
+    member: &'a Member,
+    ident: proc_macro2::Ident,
+    ty: TokenStream,
+    attributes: TokenStream,
+}
+
+fn fields<'a>(
+    generator: &Generator,
+    owner: Option<EntityId>,
+    doc: Option<&Doc>,
+    members: &[&'a Member],
+    scope: Scope,
+) -> Vec<Field<'a>> {
+    let mut namespace = Namespace::default();
+    members
+        .iter()
+        .map(|member| {
+            let ident = names::ident(&namespace.claim(names::snake(&member.name)));
+            let held = generator.held_type(owner, member.ty, scope);
+            let ty = if member.optional {
+                quote!(::core::option::Option<#held>)
+            } else {
+                held
+            };
+            let docs = generator
+                .member_docs(doc, &member.name, member.ifcond.as_ref(), &member.features)
+                .attributes();
+            let deprecated = generator.deprecated(&member.features);
+            Field {
+                member,
+                ident,
+                ty,
+                attributes: quote!(#docs #deprecated),
+            }
+        })
+        .collect()
+}
+
+/// Statements writing `fields` of `self` into `map`.
+fn serialize_fields(fields: &[Field]) -> TokenStream {
+    let statements = fields.iter().map(|field| {
+        let wire = &field.member.name;
+        let ident = &field.ident;
+        if field.member.optional {
+            quote! {
+                if let ::core::option::Option::Some(value) = &self.#ident {
+                    map.serialize_entry(#wire, value)?;
+                }
+            }
+        } else {
+            quote!(map.serialize_entry(#wire, &self.#ident)?;)
+        }
+    });
+    quote!(#(#statements)*)
+}
+
+/// A struct with a field per member: the Rust form of a struct type and of the implicit
+/// argument types of commands and events.
+pub(super) fn object_struct(
+    generator: &Generator,
+    owner: Option<EntityId>,
+    name: &proc_macro2::Ident,
+    attributes: TokenStream,
+    doc: Option<&Doc>,
+    members: &[&Member],
+    scope: Scope,
+) -> TokenStream {
+    let fields = fields(generator, owner, doc, members, scope);
+    let protocol = super::scope_prefix(scope, quote!(protocol));
+    let definitions = fields.iter().map(|field| {
+        let Field {
+            member,
+            ident,
+            ty,
+            attributes,
+        } = field;
+        let wire = &member.name;
+        // A present member is `Some` even when its value is null (members of type `any`
+        // or alternates with a null branch can be null).
+        let default = member.optional.then(|| {
+            let some = quote!(#protocol::deserialize_some)
+                .to_string()
+                .replace(' ', "");
+            quote!(#[serde(default, deserialize_with = #some)])
+        });
+        quote!(#attributes #[serde(rename = #wire)] #default pub #ident: #ty,)
+    });
+    let serialize = serialize_fields(&fields);
+    let map = if fields.is_empty() {
+        format_ident!("_map")
+    } else {
+        format_ident!("map")
+    };
+    quote! {
+        #attributes
+        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+        #[allow(deprecated)]
+        pub struct #name {
+            #(#definitions)*
+        }
+
+        #[allow(deprecated)]
+        impl #protocol::SerializeFields for #name {
+            fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, #map: &mut M) -> ::core::result::Result<(), M::Error> {
+                #serialize
+                ::core::result::Result::Ok(())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                #protocol::serialize_object(self, serializer)
+            }
+        }
+    }
+}
+
+fn enum_type(
+    generator: &Generator,
+    name: &proc_macro2::Ident,
+    attributes: TokenStream,
+    doc: Option<&Doc>,
+    enumeration: &EnumType,
+) -> TokenStream {
+    let mut namespace = Namespace::default();
+    let values: Vec<_> = enumeration
+        .members
+        .iter()
+        .filter(|value| generator.keeps(value.ifcond.as_ref()))
+        .map(|value| {
+            let variant = format_ident!("{}", namespace.claim(names::upper_camel(&value.name)));
+            (value, variant)
+        })
+        .collect();
+    let unrecognized = format_ident!("{}", namespace.claim("Unrecognized".to_string()));
+    let variants = values.iter().map(|(value, variant)| {
+        let docs = generator
+            .member_docs(doc, &value.name, value.ifcond.as_ref(), &value.features)
+            .attributes();
+        let deprecated = generator.deprecated(&value.features);
+        quote!(#docs #deprecated #variant,)
+    });
+    let from_wire = values.iter().map(|(value, variant)| {
+        let wire = &value.name;
+        quote!(#wire => #name::#variant,)
+    });
+    let wire = values.iter().map(|(value, variant)| {
+        let wire = &value.name;
+        quote!(#name::#variant => #wire,)
+    });
+    let all = values.iter().map(|(_, variant)| quote!(#name::#variant));
+    quote! {
+        #attributes
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the schema does not know.
+            #unrecognized(::std::string::String),
+        }
+
+        #[allow(deprecated)]
+        impl #name {
+            /// Every value the schema defines, in schema order.
+            pub const ALL: &'static [#name] = &[#(#all),*];
+
+            /// The wire name.
+            pub fn as_str(&self) -> &str {
+                protocol::WireEnum::wire(self)
+            }
+        }
+
+        #[allow(deprecated)]
+        impl protocol::WireEnum for #name {
+            fn from_wire(name: &str) -> Self {
+                match name {
+                    #(#from_wire)*
+                    other => #name::#unrecognized(other.to_owned()),
+                }
+            }
+
+            fn wire(&self) -> &str {
+                match self {
+                    #(#wire)*
+                    #name::#unrecognized(other) => other,
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                protocol::serialize_enum(self, serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                protocol::deserialize_enum(deserializer)
+            }
+        }
+    }
+}
+
+fn union_type(
+    generator: &Generator,
+    id: EntityId,
+    entity: &Entity,
+    name: &proc_macro2::Ident,
+    attributes: TokenStream,
+    doc: Option<&Doc>,
+    object: &ObjectType,
+) -> TokenStream {
+    let variants = object.variants.as_ref().expect("a union has variants");
+    let members = generator.kept_members(&object.members);
+    let fields = fields(generator, Some(id), doc, &members, Scope::Root);
+    let (tag_fields, base_fields): (Vec<&Field>, Vec<&Field>) = fields
+        .iter()
+        .partition(|field| field.member.name == variants.tag_member);
+    let tag_field = tag_fields[0];
+    let tag_ident = &tag_field.ident;
+    let tag_wire = &variants.tag_member;
+    let branch_enum = format_ident!("{}", generator.branch_enum_names[&id]);
+    let EntityKind::Enum(tag_enum) = &generator.entity(tag_field.member.ty).kind else {
+        unreachable!("a union's tag is an enum")
+    };
+    let tag_type = generator.type_ref(tag_field.member.ty, Scope::Root);
+
+    // One branch per kept tag value; a value whose branch is compiled out decodes as
+    // unrecognized.
+    let mut namespace = Namespace::default();
+    let mut tag_variants = Namespace::default();
+    struct Branch {
+        wire: String,
+        tag_variant: proc_macro2::Ident,
+        /// The variant, and its payload type unless the branch is empty.
+        variant: Option<(proc_macro2::Ident, Option<TokenStream>)>,
+        boxed: bool,
+    }
+    let branches: Vec<Branch> = tag_enum
+        .members
+        .iter()
+        .filter(|value| generator.keeps(value.ifcond.as_ref()))
+        .map(|value| {
+            let tag_variant =
+                format_ident!("{}", tag_variants.claim(names::upper_camel(&value.name)));
+            let branch = variants.variants.iter().find(|variant| {
+                variant.name == value.name && generator.keeps(variant.ifcond.as_ref())
+            });
+            let variant = branch.map(|branch| {
+                let ident = format_ident!("{}", namespace.claim(names::upper_camel(&value.name)));
+                let payload = (generator.entity(branch.ty).name != "q_empty")
+                    .then(|| generator.held_type(Some(id), branch.ty, Scope::Root));
+                (ident, payload)
+            });
+            Branch {
+                wire: value.name.clone(),
+                tag_variant,
+                variant,
+                boxed: branch.is_some_and(|branch| generator.cycles.needs_box(id, branch.ty)),
+            }
+        })
+        .collect();
+    let unrecognized_tag = format_ident!("{}", tag_variants.claim("Unrecognized".to_string()));
+    let unrecognized = format_ident!("{}", namespace.claim("Unrecognized".to_string()));
+
+    let enum_variants = branches.iter().filter_map(|branch| {
+        let (ident, payload) = branch.variant.as_ref()?;
+        let docs = generator
+            .member_docs(None, &branch.wire, None, &[])
+            .attributes();
+        Some(match payload {
+            Some(ty) => quote!(#docs #ident(#ty),),
+            None => quote!(#docs #ident,),
+        })
+    });
+    let base_definitions = base_fields.iter().map(|field| {
+        let Field {
+            ident,
+            ty,
+            attributes,
+            ..
+        } = field;
+        quote!(#attributes pub #ident: #ty,)
+    });
+    let tag_attributes = &tag_field.attributes;
+
+    let decode_base = base_fields.iter().map(|field| {
+        let ident = &field.ident;
+        let wire = &field.member.name;
+        if field.member.optional {
+            quote!(#ident: object.optional(#wire)?,)
+        } else {
+            quote!(#ident: object.required(#wire)?,)
+        }
+    });
+    let known: Vec<&str> = fields
+        .iter()
+        .map(|field| field.member.name.as_str())
+        .collect();
+    let decode_branch = branches.iter().map(|branch| {
+        let tag_variant = &branch.tag_variant;
+        let wire = &branch.wire;
+        match &branch.variant {
+            Some((ident, Some(_))) => {
+                quote!(#tag_type::#tag_variant => #branch_enum::#ident(object.branch()?),)
+            }
+            Some((ident, None)) => quote!(#tag_type::#tag_variant => #branch_enum::#ident,),
+            None => quote!(#tag_type::#tag_variant => #branch_enum::#unrecognized {
+                tag: #wire.to_owned(),
+                members: object.rest(&[#(#known),*]),
+            },),
+        }
+    });
+    let encode_branch = branches.iter().filter_map(|branch| {
+        let (ident, payload) = branch.variant.as_ref()?;
+        let wire = &branch.wire;
+        let payload_ref = if branch.boxed {
+            quote!(&**branch)
+        } else {
+            quote!(branch)
+        };
+        Some(match payload {
+            Some(_) => quote!(#branch_enum::#ident(branch) => {
+                map.serialize_entry(#tag_wire, #wire)?;
+                protocol::SerializeFields::serialize_fields(#payload_ref, map)?;
+            }),
+            None => quote!(#branch_enum::#ident => map.serialize_entry(#tag_wire, #wire)?,),
+        })
+    });
+    let serialize_base = serialize_fields(
+        &base_fields
+            .iter()
+            .map(|field| Field {
+                member: field.member,
+                ident: field.ident.clone(),
+                ty: quote!(),
+                attributes: quote!(),
+            })
+            .collect::<Vec<_>>(),
+    );
+    let type_name = &entity.name;
+    let branch_doc = format!("The branches of [`{name}`], chosen by its `{tag_wire}` member.");
+
+    quote! {
+        #attributes
+        #[derive(Clone, Debug, PartialEq)]
+        #[allow(deprecated)]
+        pub struct #name {
+            #(#base_definitions)*
+            #tag_attributes
+            pub #tag_ident: #branch_enum,
+        }
+
+        #[doc = #branch_doc]
+        #[derive(Clone, Debug, PartialEq)]
+        #[allow(deprecated)]
+        pub enum #branch_enum {
+            #(#enum_variants)*
+            /// A branch this version of the schema does not know, with its members.
+            #unrecognized {
+                /// The tag value.
+                tag: ::std::string::String,
+                /// The members other than the base members.
+                members: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            },
+        }
+
+        #[allow(deprecated)]
+        impl protocol::SerializeFields for #name {
+            fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, map: &mut M) -> ::core::result::Result<(), M::Error> {
+                #serialize_base
+                match &self.#tag_ident {
+                    #(#encode_branch)*
+                    #branch_enum::#unrecognized { tag, members } => {
+                        map.serialize_entry(#tag_wire, tag)?;
+                        protocol::SerializeFields::serialize_fields(members, map)?;
+                    }
+                }
+                ::core::result::Result::Ok(())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                protocol::serialize_object(self, serializer)
+            }
+        }
+
+        #[allow(deprecated)]
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                let object = protocol::Object::deserialize(deserializer, #type_name)?;
+                let tag: #tag_type = object.required(#tag_wire)?;
+                ::core::result::Result::Ok(#name {
+                    #(#decode_base)*
+                    #tag_ident: match tag {
+                        #(#decode_branch)*
+                        #tag_type::#unrecognized_tag(tag) => #branch_enum::#unrecognized {
+                            tag,
+                            members: object.rest(&[#(#known),*]),
+                        },
+                    },
+                })
+            }
+        }
+    }
+}
+
+fn alternate_type(
+    generator: &Generator,
+    id: EntityId,
+    name: &proc_macro2::Ident,
+    attributes: TokenStream,
+    doc: Option<&Doc>,
+    alternate: &AlternateType,
+) -> TokenStream {
+    let mut namespace = Namespace::default();
+    let branches: Vec<_> = alternate
+        .variants
+        .variants
+        .iter()
+        .filter(|variant| generator.keeps(variant.ifcond.as_ref()))
+        .map(|variant| {
+            let ident = format_ident!("{}", namespace.claim(names::upper_camel(&variant.name)));
+            (variant, ident)
+        })
+        .collect();
+    let variants = branches.iter().map(|(variant, ident)| {
+        let docs = generator
+            .member_docs(doc, &variant.name, variant.ifcond.as_ref(), &[])
+            .attributes();
+        let ty = generator.held_type(Some(id), variant.ty, Scope::Root);
+        quote!(#docs #ident(#ty),)
+    });
+    let serialize = branches.iter().map(|(_, ident)| {
+        quote!(#name::#ident(value) => ::serde::Serialize::serialize(value, serializer),)
+    });
+    let mut visits = Vec::new();
+    let mut expected = Vec::new();
+    for (variant, ident) in &branches {
+        let target = generator.entity(variant.ty);
+        let boxed = generator.cycles.needs_box(id, variant.ty);
+        let wrap = |value: TokenStream| {
+            if boxed {
+                quote!(#name::#ident(::std::boxed::Box::new(#value)))
+            } else {
+                quote!(#name::#ident(#value))
+            }
+        };
+        match target.json_type() {
+            Some(JsonType::String) => {
+                expected.push("a string");
+                let value = match target.kind {
+                    EntityKind::Enum(_) => quote!(protocol::WireEnum::from_wire(value)),
+                    _ => quote!(value.to_owned()),
+                };
+                let made = wrap(value);
+                visits.push(quote! {
+                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::core::result::Result<#name, E> {
+                        ::core::result::Result::Ok(#made)
+                    }
+                });
+            }
+            Some(JsonType::Boolean) => {
+                expected.push("a boolean");
+                let made = wrap(quote!(value));
+                visits.push(quote! {
+                    fn visit_bool<E: ::serde::de::Error>(self, value: bool) -> ::core::result::Result<#name, E> {
+                        ::core::result::Result::Ok(#made)
+                    }
+                });
+            }
+            Some(JsonType::Null) => {
+                expected.push("null");
+                let made = wrap(quote!(()));
+                visits.push(quote! {
+                    fn visit_unit<E: ::serde::de::Error>(self) -> ::core::result::Result<#name, E> {
+                        ::core::result::Result::Ok(#made)
+                    }
+                });
+            }
+            Some(JsonType::Int) => {
+                expected.push("an integer");
+                let made = wrap(quote!(value));
+                visits.push(quote! {
+                    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::core::result::Result<#name, E> {
+                        let value = ::core::convert::TryFrom::try_from(value).map_err(|_| E::invalid_value(::serde::de::Unexpected::Signed(value), &self))?;
+                        ::core::result::Result::Ok(#made)
+                    }
+                    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::core::result::Result<#name, E> {
+                        let value = ::core::convert::TryFrom::try_from(value).map_err(|_| E::invalid_value(::serde::de::Unexpected::Unsigned(value), &self))?;
+                        ::core::result::Result::Ok(#made)
+                    }
+                });
+            }
+            Some(JsonType::Number) => {
+                expected.push("a number");
+                let made = wrap(quote!(value));
+                visits.push(quote! {
+                    fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> ::core::result::Result<#name, E> {
+                        ::core::result::Result::Ok(#made)
+                    }
+                    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::core::result::Result<#name, E> {
+                        ::serde::de::Visitor::visit_f64(self, value as f64)
+                    }
+                    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::core::result::Result<#name, E> {
+                        ::serde::de::Visitor::visit_f64(self, value as f64)
+                    }
+                });
+            }
+            Some(JsonType::Object) => {
+                expected.push("an object");
+                let made = wrap(quote!(::serde::Deserialize::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map)
+                )?));
+                visits.push(quote! {
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::core::result::Result<#name, A::Error> {
+                        ::core::result::Result::Ok(#made)
+                    }
+                });
+            }
+            Some(JsonType::Array) => {
+                expected.push("an array");
+                let made = wrap(quote!(::serde::Deserialize::deserialize(
+                    ::serde::de::value::SeqAccessDeserializer::new(seq)
+                )?));
+                visits.push(quote! {
+                    fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, seq: A) -> ::core::result::Result<#name, A::Error> {
+                        ::core::result::Result::Ok(#made)
+                    }
+                });
+            }
+            Some(JsonType::Value) | None => unreachable!("alternatives have distinct JSON types"),
+        }
+    }
+    let expecting = format!(
+        "{} for {}",
+        expected.join(" or "),
+        generator.entity(id).name
+    );
+    quote! {
+        #attributes
+        #[derive(Clone, Debug, PartialEq)]
+        #[allow(deprecated)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize)*
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                struct AlternateVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for AlternateVisitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    #(#visits)*
+                }
+                deserializer.deserialize_any(AlternateVisitor)
+            }
+        }
+    }
+}
