@@ -210,14 +210,34 @@ fn markdown(text: &str) -> Vec<String> {
     out
 }
 
-/// Escapes what Markdown and rustdoc would read as links, HTML or code blocks.
+/// Escapes what Markdown and rustdoc would read as links, HTML or code blocks, and makes
+/// URLs autolinks (rustdoc warns about bare ones).
 fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')']);
+            let mut consumed = url.len();
+            // A URL the schema already wrote as `<URL>` keeps its brackets.
+            if escaped.ends_with("\\<") && rest[consumed..].starts_with('>') {
+                escaped.truncate(escaped.len() - 2);
+                consumed += 1;
+            }
+            escaped.push('<');
+            escaped.push_str(url);
+            escaped.push('>');
+            rest = &rest[consumed..];
+            continue;
+        }
         if matches!(c, '[' | ']' | '<' | '>' | '\\') {
             escaped.push('\\');
         }
         escaped.push(c);
+        rest = &rest[c.len_utf8()..];
     }
     escaped
 }
@@ -243,6 +263,14 @@ mod tests {
                 "",
                 "More \\[text\\] here.",
             ]
+        );
+    }
+
+    #[test]
+    fn urls_become_autolinks() {
+        assert_eq!(
+            escape("see <http://zlib.net/> or https://example.org/a."),
+            "see <http://zlib.net/> or <https://example.org/a>."
         );
     }
 
