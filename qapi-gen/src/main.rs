@@ -134,32 +134,38 @@ fn main() -> ExitCode {
         Command::Dump(args) => run(&args, |schema| {
             write_stdout(&qapi_codegen::dump::generate(schema))
         }),
-        Command::Rust(args) => {
-            let symbols = match args.conditions.symbols() {
-                Ok(symbols) => symbols,
-                Err(message) => return usage_error(&message),
-            };
-            run(&args.schema, |schema| {
-                let options = rust::Options {
-                    symbols: symbols.as_ref(),
-                };
-                args.output.write(&rust::generate(schema, &options))
-            })
-        }
-        Command::Introspect(args) => {
-            let symbols = match args.conditions.symbols() {
-                Ok(symbols) => symbols,
-                Err(message) => return usage_error(&message),
-            };
-            run(&args.schema, |schema| {
-                let options = introspect::Options {
-                    unmask: args.unmask,
-                    symbols: symbols.as_ref(),
-                };
-                args.output.write(&introspect::generate(schema, &options))
-            })
-        }
+        Command::Rust(args) => generate(
+            &args.schema,
+            &args.conditions,
+            &args.output,
+            |schema, symbols| rust::generate(schema, &rust::Options { symbols }),
+        ),
+        Command::Introspect(args) => generate(
+            &args.schema,
+            &args.conditions,
+            &args.output,
+            |schema, symbols| {
+                let unmask = args.unmask;
+                introspect::generate(schema, &introspect::Options { unmask, symbols })
+            },
+        ),
     }
+}
+
+/// Runs a backend for the symbol set the options give and writes its output.
+fn generate(
+    schema: &SchemaArgs,
+    conditions: &ConditionArgs,
+    output: &OutputArgs,
+    backend: impl FnOnce(&Schema, Option<&Symbols>) -> String,
+) -> ExitCode {
+    let symbols = match conditions.symbols() {
+        Ok(symbols) => symbols,
+        Err(message) => return usage_error(&message),
+    };
+    run(schema, |schema| {
+        output.write(&backend(schema, symbols.as_ref()))
+    })
 }
 
 fn usage_error(message: &str) -> ExitCode {

@@ -15,7 +15,7 @@ fn main() {
         "kitchen_sink",
         &schemas.join("kitchen-sink/kitchen-sink.json"),
     );
-    if let Some(qemu) = qemu_source() {
+    if let Some(qemu) = qapi_tests::qemu_source() {
         println!("cargo::rustc-cfg=qemu_source");
         generate("qmp", &qemu.join("qapi/qapi-schema.json"));
         generate("qga", &qemu.join("qga/qapi-schema.json"));
@@ -39,19 +39,6 @@ fn generate(name: &str, schema: &Path) {
     let code = qapi_codegen::rust::generate(&parsed, &qapi_codegen::rust::Options::default());
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap()).join(format!("{name}.rs"));
     std::fs::write(&out, code).unwrap_or_else(|error| panic!("{}: {error}", out.display()));
-}
-
-/// QEMU 10.0.2's source tree where `cargo xtask fetch-qemu` leaves it.
-fn qemu_source() -> Option<PathBuf> {
-    let var = |name| std::env::var_os(name).filter(|value| !value.is_empty());
-    let dir = match var("QAPI_QEMU_SRC") {
-        Some(dir) => PathBuf::from(dir),
-        None => var("XDG_CACHE_HOME")
-            .map(PathBuf::from)
-            .or_else(|| var("HOME").map(|home| Path::new(&home).join(".cache")))?
-            .join("qapi-toolchain/qemu-10.0.2"),
-    };
-    dir.join("VERSION").is_file().then_some(dir)
 }
 
 /// A crate unpacked in cargo's registry (`$CARGO_HOME/registry/src/*/NAME`).

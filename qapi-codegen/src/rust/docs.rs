@@ -6,7 +6,7 @@
 //! (examples, directive bodies) are fenced as `text` and `[`, `]`, `<`, `>` are escaped.
 
 use proc_macro2::TokenStream;
-use qapi_parser::{Doc, Feature, IfCond, SectionKind};
+use qapi_parser::{Doc, Entity, Feature, IfCond, SectionKind};
 use quote::quote;
 
 use super::Generator;
@@ -53,8 +53,22 @@ impl DocLines {
 }
 
 impl Generator<'_> {
+    /// The docs and `#[deprecated]` of a definition's Rust item.
+    pub(super) fn definition_attributes(&self, entity: &Entity) -> TokenStream {
+        let docs = self
+            .entity_docs(
+                self.schema.doc_of(entity),
+                entity.ifcond.as_ref(),
+                &entity.features,
+                &format!("`{}`", entity.name),
+            )
+            .attributes();
+        let deprecated = self.deprecated(&entity.features);
+        quote!(#docs #deprecated)
+    }
+
     /// The docs of a definition: its description and sections, condition and features.
-    pub(super) fn entity_docs(
+    fn entity_docs(
         &self,
         doc: Option<&Doc>,
         ifcond: Option<&IfCond>,

@@ -46,16 +46,7 @@ impl<'s> Generator<'s> {
         let entity = operation.entity;
         let ident = &operation.ident;
         let doc = self.schema.doc_of(entity);
-        let docs = self
-            .entity_docs(
-                doc,
-                entity.ifcond.as_ref(),
-                &entity.features,
-                &format!("`{}`", entity.name),
-            )
-            .attributes();
-        let deprecated = self.deprecated(&entity.features);
-        let attributes = quote!(#docs #deprecated);
+        let attributes = self.definition_attributes(entity);
         match operation.arg_type {
             None => quote! {
                 #attributes

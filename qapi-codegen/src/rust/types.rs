@@ -114,16 +114,7 @@ pub fn definitions(generator: &Generator) -> TokenStream {
         }
         let name = format_ident!("{}", generator.type_names[&id]);
         let doc = generator.schema.doc_of(entity);
-        let docs = generator
-            .entity_docs(
-                doc,
-                entity.ifcond.as_ref(),
-                &entity.features,
-                &format!("`{}`", entity.name),
-            )
-            .attributes();
-        let deprecated = generator.deprecated(&entity.features);
-        let attributes = quote!(#docs #deprecated);
+        let attributes = generator.definition_attributes(entity);
         out.extend(match &entity.kind {
             EntityKind::Enum(enumeration) => {
                 enum_type(generator, &name, attributes, doc, enumeration)
