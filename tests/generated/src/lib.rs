@@ -43,11 +43,10 @@ pub mod storage_daemon {
 }
 
 /// QEMU 9.1's QMP schema, from the `qapi-qmp` 0.15.0 crate.
-#[cfg(qapi_qmp_9_1)]
 #[allow(clippy::all)]
 pub mod qmp_9_1 {
     include!(concat!(env!("OUT_DIR"), "/qmp_9_1.rs"));
 }
 
-/// Whether the modules for QEMU's schemas were generated.
-pub const HAS_QEMU_SCHEMAS: bool = cfg!(qemu_source) && cfg!(qapi_qmp_9_1);
+/// Whether the modules for QEMU 10.0.2's schemas were generated.
+pub const HAS_QEMU_SCHEMAS: bool = cfg!(qemu_source);
