@@ -19,7 +19,8 @@ use std::collections::{HashMap, HashSet};
 
 use proc_macro2::TokenStream;
 use qapi_parser::{
-    AlternateType, Doc, Entity, EntityId, EntityKind, EnumType, JsonType, Member, ObjectType,
+    AlternateType, Doc, Entity, EntityId, EntityKind, EnumMember, EnumType, JsonType, Member,
+    ObjectType,
 };
 use quote::{format_ident, quote};
 
@@ -193,8 +194,8 @@ fn fields<'a>(
 }
 
 /// Statements writing `fields` of `self` into `map`.
-fn serialize_fields(fields: &[Field]) -> TokenStream {
-    let statements = fields.iter().map(|field| {
+fn serialize_fields<'f>(fields: impl IntoIterator<Item = &'f Field<'f>>) -> TokenStream {
+    let statements = fields.into_iter().map(|field| {
         let wire = &field.member.name;
         let ident = &field.ident;
         if field.member.optional {
@@ -271,15 +272,16 @@ pub(super) fn object_struct(
     }
 }
 
-fn enum_type(
+/// The Rust variants of an enum's kept values, and of its catch-all for unknown values.
+fn enum_variants<'e>(
     generator: &Generator,
-    name: &proc_macro2::Ident,
-    attributes: TokenStream,
-    doc: Option<&Doc>,
-    enumeration: &EnumType,
-) -> TokenStream {
+    enumeration: &'e EnumType,
+) -> (
+    Vec<(&'e EnumMember, proc_macro2::Ident)>,
+    proc_macro2::Ident,
+) {
     let mut namespace = Namespace::default();
-    let values: Vec<_> = enumeration
+    let values = enumeration
         .members
         .iter()
         .filter(|value| generator.keeps(value.ifcond.as_ref()))
@@ -289,6 +291,17 @@ fn enum_type(
         })
         .collect();
     let unrecognized = format_ident!("{}", namespace.claim("Unrecognized".to_string()));
+    (values, unrecognized)
+}
+
+fn enum_type(
+    generator: &Generator,
+    name: &proc_macro2::Ident,
+    attributes: TokenStream,
+    doc: Option<&Doc>,
+    enumeration: &EnumType,
+) -> TokenStream {
+    let (values, unrecognized) = enum_variants(generator, enumeration);
     let variants = values.iter().map(|(value, variant)| {
         let docs = generator
             .member_docs(doc, &value.name, value.ifcond.as_ref(), &value.features)
@@ -380,10 +393,8 @@ fn union_type(
     };
     let tag_type = generator.type_ref(tag_field.member.ty, Scope::Root);
 
-    // One branch per kept tag value; a value whose branch is compiled out decodes as
-    // unrecognized.
-    let mut namespace = Namespace::default();
-    let mut tag_variants = Namespace::default();
+    // One branch per kept tag value, named like the tag value's variant; a value whose
+    // branch is compiled out decodes as unrecognized.
     struct Branch {
         wire: String,
         tag_variant: proc_macro2::Ident,
@@ -391,18 +402,15 @@ fn union_type(
         variant: Option<(proc_macro2::Ident, Option<TokenStream>)>,
         boxed: bool,
     }
-    let branches: Vec<Branch> = tag_enum
-        .members
-        .iter()
-        .filter(|value| generator.keeps(value.ifcond.as_ref()))
-        .map(|value| {
-            let tag_variant =
-                format_ident!("{}", tag_variants.claim(names::upper_camel(&value.name)));
+    let (tag_values, unrecognized) = enum_variants(generator, tag_enum);
+    let branches: Vec<Branch> = tag_values
+        .into_iter()
+        .map(|(value, tag_variant)| {
             let branch = variants.variants.iter().find(|variant| {
                 variant.name == value.name && generator.keeps(variant.ifcond.as_ref())
             });
             let variant = branch.map(|branch| {
-                let ident = format_ident!("{}", namespace.claim(names::upper_camel(&value.name)));
+                let ident = tag_variant.clone();
                 let payload = (generator.entity(branch.ty).name != "q_empty")
                     .then(|| generator.held_type(Some(id), branch.ty, Scope::Root));
                 (ident, payload)
@@ -415,8 +423,6 @@ fn union_type(
             }
         })
         .collect();
-    let unrecognized_tag = format_ident!("{}", tag_variants.claim("Unrecognized".to_string()));
-    let unrecognized = format_ident!("{}", namespace.claim("Unrecognized".to_string()));
 
     let enum_variants = branches.iter().filter_map(|branch| {
         let (ident, payload) = branch.variant.as_ref()?;
@@ -482,17 +488,7 @@ fn union_type(
             None => quote!(#branch_enum::#ident => map.serialize_entry(#tag_wire, #wire)?,),
         })
     });
-    let serialize_base = serialize_fields(
-        &base_fields
-            .iter()
-            .map(|field| Field {
-                member: field.member,
-                ident: field.ident.clone(),
-                ty: quote!(),
-                attributes: quote!(),
-            })
-            .collect::<Vec<_>>(),
-    );
+    let serialize_base = serialize_fields(base_fields.iter().copied());
     let type_name = &entity.name;
     let branch_doc = format!("The branches of [`{name}`], chosen by its `{tag_wire}` member.");
 
@@ -550,7 +546,7 @@ fn union_type(
                     #(#decode_base)*
                     #tag_ident: match tag {
                         #(#decode_branch)*
-                        #tag_type::#unrecognized_tag(tag) => #branch_enum::#unrecognized {
+                        #tag_type::#unrecognized(tag) => #branch_enum::#unrecognized {
                             tag,
                             members: object.rest(&[#(#known),*]),
                         },
