@@ -118,9 +118,16 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
         let ident = &operation.ident;
         let wire = &operation.entity.name;
         types.push(generator.arguments_type(operation));
-        let returns = match command.ret_type {
-            Some(ret_type) => generator.type_ref(ret_type, Scope::Sub),
-            None => quote!(super::protocol::Empty),
+        let (returns, return_seed) = match command.ret_type {
+            Some(ret_type) => {
+                let returns = generator.type_ref(ret_type, Scope::Sub);
+                let seed = generator.decode_seed(ret_type, &returns, Scope::Sub);
+                (returns, seed)
+            }
+            None => (
+                quote!(super::protocol::Empty),
+                quote!(::core::marker::PhantomData),
+            ),
         };
         let (success_response, allow_oob, allow_preconfig) = (
             command.success_response,
@@ -143,14 +150,14 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
         arguments_arms
             .push(quote!(Request::#ident(arguments) => ::serde_json::to_value(arguments),));
         from_parts.push(quote! {
-            #wire => ::serde::Deserialize::deserialize(arguments).map(Request::#ident),
+            #wire => super::protocol::decode(::core::marker::PhantomData, arguments, "arguments").map(Request::#ident),
         });
         return_variants.push(quote!(#[doc = #variant_doc] #ident(#returns),));
         return_serialize.push(
             quote!(Return::#ident(value) => ::serde::Serialize::serialize(value, serializer),),
         );
         decode_return.push(quote! {
-            #wire => ::serde::Deserialize::deserialize(value).map(Return::#ident),
+            #wire => super::protocol::decode(#return_seed, value, "return").map(Return::#ident),
         });
         let method = names::ident(&methods.claim(names::snake(wire)));
         let method_doc =
@@ -224,7 +231,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
                 /// The request for command `name` with `arguments` (an object).
                 /// An unknown name gives `CommandNotFound`, bad arguments `GenericError`.
                 pub fn from_parts(name: &str, arguments: &::serde_json::Value) -> ::core::result::Result<Request, super::protocol::Error> {
-                    let decoded: ::core::result::Result<Request, ::serde_json::Error> = match name {
+                    let decoded: ::core::result::Result<Request, super::protocol::DecodeError> = match name {
                         #(#from_parts)*
                         _ => return ::core::result::Result::Err(super::protocol::Error::command_not_found(name)),
                     };
@@ -309,10 +316,14 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
             }
 
             /// Decodes the `return` value of a reply to `command`.
-            pub fn decode_return(command: &str, value: ::serde_json::Value) -> ::core::result::Result<Return, ::serde_json::Error> {
+            pub fn decode_return(command: &str, value: ::serde_json::Value) -> ::core::result::Result<Return, super::protocol::DecodeError> {
                 match command {
                     #(#decode_return)*
-                    _ => ::core::result::Result::Err(<::serde_json::Error as ::serde::de::Error>::custom(::std::format!("unknown command {command}"))),
+                    _ => ::core::result::Result::Err(super::protocol::DecodeError {
+                        path: "return".to_owned(),
+                        type_name: ::core::option::Option::None,
+                        message: ::std::format!("unknown command {command}"),
+                    }),
                 }
             }
 
@@ -376,7 +387,7 @@ pub fn events_module(generator: &Generator) -> TokenStream {
     });
     let decode = events.iter().map(|event| {
         let (ident, wire) = (&event.ident, &event.entity.name);
-        quote!(#wire => ::serde::Deserialize::deserialize(data).map(Event::#ident),)
+        quote!(#wire => super::protocol::decode(::core::marker::PhantomData, data, "data").map(Event::#ident),)
     });
     let data = events.iter().map(|event| {
         let ident = &event.ident;
@@ -415,7 +426,7 @@ pub fn events_module(generator: &Generator) -> TokenStream {
                 }
 
                 /// Decodes the event `name` with its `data` member (absent is `{}`).
-                pub fn from_parts(name: &str, data: ::core::option::Option<&::serde_json::Value>) -> ::core::result::Result<Event, ::serde_json::Error> {
+                pub fn from_parts(name: &str, data: ::core::option::Option<&::serde_json::Value>) -> ::core::result::Result<Event, super::protocol::DecodeError> {
                     let empty = ::serde_json::Value::Object(::serde_json::Map::new());
                     let data = data.unwrap_or(&empty);
                     match name {

@@ -100,10 +100,149 @@ pub fn protocol_module() -> TokenStream {
                 pub microseconds: i64,
             }
 
-            /// Decodes a present optional member: `Some` even for `null`.
+            /// One step on the way from a decoded value down to a member that failed.
+            #[derive(Clone, Copy)]
+            enum PathStep {
+                /// A member, with the name of the type it belongs to.
+                Member(&'static str, &'static str),
+                /// An array element.
+                Index(usize),
+            }
+
+            /// The steps of the decode error being reported, innermost first: each generated
+            /// decoder adds its step while the error passes outwards, and [`decode`] reads them.
+            /// The cap keeps decodes that never go through [`decode`] from growing it forever.
+            const MAX_PATH_STEPS: usize = 256;
+
+            ::std::thread_local! {
+                static ERROR_PATH: ::core::cell::RefCell<::std::vec::Vec<PathStep>> = const { ::core::cell::RefCell::new(::std::vec::Vec::new()) };
+            }
+
+            fn record<E>(error: E, step: PathStep) -> E {
+                ERROR_PATH.with(|path| {
+                    let mut path = path.borrow_mut();
+                    if path.len() < MAX_PATH_STEPS {
+                        path.push(step);
+                    }
+                });
+                error
+            }
+
+            /// A value that did not decode, and where in it the problem is.
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub struct DecodeError {
+                /// Where: the root (`arguments`, `return`, `data`) followed by members and
+                /// array indices, as in `return[0].inserted.ro`.
+                pub path: ::std::string::String,
+                /// The schema type whose member failed to decode, if the failure is in a member.
+                pub type_name: ::core::option::Option<&'static str>,
+                /// What is wrong, as serde reports it.
+                pub message: ::std::string::String,
+            }
+
+            impl ::core::fmt::Display for DecodeError {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                    f.write_str(&self.path)?;
+                    if let ::core::option::Option::Some(type_name) = self.type_name {
+                        ::core::write!(f, " (in {type_name})")?;
+                    }
+                    ::core::write!(f, ": {}", self.message)
+                }
+            }
+
+            impl ::std::error::Error for DecodeError {}
+
+            /// Decodes a value from `deserializer` (a JSON value or text) with `seed`
+            /// (`PhantomData::<T>` for a `T`, [`List`] for an array, which locates a bad
+            /// element), reporting the path of a failure below `root`.
+            pub fn decode<'de, S: ::serde::de::DeserializeSeed<'de>, D: Deserializer<'de, Error = ::serde_json::Error>>(seed: S, deserializer: D, root: &str) -> ::core::result::Result<S::Value, DecodeError> {
+                ERROR_PATH.with(|path| path.borrow_mut().clear());
+                seed.deserialize(deserializer).map_err(|error| {
+                    let steps = ERROR_PATH.with(|path| ::core::mem::take(&mut *path.borrow_mut()));
+                    let mut path = ::std::string::String::from(root);
+                    for step in steps.iter().rev() {
+                        match step {
+                            PathStep::Member(name, _) => {
+                                path.push('.');
+                                path.push_str(name);
+                            }
+                            PathStep::Index(index) => path.push_str(&::std::format!("[{index}]")),
+                        }
+                    }
+                    let type_name = steps.iter().find_map(|step| match step {
+                        PathStep::Member(_, owner) => ::core::option::Option::Some(*owner),
+                        PathStep::Index(_) => ::core::option::Option::None,
+                    });
+                    DecodeError { path, type_name, message: error.to_string() }
+                })
+            }
+
+            /// Finds a member name's index in a generated decoder's list of known members; an
+            /// unknown member gives the list's length.
             #[doc(hidden)]
-            pub fn deserialize_some<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> ::core::result::Result<::core::option::Option<T>, D::Error> {
-                T::deserialize(deserializer).map(::core::option::Option::Some)
+            pub struct MemberIndex(pub &'static [&'static str]);
+
+            impl<'de> ::serde::de::DeserializeSeed<'de> for MemberIndex {
+                type Value = usize;
+                fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> ::core::result::Result<usize, D::Error> {
+                    deserializer.deserialize_str(self)
+                }
+            }
+
+            impl<'de> Visitor<'de> for MemberIndex {
+                type Value = usize;
+                fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                    f.write_str("a member name")
+                }
+                fn visit_str<E: ::serde::de::Error>(self, name: &str) -> ::core::result::Result<usize, E> {
+                    ::core::result::Result::Ok(self.0.iter().position(|known| *known == name).unwrap_or(self.0.len()))
+                }
+            }
+
+            /// Decodes the value of member `name` of `type_name` into its empty `slot`, with
+            /// `seed`: `PhantomData` for most types, [`List`] for arrays.
+            #[doc(hidden)]
+            pub fn member<'de, A: MapAccess<'de>, S: ::serde::de::DeserializeSeed<'de>>(map: &mut A, slot: &mut ::core::option::Option<S::Value>, seed: S, type_name: &'static str, name: &'static str) -> ::core::result::Result<(), A::Error> {
+                if slot.is_some() {
+                    return ::core::result::Result::Err(A::Error::custom(::std::format!("duplicate member `{name}` in {type_name}")));
+                }
+                let value = map.next_value_seed(seed).map_err(|error| record(error, PathStep::Member(name, type_name)))?;
+                *slot = ::core::option::Option::Some(value);
+                ::core::result::Result::Ok(())
+            }
+
+            /// The value of a required member, or the error saying it is missing.
+            #[doc(hidden)]
+            pub fn required<T, E: ::serde::de::Error>(slot: ::core::option::Option<T>, type_name: &'static str, name: &'static str) -> ::core::result::Result<T, E> {
+                slot.ok_or_else(|| E::custom(::std::format!("missing member `{name}` of {type_name}")))
+            }
+
+            /// Decodes an array, reporting the index of an element that fails.
+            #[doc(hidden)]
+            pub struct List<T>(pub ::core::marker::PhantomData<T>);
+
+            impl<'de, T: Deserialize<'de>> ::serde::de::DeserializeSeed<'de> for List<T> {
+                type Value = ::std::vec::Vec<T>;
+                fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> ::core::result::Result<::std::vec::Vec<T>, D::Error> {
+                    deserializer.deserialize_seq(self)
+                }
+            }
+
+            impl<'de, T: Deserialize<'de>> Visitor<'de> for List<T> {
+                type Value = ::std::vec::Vec<T>;
+                fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                    f.write_str("an array")
+                }
+                fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, mut seq: A) -> ::core::result::Result<::std::vec::Vec<T>, A::Error> {
+                    let mut list = ::std::vec::Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                    loop {
+                        let index = list.len();
+                        match seq.next_element().map_err(|error| record(error, PathStep::Index(index)))? {
+                            ::core::option::Option::Some(element) => list.push(element),
+                            ::core::option::Option::None => return ::core::result::Result::Ok(list),
+                        }
+                    }
+                }
             }
 
             /// An enumeration with its wire names.
@@ -184,22 +323,21 @@ pub fn protocol_module() -> TokenStream {
                     self.value.as_object().and_then(|map| map.get(name))
                 }
 
-                pub fn required<T: ::serde::de::DeserializeOwned, E: ::serde::de::Error>(&self, name: &str) -> ::core::result::Result<T, E> {
+                /// Decodes member `name` with `seed`; `None` when it is absent.
+                pub fn optional<'v, S: ::serde::de::DeserializeSeed<'v>, E: ::serde::de::Error>(&'v self, name: &'static str, seed: S) -> ::core::result::Result<::core::option::Option<S::Value>, E> {
                     match self.get(name) {
-                        ::core::option::Option::Some(value) => T::deserialize(value).map_err(|error| E::custom(::std::format!("{}.{name}: {error}", self.type_name))),
-                        ::core::option::Option::None => ::core::result::Result::Err(E::custom(::std::format!("{}: missing field `{name}`", self.type_name))),
-                    }
-                }
-
-                pub fn optional<T: ::serde::de::DeserializeOwned, E: ::serde::de::Error>(&self, name: &str) -> ::core::result::Result<::core::option::Option<T>, E> {
-                    match self.get(name) {
-                        ::core::option::Option::Some(value) => T::deserialize(value).map(::core::option::Option::Some).map_err(|error| E::custom(::std::format!("{}.{name}: {error}", self.type_name))),
+                        ::core::option::Option::Some(value) => seed.deserialize(value).map(::core::option::Option::Some).map_err(|error| record(E::custom(error), PathStep::Member(name, self.type_name))),
                         ::core::option::Option::None => ::core::result::Result::Ok(::core::option::Option::None),
                     }
                 }
 
+                /// Decodes member `name` with `seed`, which must be present.
+                pub fn required<'v, S: ::serde::de::DeserializeSeed<'v>, E: ::serde::de::Error>(&'v self, name: &'static str, seed: S) -> ::core::result::Result<S::Value, E> {
+                    required(self.optional(name, seed)?, self.type_name, name)
+                }
+
                 pub fn branch<T: ::serde::de::DeserializeOwned, E: ::serde::de::Error>(&self) -> ::core::result::Result<T, E> {
-                    T::deserialize(&self.value).map_err(|error| E::custom(::std::format!("{}: {error}", self.type_name)))
+                    T::deserialize(&self.value).map_err(E::custom)
                 }
 
                 /// The members not named in `known`.

@@ -4,8 +4,9 @@
 //! - An enum gets a variant per value plus `Unrecognized(String)`, so a value from a newer
 //!   QEMU decodes instead of failing the whole message.
 //! - A struct gets a field per member, base members included; optional members are `Option`.
-//!   Decoding is serde's derive (unknown members are ignored); encoding writes the members
-//!   through `protocol::SerializeFields`, so a union can inline its branch.
+//!   Decoding is one pass over the object's members (unknown ones are ignored) that names
+//!   the member that failed; encoding writes the members through `protocol::SerializeFields`,
+//!   so a union can inline its branch.
 //! - A union is a struct of its base members whose tag member is an enum holding the branch:
 //!   `BlockdevOptions { node_name, .., driver: BlockdevOptionsDriver::Qcow2(..) }`. The tag
 //!   may come anywhere in the input; an unknown tag value decodes to `Unrecognized` with the
@@ -96,6 +97,24 @@ impl Generator<'_> {
         }
     }
 
+    /// The `DeserializeSeed` that decodes a `held` value of type `ty`: `List` for arrays,
+    /// so a failing element is located, `PhantomData` for the rest.
+    pub(super) fn decode_seed(
+        &self,
+        ty: EntityId,
+        held: &TokenStream,
+        scope: Scope,
+    ) -> TokenStream {
+        match &self.entity(ty).kind {
+            EntityKind::Array(array) => {
+                let element = self.type_ref(array.element, scope);
+                let protocol = super::scope_prefix(scope, quote!(protocol));
+                quote!(#protocol::List::<#element>(::core::marker::PhantomData))
+            }
+            _ => quote!(::core::marker::PhantomData::<#held>),
+        }
+    }
+
     /// A member's type, boxed when it would make `owner` infinitely large.
     fn held_type(&self, owner: Option<EntityId>, ty: EntityId, scope: Scope) -> TokenStream {
         let rust = self.type_ref(ty, scope);
@@ -158,6 +177,8 @@ struct Field<'a> {
     member: &'a Member,
     ident: proc_macro2::Ident,
     ty: TokenStream,
+    /// The `DeserializeSeed` that decodes a present value.
+    seed: TokenStream,
     attributes: TokenStream,
 }
 
@@ -174,6 +195,7 @@ fn fields<'a>(
         .map(|member| {
             let ident = names::ident(&namespace.claim(names::snake(&member.name)));
             let held = generator.held_type(owner, member.ty, scope);
+            let seed = generator.decode_seed(member.ty, &held, scope);
             let ty = if member.optional {
                 quote!(::core::option::Option<#held>)
             } else {
@@ -187,6 +209,7 @@ fn fields<'a>(
                 member,
                 ident,
                 ty,
+                seed,
                 attributes: quote!(#docs #deprecated),
             }
         })
@@ -226,22 +249,18 @@ pub(super) fn object_struct(
     let protocol = super::scope_prefix(scope, quote!(protocol));
     let definitions = fields.iter().map(|field| {
         let Field {
-            member,
             ident,
             ty,
             attributes,
+            ..
         } = field;
-        let wire = &member.name;
-        // A present member is `Some` even when its value is null (members of type `any`
-        // or alternates with a null branch can be null).
-        let default = member.optional.then(|| {
-            let some = quote!(#protocol::deserialize_some)
-                .to_string()
-                .replace(' ', "");
-            quote!(#[serde(default, deserialize_with = #some)])
-        });
-        quote!(#attributes #[serde(rename = #wire)] #default pub #ident: #ty,)
+        quote!(#attributes pub #ident: #ty,)
     });
+    let type_name = match owner {
+        Some(id) => generator.entity(id).name.clone(),
+        None => name.to_string(),
+    };
+    let deserialize = deserialize_struct(&protocol, name, &type_name, &fields);
     let serialize = serialize_fields(&fields);
     let map = if fields.is_empty() {
         format_ident!("_map")
@@ -250,11 +269,13 @@ pub(super) fn object_struct(
     };
     quote! {
         #attributes
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq)]
         #[allow(deprecated)]
         pub struct #name {
             #(#definitions)*
         }
+
+        #deserialize
 
         #[allow(deprecated)]
         impl #protocol::SerializeFields for #name {
@@ -267,6 +288,77 @@ pub(super) fn object_struct(
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 #protocol::serialize_object(self, serializer)
+            }
+        }
+    }
+}
+
+/// The `Deserialize` impl of a struct: one pass over the object's members, unknown ones
+/// skipped, each failure located by member (see `protocol::decode`).
+fn deserialize_struct(
+    protocol: &TokenStream,
+    name: &proc_macro2::Ident,
+    type_name: &str,
+    fields: &[Field],
+) -> TokenStream {
+    if fields.is_empty() {
+        return quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                    <#protocol::Empty as ::serde::Deserialize>::deserialize(deserializer).map(|_| #name {})
+                }
+            }
+        };
+    }
+    let wires = fields.iter().map(|field| &field.member.name);
+    // The locals are numbered, so no member name can clash with them.
+    let slots: Vec<_> = (0..fields.len())
+        .map(|index| format_ident!("slot_{index}"))
+        .collect();
+    let arms = fields.iter().zip(&slots).enumerate().map(|(index, (field, slot))| {
+        let seed = &field.seed;
+        quote!(#index => #protocol::member(&mut map, &mut #slot, #seed, #type_name, MEMBERS[#index])?,)
+    });
+    let values = fields
+        .iter()
+        .zip(&slots)
+        .enumerate()
+        .map(|(index, (field, slot))| {
+            let ident = &field.ident;
+            if field.member.optional {
+                quote!(#ident: #slot,)
+            } else {
+                quote!(#ident: #protocol::required(#slot, #type_name, MEMBERS[#index])?,)
+            }
+        });
+    let expecting = format!("an object ({type_name})");
+    quote! {
+        #[allow(deprecated)]
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                struct ObjectVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<#name, A::Error> {
+                        const MEMBERS: &[&str] = &[#(#wires),*];
+                        #(let mut #slots = ::core::option::Option::None;)*
+                        while let ::core::option::Option::Some(key) = map.next_key_seed(#protocol::MemberIndex(MEMBERS))? {
+                            match key {
+                                #(#arms)*
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::core::result::Result::Ok(#name {
+                            #(#values)*
+                        })
+                    }
+                }
+                deserializer.deserialize_map(ObjectVisitor)
             }
         }
     }
@@ -448,10 +540,11 @@ fn union_type(
     let decode_base = base_fields.iter().map(|field| {
         let ident = &field.ident;
         let wire = &field.member.name;
+        let seed = &field.seed;
         if field.member.optional {
-            quote!(#ident: object.optional(#wire)?,)
+            quote!(#ident: object.optional(#wire, #seed)?,)
         } else {
-            quote!(#ident: object.required(#wire)?,)
+            quote!(#ident: object.required(#wire, #seed)?,)
         }
     });
     let known: Vec<&str> = fields
@@ -541,7 +634,7 @@ fn union_type(
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 let object = protocol::Object::deserialize(deserializer, #type_name)?;
-                let tag: #tag_type = object.required(#tag_wire)?;
+                let tag: #tag_type = object.required(#tag_wire, ::core::marker::PhantomData)?;
                 ::core::result::Result::Ok(#name {
                     #(#decode_base)*
                     #tag_ident: match tag {
@@ -672,8 +765,9 @@ fn alternate_type(
             }
             Some(JsonType::Array) => {
                 expected.push("an array");
-                let made = wrap(quote!(::serde::Deserialize::deserialize(
-                    ::serde::de::value::SeqAccessDeserializer::new(seq)
+                let made = wrap(quote!(::serde::de::Visitor::visit_seq(
+                    protocol::List(::core::marker::PhantomData),
+                    seq
                 )?));
                 visits.push(quote! {
                     fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, seq: A) -> ::core::result::Result<#name, A::Error> {

@@ -1,0 +1,180 @@
+//! How the generated decoders treat input they did not expect: errors say where and in which
+//! type, and what a newer QEMU may send (new enum values, events, union branches, members)
+//! decodes instead of failing the whole message.
+
+use serde_json::{Value, json};
+
+/// Decodes `value` as a `T` and encodes it again.
+fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: &Value) -> Value {
+    let decoded: T = serde_json::from_value(value.clone()).expect("decodes");
+    serde_json::to_value(decoded).expect("encodes")
+}
+
+mod demo {
+    use super::*;
+    use qapi_generated_tests::demo::commands::{Request, decode_return};
+    use qapi_generated_tests::demo::protocol::ErrorClass;
+
+    #[test]
+    fn a_bad_member_is_named_with_its_path_and_type() {
+        let error = decode_return(
+            "query-status",
+            json!({ "state": "idle", "water-percent": 300, "beans-grams": 5, "drinks-served": 1 }),
+        )
+        .unwrap_err();
+        assert_eq!(error.path, "return.water-percent");
+        assert_eq!(error.type_name, Some("MachineStatus"));
+        assert!(error.message.contains("300"), "{error}");
+        assert_eq!(
+            error.to_string(),
+            format!("return.water-percent (in MachineStatus): {}", error.message)
+        );
+    }
+
+    #[test]
+    fn a_missing_member_is_reported_at_its_object() {
+        let error = decode_return("query-status", json!({ "state": "idle" })).unwrap_err();
+        assert_eq!(error.path, "return");
+        assert_eq!(error.type_name, None);
+        assert!(
+            error
+                .message
+                .contains("missing member `water-percent` of MachineStatus"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn bad_arguments_are_a_generic_error_naming_the_member() {
+        let error =
+            Request::from_parts("set-standby-timeout", &json!({ "minutes": "ten" })).unwrap_err();
+        assert_eq!(error.class, ErrorClass::GenericError);
+        assert!(error.desc.contains("arguments.minutes"), "{}", error.desc);
+        let unknown = Request::from_parts("grind-beans", &json!({})).unwrap_err();
+        assert_eq!(unknown.class, ErrorClass::CommandNotFound);
+    }
+
+    #[test]
+    fn an_unknown_enum_value_is_kept() {
+        let reply = json!({
+            "state": "descaling", "water-percent": 50, "beans-grams": 5, "drinks-served": 1
+        });
+        let decoded = decode_return("query-status", reply.clone()).expect("decodes");
+        assert_eq!(serde_json::to_value(decoded).unwrap(), reply);
+    }
+}
+
+#[cfg(qemu_source)]
+mod qmp {
+    use super::*;
+    use qapi_generated_tests::qmp::commands::decode_return;
+    use qapi_generated_tests::qmp::events::{Event, EventMessage};
+    use qapi_generated_tests::qmp::{RunState, SchemaInfo, SchemaInfoMetaType, StatusInfo};
+
+    #[test]
+    fn paths_go_through_arrays_and_nested_objects() {
+        let reply = json!([
+            { "device": "ok", "locked": false, "removable": false, "type": "unknown" },
+            { "device": "bad", "locked": false, "removable": true, "type": "unknown",
+              "inserted": { "ro": "yes" } }
+        ]);
+        let error = decode_return("query-block", reply).unwrap_err();
+        assert_eq!(error.path, "return[1].inserted.ro");
+        assert_eq!(error.type_name, Some("BlockDeviceInfo"));
+    }
+
+    #[test]
+    fn paths_go_through_union_members_and_branches() {
+        let reply = json!([
+            { "name": "query-status", "meta-type": "command",
+              "arg-type": "0", "ret-type": 7 }
+        ]);
+        let error = decode_return("query-qmp-schema", reply).unwrap_err();
+        assert_eq!(error.path, "return[0].ret-type");
+        assert_eq!(error.type_name, Some("SchemaInfoCommand"));
+
+        let reply = json!([{ "name": "x", "meta-type": "enum", "values": "a" }]);
+        let error = decode_return("query-qmp-schema", reply).unwrap_err();
+        assert_eq!(error.path, "return[0].values");
+    }
+
+    #[test]
+    fn an_alternate_names_the_json_types_it_accepts() {
+        let error = qapi_generated_tests::qmp::commands::Request::from_parts(
+            "blockdev-add",
+            &json!({ "driver": "raw", "node-name": "n", "file": 12 }),
+        )
+        .unwrap_err();
+        assert!(error.desc.contains("arguments.file"), "{}", error.desc);
+        assert!(
+            error.desc.contains("an object or a string for BlockdevRef"),
+            "{}",
+            error.desc
+        );
+    }
+
+    #[test]
+    fn an_unknown_enum_value_decodes_and_encodes_back() {
+        let reply = json!({ "running": false, "status": "dreaming" });
+        let status: StatusInfo = serde_json::from_value(reply.clone()).unwrap();
+        assert_eq!(status.status, RunState::Unrecognized("dreaming".to_owned()));
+        assert_eq!(round_trip::<StatusInfo>(&reply), reply);
+    }
+
+    #[test]
+    fn unknown_members_are_ignored() {
+        let reply = json!({ "running": true, "status": "running", "added-later": [1, 2] });
+        let status: StatusInfo = serde_json::from_value(reply).unwrap();
+        assert_eq!(status.status, RunState::Running);
+    }
+
+    #[test]
+    fn an_unknown_union_branch_keeps_its_members() {
+        let entry = json!({ "name": "42", "meta-type": "future-kind", "shape": { "sides": 5 } });
+        let info: SchemaInfo = serde_json::from_value(entry.clone()).unwrap();
+        match &info.meta_type {
+            qapi_generated_tests::qmp::SchemaInfoMetaType::Unrecognized { tag, members } => {
+                assert_eq!(tag, "future-kind");
+                assert_eq!(members["shape"], json!({ "sides": 5 }));
+            }
+            other => panic!("decoded as {other:?}"),
+        }
+        assert_eq!(round_trip::<SchemaInfo>(&entry), entry);
+    }
+
+    #[test]
+    fn the_union_tag_may_come_anywhere() {
+        let first = json!({ "meta-type": "builtin", "name": "int", "json-type": "int" });
+        let last = json!({ "name": "int", "json-type": "int", "meta-type": "builtin" });
+        let a: SchemaInfo = serde_json::from_value(first).unwrap();
+        let b: SchemaInfo = serde_json::from_value(last).unwrap();
+        assert_eq!(a, b);
+        assert!(matches!(a.meta_type, SchemaInfoMetaType::Builtin(_)));
+    }
+
+    #[test]
+    fn an_unknown_event_decodes_and_encodes_back() {
+        let message = json!({
+            "event": "TEA_READY",
+            "data": { "cups": 2 },
+            "timestamp": { "seconds": 1700000000, "microseconds": 5 }
+        });
+        let decoded: EventMessage = serde_json::from_value(message.clone()).unwrap();
+        assert!(matches!(&decoded.event, Event::Unrecognized { name, .. } if name == "TEA_READY"));
+        assert_eq!(round_trip::<EventMessage>(&message), message);
+    }
+
+    #[test]
+    fn a_known_event_with_bad_data_names_the_member() {
+        let error = Event::from_parts("STOP", None).map(|_| ());
+        assert!(error.is_ok(), "STOP has no data");
+        let error = Event::from_parts(
+            "BLOCK_JOB_COMPLETED",
+            Some(
+                &json!({ "type": "commit", "device": "d", "len": "long", "offset": 0, "speed": 0 }),
+            ),
+        )
+        .unwrap_err();
+        assert_eq!(error.path, "data.len");
+    }
+}
