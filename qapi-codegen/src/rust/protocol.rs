@@ -70,14 +70,21 @@ impl<'s> Generator<'s> {
                     unreachable!("implicit argument types are objects")
                 };
                 let members = self.kept_members(&object.members);
+                let open = match &entity.kind {
+                    EntityKind::Command(command) => !command.generate,
+                    _ => false,
+                };
                 super::types::object_struct(
                     self,
-                    None,
-                    ident,
-                    attributes,
-                    doc,
-                    &members,
-                    Scope::Sub,
+                    super::types::StructDef {
+                        owner: None,
+                        name: ident,
+                        attributes,
+                        doc,
+                        members: &members,
+                        scope: Scope::Sub,
+                        open,
+                    },
                 )
             }
             Some(arg_type) => {

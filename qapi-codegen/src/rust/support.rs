@@ -199,6 +199,27 @@ pub fn protocol_module() -> TokenStream {
                 }
             }
 
+            /// Like [`MemberIndex`], but an unknown member gives its name, to be kept.
+            #[doc(hidden)]
+            pub struct MemberKey(pub &'static [&'static str]);
+
+            impl<'de> ::serde::de::DeserializeSeed<'de> for MemberKey {
+                type Value = ::core::result::Result<usize, ::std::string::String>;
+                fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> ::core::result::Result<Self::Value, D::Error> {
+                    deserializer.deserialize_str(self)
+                }
+            }
+
+            impl<'de> Visitor<'de> for MemberKey {
+                type Value = ::core::result::Result<usize, ::std::string::String>;
+                fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                    f.write_str("a member name")
+                }
+                fn visit_str<E: ::serde::de::Error>(self, name: &str) -> ::core::result::Result<Self::Value, E> {
+                    ::core::result::Result::Ok(self.0.iter().position(|known| *known == name).ok_or_else(|| name.to_owned()))
+                }
+            }
+
             /// Decodes the value of member `name` of `type_name` into its empty `slot`, with
             /// `seed`: `PhantomData` for most types, [`List`] for arrays.
             #[doc(hidden)]

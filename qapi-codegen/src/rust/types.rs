@@ -146,12 +146,15 @@ pub fn definitions(generator: &Generator) -> TokenStream {
                 let members = generator.kept_members(&object.members);
                 object_struct(
                     generator,
-                    Some(id),
-                    &name,
-                    attributes,
-                    doc,
-                    &members,
-                    Scope::Root,
+                    StructDef {
+                        owner: Some(id),
+                        name: &name,
+                        attributes,
+                        doc,
+                        members: &members,
+                        scope: Scope::Root,
+                        open: false,
+                    },
                 )
             }
             EntityKind::Alternate(alternate) => {
@@ -234,17 +237,32 @@ fn serialize_fields<'f>(fields: impl IntoIterator<Item = &'f Field<'f>>) -> Toke
     quote!(#(#statements)*)
 }
 
+/// What [`object_struct`] makes a struct of.
+pub(super) struct StructDef<'a> {
+    /// The type, when it is a named one (not the arguments of a command or event).
+    pub owner: Option<EntityId>,
+    pub name: &'a proc_macro2::Ident,
+    pub attributes: TokenStream,
+    pub doc: Option<&'a Doc>,
+    pub members: &'a [&'a Member],
+    pub scope: Scope,
+    /// Whether members the schema does not declare are kept in a field of their own, as
+    /// for the arguments of commands with `gen: false`, which accept more than they declare.
+    pub open: bool,
+}
+
 /// A struct with a field per member: the Rust form of a struct type and of the implicit
 /// argument types of commands and events.
-pub(super) fn object_struct(
-    generator: &Generator,
-    owner: Option<EntityId>,
-    name: &proc_macro2::Ident,
-    attributes: TokenStream,
-    doc: Option<&Doc>,
-    members: &[&Member],
-    scope: Scope,
-) -> TokenStream {
+pub(super) fn object_struct(generator: &Generator, def: StructDef) -> TokenStream {
+    let StructDef {
+        owner,
+        name,
+        attributes,
+        doc,
+        members,
+        scope,
+        open,
+    } = def;
     let fields = fields(generator, owner, doc, members, scope);
     let protocol = super::scope_prefix(scope, quote!(protocol));
     let definitions = fields.iter().map(|field| {
@@ -260,9 +278,24 @@ pub(super) fn object_struct(
         Some(id) => generator.entity(id).name.clone(),
         None => name.to_string(),
     };
-    let deserialize = deserialize_struct(&protocol, name, &type_name, &fields);
-    let serialize = serialize_fields(&fields);
-    let map = if fields.is_empty() {
+    let other = open.then(|| {
+        let taken: Vec<String> = fields.iter().map(|field| field.ident.to_string()).collect();
+        let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+        format_ident!(
+            "{}",
+            Namespace::with_reserved(&taken).claim("other".to_owned())
+        )
+    });
+    let deserialize = deserialize_struct(&protocol, name, &type_name, &fields, other.as_ref());
+    let mut serialize = serialize_fields(&fields);
+    let other_definition = other.as_ref().map(|other| {
+        serialize.extend(quote!(#protocol::SerializeFields::serialize_fields(&self.#other, map)?;));
+        quote! {
+            /// Members the schema does not declare, which the command accepts as well.
+            pub #other: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+    });
+    let map = if fields.is_empty() && other.is_none() {
         format_ident!("_map")
     } else {
         format_ident!("map")
@@ -273,6 +306,7 @@ pub(super) fn object_struct(
         #[allow(deprecated)]
         pub struct #name {
             #(#definitions)*
+            #other_definition
         }
 
         #deserialize
@@ -300,8 +334,9 @@ fn deserialize_struct(
     name: &proc_macro2::Ident,
     type_name: &str,
     fields: &[Field],
+    other: Option<&proc_macro2::Ident>,
 ) -> TokenStream {
-    if fields.is_empty() {
+    if fields.is_empty() && other.is_none() {
         return quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
@@ -317,7 +352,11 @@ fn deserialize_struct(
         .collect();
     let arms = fields.iter().zip(&slots).enumerate().map(|(index, (field, slot))| {
         let seed = &field.seed;
-        quote!(#index => #protocol::member(&mut map, &mut #slot, #seed, #type_name, MEMBERS[#index])?,)
+        let pattern = match other {
+            None => quote!(#index),
+            Some(_) => quote!(::core::result::Result::Ok(#index)),
+        };
+        quote!(#pattern => #protocol::member(&mut map, &mut #slot, #seed, #type_name, MEMBERS[#index])?,)
     });
     let values = fields
         .iter()
@@ -332,6 +371,29 @@ fn deserialize_struct(
             }
         });
     let expecting = format!("an object ({type_name})");
+    // Undeclared members are skipped, or kept when the struct has a field for them.
+    let (key_seed, unknown_arm, other_local, other_value) = match other {
+        None => (
+            quote!(#protocol::MemberIndex(MEMBERS)),
+            quote!(_ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }),
+            None,
+            None,
+        ),
+        Some(other) => (
+            quote!(#protocol::MemberKey(MEMBERS)),
+            quote!(_ => {
+                let value = map.next_value()?;
+                if let ::core::result::Result::Err(name) = key {
+                    other.insert(name, value);
+                }
+            }),
+            Some(quote!(let mut other = ::serde_json::Map::new();)),
+            Some(quote!(#other: other,)),
+        ),
+    };
+
     quote! {
         #[allow(deprecated)]
         impl<'de> ::serde::Deserialize<'de> for #name {
@@ -345,16 +407,16 @@ fn deserialize_struct(
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<#name, A::Error> {
                         const MEMBERS: &[&str] = &[#(#wires),*];
                         #(let mut #slots = ::core::option::Option::None;)*
-                        while let ::core::option::Option::Some(key) = map.next_key_seed(#protocol::MemberIndex(MEMBERS))? {
+                        #other_local
+                        while let ::core::option::Option::Some(key) = map.next_key_seed(#key_seed)? {
                             match key {
                                 #(#arms)*
-                                _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
+                                #unknown_arm
                             }
                         }
                         ::core::result::Result::Ok(#name {
                             #(#values)*
+                            #other_value
                         })
                     }
                 }

@@ -165,6 +165,20 @@ mod qmp {
     }
 
     #[test]
+    fn a_command_without_generated_marshalling_keeps_undeclared_arguments() {
+        // `device_add` has `gen: false`: it takes the device's properties as well.
+        use qapi_generated_tests::qmp::commands::{DeviceAdd, Request};
+        let arguments = json!({ "driver": "e1000", "id": "net1", "mac": "52:54:00:12:34:56" });
+        let Request::DeviceAdd(request) = Request::from_parts("device_add", &arguments).unwrap()
+        else {
+            panic!("not device_add");
+        };
+        assert_eq!(request.driver, "e1000");
+        assert_eq!(request.other["mac"], "52:54:00:12:34:56");
+        assert_eq!(round_trip::<DeviceAdd>(&arguments), arguments);
+    }
+
+    #[test]
     fn a_known_event_with_bad_data_names_the_member() {
         let error = Event::from_parts("STOP", None).map(|_| ());
         assert!(error.is_ok(), "STOP has no data");

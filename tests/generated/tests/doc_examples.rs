@@ -1,0 +1,237 @@
+//! Every QMP example in the doc comments of QEMU 10.0.2's schemas, decoded with the generated
+//! types and encoded again: requests (`->`) through `RequestMessage`, replies (`<-`) through
+//! `decode_return` for the command of the latest request, errors through `protocol::Error`
+//! and events through `EventMessage`. Each must give back the same JSON, unless it is in
+//! `tests/data/doc-example-exceptions.txt` with the reason it is wrong upstream.
+
+#[cfg(qemu_source)]
+mod examples {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use serde_json::{Value, json};
+
+    /// One `->` or `<-` message of an example.
+    struct Message {
+        /// `DEFINITION#N`: the definition whose doc holds it and its place among that doc's
+        /// messages, counted from 1.
+        id: String,
+        /// `->` (client to server) rather than `<-`.
+        request: bool,
+        /// The JSON text after the arrow, as written (it may span lines).
+        text: String,
+    }
+
+    /// The messages in the docs of `schema`: an arrow followed by an opening brace, and the
+    /// lines after it until the brackets balance. (The arrows of prose explaining the
+    /// notation are not followed by a brace.)
+    fn messages(schema: &Path) -> Vec<Message> {
+        let parsed = qapi_parser::parse_file(schema).unwrap_or_else(|error| panic!("{error}"));
+        let mut out = Vec::new();
+        for doc in &parsed.docs {
+            let Some(symbol) = &doc.symbol else { continue };
+            let mut count = 0;
+            for section in &doc.sections {
+                let mut lines = section.text.lines();
+                while let Some(line) = lines.next() {
+                    let line = line.trim_start();
+                    let request = line.starts_with("->");
+                    if !(request || line.starts_with("<-")) || !line[2..].trim().starts_with('{') {
+                        continue;
+                    }
+                    let mut text = line[2..].to_owned();
+                    while open_brackets(&text) > 0 {
+                        let Some(next) = lines.next() else { break };
+                        text.push('\n');
+                        text.push_str(next);
+                    }
+                    count += 1;
+                    out.push(Message {
+                        id: format!("{symbol}#{count}"),
+                        request,
+                        text,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// How many brackets are open at the end of `text`, outside strings.
+    fn open_brackets(text: &str) -> i64 {
+        let (mut depth, mut in_string, mut escaped) = (0, false, false);
+        for c in text.chars() {
+            match (in_string, escaped, c) {
+                (true, true, _) => escaped = false,
+                (true, false, '\\') => escaped = true,
+                (true, false, '"') => in_string = false,
+                (false, _, '"') => in_string = true,
+                (false, _, '{' | '[') => depth += 1,
+                (false, _, '}' | ']') => depth -= 1,
+                _ => {}
+            }
+        }
+        depth
+    }
+
+    /// The listed exceptions: id to reason.
+    fn exceptions() -> BTreeMap<String, String> {
+        let path = qapi_tests::data_file("doc-example-exceptions.txt");
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        text.lines()
+            .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+            .map(|line| {
+                let (id, reason) = line.split_once(' ').expect("an id and a reason");
+                (id.to_owned(), reason.trim().to_owned())
+            })
+            .collect()
+    }
+
+    /// What became of the examples of one schema.
+    #[derive(Default)]
+    struct Outcome {
+        /// Decoded and encoded back to the same JSON.
+        same: usize,
+        /// Not JSON because parts are left out as `...`.
+        abbreviated: usize,
+        /// Failures: id to what went wrong.
+        failed: BTreeMap<String, String>,
+    }
+
+    /// The operations a generated module offers for examples, as plain functions, so one
+    /// driver serves every module.
+    struct Module {
+        request: fn(&Value) -> Result<Value, String>,
+        reply: fn(&str, Value) -> Result<Value, String>,
+        error: fn(Value) -> Result<Value, String>,
+        event: fn(Value) -> Result<Value, String>,
+    }
+
+    macro_rules! module {
+        ($module:ident) => {{
+            use qapi_generated_tests::$module::{commands, events, protocol};
+            fn encode(value: impl serde::Serialize) -> Result<Value, String> {
+                serde_json::to_value(value).map_err(|error| error.to_string())
+            }
+            Module {
+                request: |value| {
+                    commands::RequestMessage::from_value(value)
+                        .map_err(|error| error.to_string())
+                        .and_then(encode)
+                },
+                reply: |command, value| {
+                    commands::decode_return(command, value)
+                        .map_err(|error| error.to_string())
+                        .and_then(encode)
+                },
+                error: |value| {
+                    serde_json::from_value::<protocol::Error>(value)
+                        .map_err(|error| error.to_string())
+                        .and_then(encode)
+                },
+                event: |value| {
+                    serde_json::from_value::<events::EventMessage>(value)
+                        .map_err(|error| error.to_string())
+                        .and_then(encode)
+                },
+            }
+        }};
+    }
+
+    /// Decodes and re-encodes every example of `schema` with `module`.
+    fn run(schema: &str, module: Module) -> Outcome {
+        let source = qapi_tests::qemu_source().expect("QEMU's source tree");
+        let mut outcome = Outcome::default();
+        let mut command = None;
+        for message in messages(&source.join(schema)) {
+            let value: Value = match serde_json::from_str(&message.text) {
+                Ok(value) => value,
+                Err(_) if message.text.contains("...") => {
+                    outcome.abbreviated += 1;
+                    continue;
+                }
+                Err(error) => {
+                    outcome
+                        .failed
+                        .insert(message.id, format!("not JSON: {error}"));
+                    continue;
+                }
+            };
+            let back = if message.request {
+                command = ["execute", "exec-oob"]
+                    .iter()
+                    .find_map(|key| value[key].as_str().map(str::to_owned));
+                (module.request)(&value)
+            } else if let Some(returned) = value.get("return") {
+                let command = command.as_deref().unwrap_or("(no request before it)");
+                (module.reply)(command, returned.clone()).map(|back| json!({ "return": back }))
+            } else if let Some(error) = value.get("error") {
+                (module.error)(error.clone()).map(|back| json!({ "error": back }))
+            } else if value.get("event").is_some() {
+                (module.event)(value.clone())
+            } else {
+                Err("neither a return, an error nor an event".to_owned())
+            };
+            match back {
+                Ok(back) if back == value => outcome.same += 1,
+                Ok(back) => {
+                    outcome
+                        .failed
+                        .insert(message.id, format!("encodes back as {back}"));
+                }
+                Err(error) => {
+                    outcome.failed.insert(message.id, error);
+                }
+            }
+        }
+        outcome
+    }
+
+    #[test]
+    fn doc_examples_round_trip() {
+        let outcomes = [
+            (
+                "qapi/qapi-schema.json",
+                run("qapi/qapi-schema.json", module!(qmp)),
+            ),
+            (
+                "qga/qapi-schema.json",
+                run("qga/qapi-schema.json", module!(qga)),
+            ),
+            (
+                "storage-daemon/qapi/qapi-schema.json",
+                run(
+                    "storage-daemon/qapi/qapi-schema.json",
+                    module!(storage_daemon),
+                ),
+            ),
+        ];
+        let exceptions = exceptions();
+        let mut problems = Vec::new();
+        for (schema, outcome) in &outcomes {
+            eprintln!(
+                "{schema}: {} examples give the same JSON back, {} are abbreviated with `...`, \
+                 {} are listed as wrong upstream",
+                outcome.same,
+                outcome.abbreviated,
+                outcome.failed.len()
+            );
+            for (id, failure) in &outcome.failed {
+                if !exceptions.contains_key(id) {
+                    problems.push(format!("{schema}: {id}: {failure}"));
+                }
+            }
+        }
+        for id in exceptions.keys() {
+            if !outcomes
+                .iter()
+                .any(|(_, outcome)| outcome.failed.contains_key(id))
+            {
+                problems.push(format!("{id} is listed as an exception but works now"));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        assert!(outcomes[0].1.same >= 400, "too few QMP examples were found");
+    }
+}
