@@ -10,6 +10,8 @@ pub mod peer;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use serde_json::Value;
+
 /// The QEMU release whose source tree and binaries the tests compare with.
 pub const QEMU_VERSION: &str = "10.0.2";
 
@@ -40,6 +42,32 @@ pub fn live_required() -> bool {
 pub fn unavailable(what: &str) {
     assert!(!live_required(), "{what} (QAPI_REQUIRE_LIVE=1 demands it)");
     eprintln!("skipped: {what}");
+}
+
+/// Where two JSON values first differ, as a path from the root (`.member`, `[index]`) with
+/// both sides there; `None` when they are equal.
+pub fn first_difference(ours: &Value, theirs: &Value) -> Option<String> {
+    difference_at(ours, theirs, "")
+}
+
+fn difference_at(ours: &Value, theirs: &Value, path: &str) -> Option<String> {
+    match (ours, theirs) {
+        (Value::Object(a), Value::Object(b)) => {
+            a.keys()
+                .chain(b.keys())
+                .find_map(|key| match (a.get(key), b.get(key)) {
+                    (Some(x), Some(y)) => difference_at(x, y, &format!("{path}.{key}")),
+                    (x, y) => Some(format!("{path}.{key}: ours {x:?}, theirs {y:?}")),
+                })
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find_map(|(index, (x, y))| difference_at(x, y, &format!("{path}[{index}]"))),
+        _ if ours == theirs => None,
+        _ => Some(format!("{path}: ours {ours}, theirs {theirs}")),
+    }
 }
 
 /// A file of this crate's test data.

@@ -1,10 +1,12 @@
-//! Live QEMU processes on unix sockets, spoken to with QMP, as oracles for the tests.
+//! Live QEMU processes on unix sockets, spoken to with QMP, as oracles for the tests; and the
+//! same client for servers of our own, to hold up against them.
 //!
 //! Each peer runs in a fresh temporary directory and is killed when dropped. Only QEMU's own
-//! binaries from the machine's packages are started; nothing here emulates them.
+//! binaries from the machine's packages are started; a server of ours runs in a thread of the
+//! test ([`Peer::serve`]), with answers the test supplies.
 
-use std::io::{BufRead, BufReader, Write};
-use std::os::unix::net::UnixStream;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -19,6 +21,9 @@ pub enum Program {
     StorageDaemon,
     /// `qemu-system-x86_64 -machine none` (Debian package `qemu-system-x86`).
     SystemX86,
+    /// `qemu-ga` (Debian package `qemu-guest-agent`), listening on a unix socket instead of
+    /// a virtio port. It sends no greeting and needs no capabilities negotiation.
+    GuestAgent,
 }
 
 impl Program {
@@ -27,6 +32,7 @@ impl Program {
         match self {
             Program::StorageDaemon => "qemu-storage-daemon",
             Program::SystemX86 => "qemu-system-x86_64",
+            Program::GuestAgent => "qemu-ga",
         }
     }
 
@@ -35,16 +41,33 @@ impl Program {
         match self {
             Program::StorageDaemon => "storage-daemon/qapi/qapi-schema.json",
             Program::SystemX86 => "qapi/qapi-schema.json",
+            Program::GuestAgent => "qga/qapi-schema.json",
         }
     }
 
     /// The file in this crate's `data/` that lists the condition symbols the Debian build
-    /// defines.
+    /// defines. Only the QMP programs have one: the guest agent cannot be introspected.
     pub fn symbol_file(self) -> PathBuf {
         crate::data_file(&format!("cfg-{}.txt", self.executable()))
     }
 
-    fn arguments(self, socket: &Path) -> Vec<String> {
+    /// Whether the program greets and wants `qmp_capabilities` before commands.
+    fn negotiates(self) -> bool {
+        self != Program::GuestAgent
+    }
+
+    /// The command line for a peer with its files in `directory` and its socket at `socket`.
+    fn command(self, executable: &Path, directory: &Path, socket: &Path) -> Command {
+        let mut command = Command::new(executable);
+        command.args(self.arguments(directory, socket));
+        if self == Program::GuestAgent {
+            // Keep a configuration file on the machine from changing the agent's set-up.
+            command.env("QGA_CONF", directory.join("qemu-ga.conf"));
+        }
+        command
+    }
+
+    fn arguments(self, directory: &Path, socket: &Path) -> Vec<String> {
         let socket = socket.display();
         match self {
             Program::StorageDaemon => vec![
@@ -62,18 +85,27 @@ impl Program {
                 "-qmp".into(),
                 format!("unix:{socket},server=on,wait=off"),
             ],
+            // The state directory and pid file default to system paths only root may write.
+            Program::GuestAgent => vec![
+                "--method=unix-listen".into(),
+                format!("--path={socket}"),
+                format!("--statedir={}", directory.display()),
+                format!("--pidfile={}", directory.join("qemu-ga.pid").display()),
+            ],
         }
     }
 }
 
-/// A running QEMU process with a QMP session in command mode.
+/// A running QEMU process with a QMP session in command mode, or a server thread of ours.
 pub struct Peer {
-    child: Child,
+    /// The process; `None` for a server of ours.
+    child: Option<Child>,
     reader: BufReader<UnixStream>,
     writer: UnixStream,
     directory: PathBuf,
     next_id: u64,
-    /// The greeting's `QMP` member: version and capabilities.
+    /// The greeting's `QMP` member: version and capabilities. `Null` for peers that do not
+    /// greet.
     pub greeting: Value,
 }
 
@@ -81,46 +113,86 @@ pub struct Peer {
 const PATIENCE: Duration = Duration::from_secs(30);
 
 impl Peer {
-    /// Starts `program` and negotiates capabilities. `Ok(None)` when the executable is not
-    /// installed.
+    /// Starts `program` and, if it greets, negotiates capabilities. `Ok(None)` when the
+    /// executable is not installed.
     pub fn start(program: Program) -> Result<Option<Peer>, String> {
         let Some(executable) = find_executable(program.executable()) else {
             return Ok(None);
         };
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let directory = std::env::temp_dir().join(format!(
-            "qapi-peer-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&directory)
-            .map_err(|error| format!("cannot create {}: {error}", directory.display()))?;
-        let socket = directory.join("qmp.sock");
-        let child = Command::new(&executable)
-            .args(program.arguments(&socket))
+        let directory = fresh_directory()?;
+        let socket = directory.join("peer.sock");
+        let child = program
+            .command(&executable, &directory, &socket)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
             .map_err(|error| format!("cannot start {}: {error}", executable.display()))?;
-        let mut peer = Peer::connect(child, &socket, directory)?;
-        peer.execute("qmp_capabilities", None)?;
+        let mut peer = Peer::connect(Some(child), &socket, directory)?;
+        if program.negotiates() {
+            let greeting = peer.read_message()?;
+            peer.greeting = greeting
+                .get("QMP")
+                .cloned()
+                .ok_or_else(|| format!("expected a QMP greeting, got {greeting}"))?;
+            peer.execute("qmp_capabilities", None)?;
+        }
         Ok(Some(peer))
     }
 
-    fn connect(mut child: Child, socket: &Path, directory: PathBuf) -> Result<Peer, String> {
+    /// Serves one connection in a thread of this process and connects to it. Each line the
+    /// client sends must be a JSON value; `answer` turns it into the bytes to send back
+    /// (without the final newline), or `None` to send nothing. The server stops at the end of
+    /// the connection or at a line that is not JSON. It does not greet.
+    pub fn serve(
+        mut answer: impl FnMut(&Value) -> Option<Vec<u8>> + Send + 'static,
+    ) -> Result<Peer, String> {
+        let directory = fresh_directory()?;
+        let socket = directory.join("peer.sock");
+        let listener = UnixListener::bind(&socket)
+            .map_err(|error| format!("cannot listen on {}: {error}", socket.display()))?;
+        std::thread::spawn(move || {
+            let Ok((mut stream, _)) = listener.accept() else {
+                return;
+            };
+            let Ok(reader) = stream.try_clone() else {
+                return;
+            };
+            for line in BufReader::new(reader).lines() {
+                let Some(request) = line.ok().and_then(|line| serde_json::from_str(&line).ok())
+                else {
+                    return;
+                };
+                if let Some(mut reply) = answer(&request) {
+                    reply.push(b'\n');
+                    if stream.write_all(&reply).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        Peer::connect(None, &socket, directory)
+    }
+
+    fn connect(
+        mut child: Option<Child>,
+        socket: &Path,
+        directory: PathBuf,
+    ) -> Result<Peer, String> {
         let started = Instant::now();
         let stream = loop {
             match UnixStream::connect(socket) {
                 Ok(stream) => break stream,
                 Err(_) if started.elapsed() < PATIENCE => {
-                    if let Ok(Some(status)) = child.try_wait() {
+                    if let Some(Ok(Some(status))) = child.as_mut().map(Child::try_wait) {
                         return Err(format!("the peer exited before listening: {status}"));
                     }
                     std::thread::sleep(Duration::from_millis(20));
                 }
                 Err(error) => {
-                    let _ = child.kill();
+                    if let Some(child) = &mut child {
+                        let _ = child.kill();
+                    }
                     return Err(format!("cannot connect to {}: {error}", socket.display()));
                 }
             }
@@ -129,20 +201,20 @@ impl Peer {
             .set_read_timeout(Some(PATIENCE))
             .and_then(|()| stream.try_clone());
         let writer = set_timeout.map_err(|error| format!("socket set-up failed: {error}"))?;
-        let mut peer = Peer {
+        Ok(Peer {
             child,
             reader: BufReader::new(stream),
             writer,
             directory,
             next_id: 0,
             greeting: Value::Null,
-        };
-        let greeting = peer.read_message()?;
-        peer.greeting = greeting
-            .get("QMP")
-            .cloned()
-            .ok_or_else(|| format!("expected a QMP greeting, got {greeting}"))?;
-        Ok(peer)
+        })
+    }
+
+    /// The peer's own directory, for files the test wants it to use; removed when the peer
+    /// is dropped.
+    pub fn directory(&self) -> &Path {
+        &self.directory
     }
 
     /// The `major.minor.micro` version the greeting announces.
@@ -197,24 +269,66 @@ impl Peer {
         }
     }
 
-    fn read_message(&mut self) -> Result<Value, String> {
+    /// Reads the next message.
+    pub fn read_message(&mut self) -> Result<Value, String> {
         let line = self.read_line()?;
         serde_json::from_str(&line).map_err(|error| format!("bad JSON from the peer: {error}"))
+    }
+
+    /// Reads the next message that is not an event: the response to the oldest request
+    /// still unanswered.
+    pub fn read_response(&mut self) -> Result<Value, String> {
+        loop {
+            let message = self.read_message()?;
+            if message.get("event").is_none() {
+                return Ok(message);
+            }
+        }
+    }
+
+    /// Reads the single byte 0xFF that the guest agent puts before its reply to
+    /// `guest-sync-delimited`, so that a client can find where the reply starts.
+    pub fn read_sentinel(&mut self) -> Result<(), String> {
+        let mut byte = [0];
+        self.reader
+            .read_exact(&mut byte)
+            .map_err(|error| format!("cannot read from the peer: {error}"))?;
+        match byte {
+            [0xFF] => Ok(()),
+            [other] => Err(format!("expected the byte 0xFF, got {other:#04x}")),
+        }
     }
 }
 
 impl Drop for Peer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
         let _ = std::fs::remove_dir_all(&self.directory);
     }
 }
 
-/// The first `name` on `PATH`.
+/// A new, empty directory for one peer's files.
+fn fresh_directory() -> Result<PathBuf, String> {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let directory = std::env::temp_dir().join(format!(
+        "qapi-peer-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&directory)
+        .map_err(|error| format!("cannot create {}: {error}", directory.display()))?;
+    Ok(directory)
+}
+
+/// The first `name` on `PATH`, or else in `/usr/sbin`, where Debian puts `qemu-ga` and which
+/// is not on an ordinary user's `PATH`.
 fn find_executable(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
+    let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
+        .chain([PathBuf::from("/usr/sbin")])
         .map(|dir| dir.join(name))
         .find(|candidate| candidate.is_file())
 }

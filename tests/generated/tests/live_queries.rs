@@ -7,29 +7,8 @@
 #[cfg(qemu_source)]
 mod live {
     use qapi_tests::peer::{Peer, Program};
-    use qapi_tests::unavailable;
+    use qapi_tests::{first_difference, unavailable};
     use serde_json::{Value, json};
-
-    /// The first place two JSON values differ, as a path.
-    fn first_difference(ours: &Value, theirs: &Value, path: &str) -> Option<String> {
-        match (ours, theirs) {
-            (Value::Object(a), Value::Object(b)) => {
-                a.keys()
-                    .chain(b.keys())
-                    .find_map(|key| match (a.get(key), b.get(key)) {
-                        (Some(x), Some(y)) => first_difference(x, y, &format!("{path}.{key}")),
-                        (x, y) => Some(format!("{path}.{key}: ours {x:?}, QEMU's {y:?}")),
-                    })
-            }
-            (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
-                .iter()
-                .zip(b)
-                .enumerate()
-                .find_map(|(index, (x, y))| first_difference(x, y, &format!("{path}[{index}]"))),
-            _ if ours == theirs => None,
-            _ => Some(format!("{path}: ours {ours}, QEMU's {theirs}")),
-        }
-    }
 
     /// Runs every `query-*` command that `request_for` can build without arguments, and
     /// checks `roundtrip` on each reply. Returns how many replies were checked.
@@ -62,13 +41,7 @@ mod live {
                 continue;
             };
             peer.send(&request).expect("send");
-            let response = loop {
-                let line = peer.read_line().expect("a response");
-                let message: Value = serde_json::from_str(&line).expect("JSON");
-                if message.get("event").is_none() {
-                    break message;
-                }
-            };
+            let response = peer.read_response().expect("a response");
             let Some(value) = response.get("return") else {
                 // Not available in this configuration (e.g. needs a machine).
                 continue;
@@ -76,7 +49,7 @@ mod live {
             checked += 1;
             match roundtrip(&name, value.clone()) {
                 Ok(back) => {
-                    if let Some(difference) = first_difference(&back, value, "") {
+                    if let Some(difference) = first_difference(&back, value) {
                         failures.push(format!("{name}: {difference}"));
                     }
                 }
