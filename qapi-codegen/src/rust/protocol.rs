@@ -151,6 +151,13 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
                 const ALLOW_PRECONFIG: bool = #allow_preconfig;
             }
         });
+        impls.push(quote! {
+            impl ::core::convert::From<#ident> for Request {
+                fn from(command: #ident) -> Request {
+                    Request::#ident(command)
+                }
+            }
+        });
         let variant_doc = format!("`{wire}`");
         request_variants.push(quote!(#[doc = #variant_doc] #ident(#ident),));
         names.push(quote!(Request::#ident(_) => #wire,));
@@ -204,7 +211,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
         #[allow(deprecated)]
         pub mod commands {
             /// What a command type tells about its command.
-            pub trait Command: ::serde::Serialize + ::serde::de::DeserializeOwned {
+            pub trait Command: ::serde::Serialize + ::serde::de::DeserializeOwned + ::core::convert::Into<Request> {
                 /// The wire name.
                 const NAME: &'static str;
                 /// The type of a successful reply's `return` value.

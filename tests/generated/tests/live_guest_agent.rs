@@ -94,10 +94,7 @@ mod live {
     /// Runs `command` through [`exchange`] and decodes the outcome into the command's own
     /// return type.
     fn call<C: Command>(agent: &mut Peer, command: C) -> Result<C::Returns, protocol::Error> {
-        let arguments = serde_json::to_value(&command).expect("arguments encode");
-        let request = Request::from_parts(C::NAME, &arguments)
-            .unwrap_or_else(|error| panic!("{}: our own arguments rejected: {error}", C::NAME));
-        let response = exchange(agent, &encode(request, None));
+        let response = exchange(agent, &encode(command.into(), None));
         match response.get("return") {
             Some(value) => Ok(serde_json::from_value(value.clone())
                 .unwrap_or_else(|error| panic!("{}: {value}: {error}", C::NAME))),
