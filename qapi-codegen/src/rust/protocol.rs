@@ -164,14 +164,14 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
         arguments_arms
             .push(quote!(Request::#ident(arguments) => ::serde_json::to_value(arguments),));
         from_parts.push(quote! {
-            #wire => super::protocol::decode(::core::marker::PhantomData, arguments, "arguments").map(Request::#ident),
+            #wire => super::protocol::decode(::core::marker::PhantomData, arguments, "arguments", true).map(Request::#ident),
         });
         return_variants.push(quote!(#[doc = #variant_doc] #ident(#returns),));
         return_serialize.push(
             quote!(Return::#ident(value) => ::serde::Serialize::serialize(value, serializer),),
         );
         decode_return.push(quote! {
-            #wire => super::protocol::decode(#return_seed, value, "return").map(Return::#ident),
+            #wire => super::protocol::decode(#return_seed, value, "return", false).map(Return::#ident),
         });
         let method = names::ident(&methods.claim(names::snake(wire)));
         let method_doc =
@@ -242,8 +242,10 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
                     }
                 }
 
-                /// The request for command `name` with `arguments` (an object).
-                /// An unknown name gives `CommandNotFound`, bad arguments `GenericError`.
+                /// The request for command `name` with `arguments` (an object), checked as
+                /// strictly as QEMU checks it: an unknown name gives `CommandNotFound`;
+                /// arguments that are missing, of the wrong type, not in the schema, or of an
+                /// unknown enum value give `GenericError`.
                 pub fn from_parts(name: &str, arguments: &::serde_json::Value) -> ::core::result::Result<Request, super::protocol::Error> {
                     let decoded: ::core::result::Result<Request, super::protocol::DecodeError> = match name {
                         #(#from_parts)*
@@ -282,6 +284,9 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
                         (::core::option::Option::None, ::core::option::Option::Some(::serde_json::Value::String(name))) => (name, true),
                         _ => return ::core::result::Result::Err(super::protocol::Error::generic("QMP input needs a string 'execute' or 'exec-oob' member")),
                     };
+                    if let ::core::option::Option::Some(key) = object.keys().find(|key| !["execute", "exec-oob", "arguments", "id"].contains(&key.as_str())) {
+                        return ::core::result::Result::Err(super::protocol::Error::generic(::std::format!("unexpected member '{key}' in the request")));
+                    }
                     let empty = ::serde_json::Value::Object(::serde_json::Map::new());
                     let arguments = object.get("arguments").unwrap_or(&empty);
                     ::core::result::Result::Ok(RequestMessage {
@@ -401,7 +406,7 @@ pub fn events_module(generator: &Generator) -> TokenStream {
     });
     let decode = events.iter().map(|event| {
         let (ident, wire) = (&event.ident, &event.entity.name);
-        quote!(#wire => super::protocol::decode(::core::marker::PhantomData, data, "data").map(Event::#ident),)
+        quote!(#wire => super::protocol::decode(::core::marker::PhantomData, data, "data", false).map(Event::#ident),)
     });
     let data = events.iter().map(|event| {
         let ident = &event.ident;

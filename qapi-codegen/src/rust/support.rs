@@ -33,7 +33,9 @@ pub fn protocol_module() -> TokenStream {
                             f.write_str("an object")
                         }
                         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<Empty, A::Error> {
-                            while map.next_entry::<::serde::de::IgnoredAny, ::serde::de::IgnoredAny>()?.is_some() {}
+                            while map.next_key_seed(MemberIndex(&[], "an empty object"))?.is_some() {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                            }
                             ::core::result::Result::Ok(Empty)
                         }
                     }
@@ -152,12 +154,29 @@ pub fn protocol_module() -> TokenStream {
 
             impl ::std::error::Error for DecodeError {}
 
+            ::std::thread_local! {
+                static STRICT: ::core::cell::Cell<bool> = const { ::core::cell::Cell::new(false) };
+            }
+
+            /// Whether the decode under way is strict: see [`decode`].
+            fn strict() -> bool {
+                STRICT.with(::core::cell::Cell::get)
+            }
+
             /// Decodes a value from `deserializer` (a JSON value or text) with `seed`
             /// (`PhantomData::<T>` for a `T`, [`List`] for an array, which locates a bad
             /// element), reporting the path of a failure below `root`.
-            pub fn decode<'de, S: ::serde::de::DeserializeSeed<'de>, D: Deserializer<'de, Error = ::serde_json::Error>>(seed: S, deserializer: D, root: &str) -> ::core::result::Result<S::Value, DecodeError> {
+            ///
+            /// A lenient decode, for what a client receives, ignores members the schema does
+            /// not define and keeps unknown enum values and union branches as `Unrecognized`,
+            /// so that a newer peer's messages decode. A `strict` decode, for what a server
+            /// receives, rejects both, as QEMU does.
+            pub fn decode<'de, S: ::serde::de::DeserializeSeed<'de>, D: Deserializer<'de, Error = ::serde_json::Error>>(seed: S, deserializer: D, root: &str, strict: bool) -> ::core::result::Result<S::Value, DecodeError> {
                 ERROR_PATH.with(|path| path.borrow_mut().clear());
-                seed.deserialize(deserializer).map_err(|error| {
+                let was_strict = STRICT.with(|cell| cell.replace(strict));
+                let decoded = seed.deserialize(deserializer);
+                STRICT.with(|cell| cell.set(was_strict));
+                decoded.map_err(|error| {
                     let steps = ERROR_PATH.with(|path| ::core::mem::take(&mut *path.borrow_mut()));
                     let mut path = ::std::string::String::from(root);
                     for step in steps.iter().rev() {
@@ -177,10 +196,10 @@ pub fn protocol_module() -> TokenStream {
                 })
             }
 
-            /// Finds a member name's index in a generated decoder's list of known members; an
-            /// unknown member gives the list's length.
+            /// Finds a member name's index in a generated decoder's list of known members of a
+            /// type; an unknown member gives the list's length, or an error in a strict decode.
             #[doc(hidden)]
-            pub struct MemberIndex(pub &'static [&'static str]);
+            pub struct MemberIndex(pub &'static [&'static str], pub &'static str);
 
             impl<'de> ::serde::de::DeserializeSeed<'de> for MemberIndex {
                 type Value = usize;
@@ -195,7 +214,11 @@ pub fn protocol_module() -> TokenStream {
                     f.write_str("a member name")
                 }
                 fn visit_str<E: ::serde::de::Error>(self, name: &str) -> ::core::result::Result<usize, E> {
-                    ::core::result::Result::Ok(self.0.iter().position(|known| *known == name).unwrap_or(self.0.len()))
+                    match self.0.iter().position(|known| *known == name) {
+                        ::core::option::Option::Some(index) => ::core::result::Result::Ok(index),
+                        ::core::option::Option::None if strict() => ::core::result::Result::Err(E::custom(::std::format!("unexpected member `{name}` in {}", self.1))),
+                        ::core::option::Option::None => ::core::result::Result::Ok(self.0.len()),
+                    }
                 }
             }
 
@@ -273,6 +296,19 @@ pub fn protocol_module() -> TokenStream {
                 fn from_wire(name: &str) -> Self;
                 /// The wire name.
                 fn wire(&self) -> &str;
+                /// Whether the value is one the schema defines.
+                fn is_recognized(&self) -> bool;
+            }
+
+            /// The enum value named `name`; in a strict decode, only a value the schema
+            /// defines.
+            #[doc(hidden)]
+            pub fn enum_value<E: WireEnum, Err: ::serde::de::Error>(name: &str) -> ::core::result::Result<E, Err> {
+                let value = E::from_wire(name);
+                if strict() && !value.is_recognized() {
+                    return ::core::result::Result::Err(Err::custom(::std::format!("unknown value `{name}`")));
+                }
+                ::core::result::Result::Ok(value)
             }
 
             #[doc(hidden)]
@@ -289,7 +325,7 @@ pub fn protocol_module() -> TokenStream {
                         f.write_str("a string")
                     }
                     fn visit_str<Err: ::serde::de::Error>(self, name: &str) -> ::core::result::Result<E, Err> {
-                        ::core::result::Result::Ok(E::from_wire(name))
+                        enum_value(name)
                     }
                 }
                 deserializer.deserialize_str(EnumVisitor(::core::marker::PhantomData))
@@ -357,7 +393,16 @@ pub fn protocol_module() -> TokenStream {
                     required(self.optional(name, seed)?, self.type_name, name)
                 }
 
-                pub fn branch<T: ::serde::de::DeserializeOwned, E: ::serde::de::Error>(&self) -> ::core::result::Result<T, E> {
+                /// Decodes the branch from the members; `base` are the union's own members,
+                /// which a strict decode keeps from the branch.
+                pub fn branch<T: ::serde::de::DeserializeOwned, E: ::serde::de::Error>(&self, base: &[&str]) -> ::core::result::Result<T, E> {
+                    if strict() {
+                        let mut members = self.value.clone();
+                        if let ::serde_json::Value::Object(map) = &mut members {
+                            map.retain(|key, _| !base.contains(&key.as_str()));
+                        }
+                        return T::deserialize(members).map_err(E::custom);
+                    }
                     T::deserialize(&self.value).map_err(E::custom)
                 }
 

@@ -374,7 +374,7 @@ fn deserialize_struct(
     // Undeclared members are skipped, or kept when the struct has a field for them.
     let (key_seed, unknown_arm, other_local, other_value) = match other {
         None => (
-            quote!(#protocol::MemberIndex(MEMBERS)),
+            quote!(#protocol::MemberIndex(MEMBERS, #type_name)),
             quote!(_ => {
                 map.next_value::<::serde::de::IgnoredAny>()?;
             }),
@@ -507,6 +507,10 @@ fn enum_type(
                     #name::#unrecognized(other) => other,
                 }
             }
+
+            fn is_recognized(&self) -> bool {
+                !::core::matches!(self, #name::#unrecognized(_))
+            }
         }
 
         impl ::serde::Serialize for #name {
@@ -618,7 +622,7 @@ fn union_type(
         let wire = &branch.wire;
         match &branch.variant {
             Some((ident, Some(_))) => {
-                quote!(#tag_type::#tag_variant => #branch_enum::#ident(object.branch()?),)
+                quote!(#tag_type::#tag_variant => #branch_enum::#ident(object.branch(&[#(#known),*])?),)
             }
             Some((ident, None)) => quote!(#tag_type::#tag_variant => #branch_enum::#ident,),
             None => quote!(#tag_type::#tag_variant => #branch_enum::#unrecognized {
@@ -757,7 +761,7 @@ fn alternate_type(
             Some(JsonType::String) => {
                 expected.push("a string");
                 let value = match target.kind {
-                    EntityKind::Enum(_) => quote!(protocol::WireEnum::from_wire(value)),
+                    EntityKind::Enum(_) => quote!(protocol::enum_value(value)?),
                     _ => quote!(value.to_owned()),
                 };
                 let made = wrap(value);

@@ -55,6 +55,41 @@ mod demo {
     }
 
     #[test]
+    fn requests_are_checked_strictly() {
+        let error =
+            Request::from_parts("set-standby-timeout", &json!({ "minutes": 5, "hours": 1 }))
+                .unwrap_err();
+        assert_eq!(error.class, ErrorClass::GenericError);
+        assert!(
+            error.desc.contains("unexpected member `hours`"),
+            "{}",
+            error.desc
+        );
+        let error = Request::from_parts("query-status", &json!({ "verbose": true })).unwrap_err();
+        assert!(
+            error.desc.contains("unexpected member `verbose`"),
+            "{}",
+            error.desc
+        );
+        let error = Request::from_parts("brew", &json!({ "kind": "mocha" })).unwrap_err();
+        assert!(
+            error.desc.contains("unknown value `mocha`"),
+            "{}",
+            error.desc
+        );
+        // The union's own members are not unexpected in its branch.
+        let order = json!({ "kind": "espresso", "volume": null, "shots": 2 });
+        assert!(Request::from_parts("brew", &order).is_ok());
+        let order = json!({ "kind": "espresso", "shots": 2, "sugar": 1 });
+        let error = Request::from_parts("brew", &order).unwrap_err();
+        assert!(
+            error.desc.contains("unexpected member `sugar`"),
+            "{}",
+            error.desc
+        );
+    }
+
+    #[test]
     fn an_unknown_enum_value_is_kept() {
         let reply = json!({
             "state": "descaling", "water-percent": 50, "beans-grams": 5, "drinks-served": 1
