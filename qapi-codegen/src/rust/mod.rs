@@ -188,7 +188,7 @@ fn scope_prefix(scope: Scope, module: TokenStream) -> TokenStream {
 }
 
 /// The Rust type of a built-in QAPI type.
-fn builtin_type(name: &str) -> TokenStream {
+pub(super) fn builtin_type(name: &str) -> TokenStream {
     match name {
         "str" => quote!(::std::string::String),
         "number" => quote!(f64),

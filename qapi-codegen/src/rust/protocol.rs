@@ -230,6 +230,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
             /// Any command with its arguments: the `execute` and `arguments` members of a
             /// request.
             #[derive(Clone, Debug, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
             pub enum Request {
                 #(#request_variants)*
             }
@@ -322,6 +323,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
 
             /// Any command's `return` value; encodes as the bare value.
             #[derive(Clone, Debug, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
             pub enum Return {
                 #(#return_variants)*
             }
@@ -408,6 +410,20 @@ pub fn events_module(generator: &Generator) -> TokenStream {
         let (ident, wire) = (&event.ident, &event.entity.name);
         quote!(#wire => super::protocol::decode(::core::marker::PhantomData, data, "data", false).map(Event::#ident),)
     });
+    let unrecognized = quote! {
+        ::core::result::Result::Ok(Event::Unrecognized {
+            name: name.to_owned(),
+            data: ::core::option::Option::Some(data.clone()).filter(|data| data != &empty),
+        })
+    };
+    let decode = if events.is_empty() {
+        unrecognized
+    } else {
+        quote!(match name {
+            #(#decode)*
+            _ => #unrecognized,
+        })
+    };
     let data = events.iter().map(|event| {
         let ident = &event.ident;
         if event.arg_type.is_some() {
@@ -424,6 +440,7 @@ pub fn events_module(generator: &Generator) -> TokenStream {
 
             /// Any event with its data: the `event` and `data` members of an event message.
             #[derive(Clone, Debug, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
             pub enum Event {
                 #(#variants)*
                 /// An event this version of the schema does not know.
@@ -448,13 +465,7 @@ pub fn events_module(generator: &Generator) -> TokenStream {
                 pub fn from_parts(name: &str, data: ::core::option::Option<&::serde_json::Value>) -> ::core::result::Result<Event, super::protocol::DecodeError> {
                     let empty = ::serde_json::Value::Object(::serde_json::Map::new());
                     let data = data.unwrap_or(&empty);
-                    match name {
-                        #(#decode)*
-                        _ => ::core::result::Result::Ok(Event::Unrecognized {
-                            name: name.to_owned(),
-                            data: ::core::option::Option::Some(data.clone()).filter(|data| data != &empty),
-                        }),
-                    }
+                    #decode
                 }
 
                 /// The `data` member, or `None` for an event without data.

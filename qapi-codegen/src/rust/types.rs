@@ -386,11 +386,11 @@ fn deserialize_struct(
             quote!(_ => {
                 let value = map.next_value()?;
                 if let ::core::result::Result::Err(name) = key {
-                    other.insert(name, value);
+                    undeclared.insert(name, value);
                 }
             }),
-            Some(quote!(let mut other = ::serde_json::Map::new();)),
-            Some(quote!(#other: other,)),
+            Some(quote!(let mut undeclared = ::serde_json::Map::new();)),
+            Some(quote!(#other: undeclared,)),
         ),
     };
 
@@ -663,7 +663,7 @@ fn union_type(
 
         #[doc = #branch_doc]
         #[derive(Clone, Debug, PartialEq)]
-        #[allow(deprecated)]
+        #[allow(deprecated, clippy::large_enum_variant)]
         pub enum #branch_enum {
             #(#enum_variants)*
             /// A branch this version of the schema does not know, with its members.
@@ -792,13 +792,25 @@ fn alternate_type(
             Some(JsonType::Int) => {
                 expected.push("an integer");
                 let made = wrap(quote!(value));
+                // Serde hands over an i64 or a u64; anything else is converted with a range
+                // check.
+                let target_type = super::builtin_type(&target.name).to_string();
+                let convert = |from: &str, unexpected: TokenStream| {
+                    (target_type != from).then(|| quote! {
+                        let value = ::core::convert::TryFrom::try_from(value).map_err(|_| E::invalid_value(::serde::de::Unexpected::#unexpected(value), &self))?;
+                    })
+                };
+                let (from_signed, from_unsigned) = (
+                    convert("i64", quote!(Signed)),
+                    convert("u64", quote!(Unsigned)),
+                );
                 visits.push(quote! {
                     fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::core::result::Result<#name, E> {
-                        let value = ::core::convert::TryFrom::try_from(value).map_err(|_| E::invalid_value(::serde::de::Unexpected::Signed(value), &self))?;
+                        #from_signed
                         ::core::result::Result::Ok(#made)
                     }
                     fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::core::result::Result<#name, E> {
-                        let value = ::core::convert::TryFrom::try_from(value).map_err(|_| E::invalid_value(::serde::de::Unexpected::Unsigned(value), &self))?;
+                        #from_unsigned
                         ::core::result::Result::Ok(#made)
                     }
                 });
@@ -852,7 +864,7 @@ fn alternate_type(
     quote! {
         #attributes
         #[derive(Clone, Debug, PartialEq)]
-        #[allow(deprecated)]
+        #[allow(deprecated, clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
         }
