@@ -113,6 +113,19 @@ pub struct Peer {
 const PATIENCE: Duration = Duration::from_secs(30);
 
 impl Peer {
+    /// Starts `program` for a test. When it is not installed, reports that through
+    /// [`crate::unavailable`] and returns `None`; when it fails to start, panics.
+    pub fn start_or_skip(program: Program) -> Option<Peer> {
+        match Peer::start(program) {
+            Ok(Some(peer)) => Some(peer),
+            Ok(None) => {
+                crate::unavailable(&format!("{} is not installed", program.executable()));
+                None
+            }
+            Err(error) => panic!("{}: {error}", program.executable()),
+        }
+    }
+
     /// Starts `program` and, if it greets, negotiates capabilities. `Ok(None)` when the
     /// executable is not installed.
     pub fn start(program: Program) -> Result<Option<Peer>, String> {

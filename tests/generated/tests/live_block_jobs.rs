@@ -17,7 +17,6 @@ mod live {
     use qapi_generated_tests::storage_daemon::protocol;
     use qapi_generated_tests::storage_daemon::{JobStatus, JobType};
     use qapi_tests::peer::{Peer, Program};
-    use qapi_tests::unavailable;
     use serde_json::{Value, json};
 
     /// A session with the daemon that keeps the events it reads while waiting for replies.
@@ -90,10 +89,8 @@ mod live {
 
     #[test]
     fn blockdev_create_makes_a_qcow2_image() {
-        let peer = match Peer::start(Program::StorageDaemon) {
-            Ok(Some(peer)) => peer,
-            Ok(None) => return unavailable("qemu-storage-daemon is not installed"),
-            Err(error) => panic!("qemu-storage-daemon: {error}"),
+        let Some(peer) = Peer::start_or_skip(Program::StorageDaemon) else {
+            return;
         };
         let image = peer.directory().join("disk.qcow2");
         std::fs::File::create(&image).expect("an empty image file");

@@ -27,14 +27,7 @@ mod live {
     /// Starts the real agent, or says why it cannot and returns `None`.
     fn real_agent() -> Option<Peer> {
         let program = Program::GuestAgent;
-        let mut agent = match Peer::start(program) {
-            Ok(Some(agent)) => agent,
-            Ok(None) => {
-                unavailable(&format!("{} is not installed", program.executable()));
-                return None;
-            }
-            Err(error) => panic!("{}: {error}", program.executable()),
-        };
+        let mut agent = Peer::start_or_skip(program)?;
         let version = call(&mut agent, commands::GuestInfo)
             .expect("guest-info")
             .version;

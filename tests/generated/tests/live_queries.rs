@@ -6,8 +6,8 @@
 
 #[cfg(qemu_source)]
 mod live {
+    use qapi_tests::first_difference;
     use qapi_tests::peer::{Peer, Program};
-    use qapi_tests::{first_difference, unavailable};
     use serde_json::{Value, json};
 
     /// Runs every `query-*` command that `request_for` can build without arguments, and
@@ -17,14 +17,7 @@ mod live {
         request_for: impl Fn(&str) -> Option<Value>,
         roundtrip: impl Fn(&str, Value) -> Result<Value, String>,
     ) -> Option<usize> {
-        let mut peer = match Peer::start(program) {
-            Ok(Some(peer)) => peer,
-            Ok(None) => {
-                unavailable(&format!("{} is not installed", program.executable()));
-                return None;
-            }
-            Err(error) => panic!("{}: {error}", program.executable()),
-        };
+        let mut peer = Peer::start_or_skip(program)?;
         let commands = peer.query("query-commands").expect("query-commands");
         let mut names: Vec<String> = commands
             .as_array()
