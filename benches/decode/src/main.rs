@@ -2,7 +2,9 @@
 //! contender on every captured reply in interleaved rounds and writes the raw per-decode times
 //! as JSON for xtask to summarize.
 //!
-//! usage: `qapi-decode-bench [--replies FILE] [--rounds N] --out FILE`
+//! usage: `qapi-decode-bench [--replies FILE] [--rounds N] [--only CONTENDER] --out FILE`
+//!
+//! `--only` (a contender's key) times that contender alone, for profiling it.
 //!
 //! Each (reply, contender) pair is timed in batches of repeated decodes sized to take about
 //! [`BATCH`]; one round times one batch of every pair, with the contenders' order rotating
@@ -40,7 +42,12 @@ fn main() {
 }
 
 fn run() -> Result<(), String> {
-    let (replies_path, rounds, out) = parse_args()?;
+    let Args {
+        replies: replies_path,
+        rounds,
+        only,
+        out,
+    } = parse_args()?;
     let replies = load_replies(&replies_path)?;
 
     // Which contender can decode what; the others are reported, not timed.
@@ -51,6 +58,9 @@ fn run() -> Result<(), String> {
         let row = outcomes.entry(command).or_default();
         let mut pairs = Vec::new();
         for contender in Contender::ALL {
+            if only.is_some_and(|only| only != contender) {
+                continue;
+            }
             let outcome = match contender.decoder(command) {
                 None => json!({ "missing": true }),
                 Some(decoder) => match decoder(command, text) {
@@ -139,9 +149,18 @@ fn time_batch(decoder: Decoder, command: &str, text: &str, iterations: u32) -> f
     started.elapsed().as_nanos() as f64 / f64::from(iterations)
 }
 
-fn parse_args() -> Result<(PathBuf, usize, PathBuf), String> {
+/// The command line.
+struct Args {
+    replies: PathBuf,
+    rounds: usize,
+    only: Option<Contender>,
+    out: PathBuf,
+}
+
+fn parse_args() -> Result<Args, String> {
     let mut replies = default_replies_path();
     let mut rounds = DEFAULT_ROUNDS;
+    let mut only = None;
     let mut out = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -149,6 +168,11 @@ fn parse_args() -> Result<(PathBuf, usize, PathBuf), String> {
         match arg.as_str() {
             "--replies" => replies = PathBuf::from(value()?),
             "--out" => out = Some(PathBuf::from(value()?)),
+            "--only" => {
+                let key = value()?;
+                let contender = Contender::ALL.into_iter().find(|c| c.key() == key);
+                only = Some(contender.ok_or_else(|| format!("no contender `{key}`"))?);
+            }
             "--rounds" => {
                 let value = value()?;
                 rounds = match value.parse() {
@@ -160,5 +184,10 @@ fn parse_args() -> Result<(PathBuf, usize, PathBuf), String> {
         }
     }
     let out = out.ok_or("--out FILE is required")?;
-    Ok((replies, rounds, out))
+    Ok(Args {
+        replies,
+        rounds,
+        only,
+        out,
+    })
 }
