@@ -1,231 +1,176 @@
-//! `cargo xtask bench`: times our `qapi-gen` against QEMU's Python QAPI
-//! generator on QEMU's main schema, for each task both can do, and records the
-//! result as a markdown table in `docs/bench.md`.
+//! `cargo xtask bench`: measures the toolchain against its peers and records the
+//! results as markdown in `docs/bench.md`, one section per benchmark:
 //!
-//! The tasks: `check` (parse and check) against QEMU's front end, and
-//! `introspect` (parse, check, write the introspection data) against QEMU's
-//! front end plus its introspection backend. Every program is timed as a whole
-//! process (spawn to exit), alternating between them so that any drift in
-//! machine load hits all equally.
+//! * `cli` (`bench/cli.rs`): `qapi-gen` against QEMU's Python QAPI generator;
+//! * `decode` (`bench/decode.rs`): our generated types decoding replies captured
+//!   from live QEMU, against `qapi-qmp` and `serde_json::Value`;
+//! * `build` (`bench/build.rs`): a release build of our generated QMP module
+//!   against one of the `qapi-qmp` crate.
+//!
+//! A run may pick sections; the report keeps the other sections as they were.
+
+mod build;
+mod cli;
+mod decode;
 
 use std::fs;
 use std::num::NonZero;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::{process, qemu_source};
+use crate::process;
 
-/// Timed runs per tool when `--runs` is not given.
-pub const DEFAULT_RUNS: usize = 20;
+pub use cli::DEFAULT_RUNS;
+pub use decode::DEFAULT_ROUNDS;
 
-/// Untimed runs per tool before measuring, to warm caches.
-const WARM_UP_RUNS: usize = 2;
+/// Timed builds per crate and mode when `--build-runs` is not given.
+pub const DEFAULT_BUILD_RUNS: usize = 3;
 
-/// The schema both tools process, relative to the QEMU source root.
-const SCHEMA: &str = "qapi/qapi-schema.json";
-
-/// Where the table is recorded, relative to the workspace root.
+/// Where the report is kept, relative to the workspace root.
 const REPORT_PATH: &str = "docs/bench.md";
+
+/// The report's opening, above the sections.
+const REPORT_HEADER: &str = "\
+# Benchmarks
+
+Produced by `cargo xtask bench`, which runs every section below; `cargo xtask bench SECTION...`
+(`cli`, `decode`, `build`) reruns only the named ones and keeps the others.
+";
 
 /// Command-line options for `cargo xtask bench`.
 #[derive(Debug)]
 pub struct Options {
-    /// Timed runs per tool.
+    /// Timed runs per tool (`cli`).
     pub runs: usize,
+    /// Interleaved rounds over all replies and contenders (`decode`).
+    pub rounds: usize,
+    /// Timed builds per crate and mode (`build`).
+    pub build_runs: usize,
+    /// The sections to run, in report order; empty means all.
+    pub sections: Vec<Section>,
+    /// The command line as given, quoted in the report.
+    pub command: String,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { runs: DEFAULT_RUNS }
+        Options {
+            runs: DEFAULT_RUNS,
+            rounds: DEFAULT_ROUNDS,
+            build_runs: DEFAULT_BUILD_RUNS,
+            sections: Vec::new(),
+            command: "cargo xtask bench".to_owned(),
+        }
     }
 }
 
-/// What both tools are asked to do.
-#[derive(Clone, Copy)]
-enum Task {
-    Check,
-    Introspect,
+/// One benchmark, with its own section in the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    /// `qapi-gen` against QEMU's Python generator.
+    Cli,
+    /// Decoding captured replies.
+    Decode,
+    /// Building the generated module against building `qapi-qmp`.
+    Build,
 }
 
-impl Task {
-    const ALL: [Task; 2] = [Task::Check, Task::Introspect];
+impl Section {
+    /// Every section, in report order.
+    pub const ALL: [Section; 3] = [Section::Cli, Section::Decode, Section::Build];
 
-    fn name(self) -> &'static str {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
         match self {
-            Task::Check => "check",
-            Task::Introspect => "introspect",
+            Section::Cli => "cli",
+            Section::Decode => "decode",
+            Section::Build => "build",
+        }
+    }
+
+    /// The section's heading line in the report, without the `## `.
+    fn heading(self) -> &'static str {
+        match self {
+            Section::Cli => "qapi-gen vs. QEMU's Python QAPI generator",
+            Section::Decode => {
+                "Decoding live QMP replies: our types vs. qapi-qmp vs. serde_json::Value"
+            }
+            Section::Build => "Release build: our generated QMP module vs. the qapi-qmp crate",
+        }
+    }
+
+    /// Runs the benchmark and returns the section's body.
+    fn run(self, options: &Options) -> Result<String, String> {
+        match self {
+            Section::Cli => cli::run(options.runs),
+            Section::Decode => decode::run(options.rounds),
+            Section::Build => build::run(options.build_runs),
         }
     }
 }
 
-/// One program doing one task.
-struct Contender {
-    /// Name shown in the table.
-    label: String,
-    /// Builds a fresh command for one run.
-    command: Box<dyn Fn() -> Command>,
-    /// Wall-clock time of each timed run.
-    times: Vec<Duration>,
-}
-
-/// Runs the benchmark, prints the table and writes the report file.
+/// Runs the chosen benchmarks, prints their sections and updates the report file.
 pub fn run(options: &Options) -> Result<(), String> {
-    let qemu = qemu_source::ensure()?;
-    let cli = process::build_cli()?;
-    let scratch = std::env::temp_dir().join(format!("qapi-bench-{}", std::process::id()));
-    fs::create_dir_all(&scratch)
-        .map_err(|err| format!("cannot create {}: {err}", scratch.display()))?;
-
-    // Pairs of (ours, QEMU's) per task.
-    let mut pairs: Vec<[Contender; 2]> = Task::ALL
-        .iter()
-        .map(|&task| {
-            [
-                ours(task, &cli, &qemu, &scratch),
-                python(task, &qemu, &scratch),
-            ]
-        })
-        .collect();
-    for contender in pairs.iter().flatten() {
-        for _ in 0..WARM_UP_RUNS {
-            warm_up(contender)?;
-        }
-    }
-    eprintln!(
-        "xtask: timing {} interleaved runs of each tool on {SCHEMA}",
-        options.runs
-    );
-    for _ in 0..options.runs {
-        for contender in pairs.iter_mut().flatten() {
-            let elapsed = time_once(contender)?;
-            contender.times.push(elapsed);
-        }
-    }
-    let _ = fs::remove_dir_all(&scratch);
-
-    let body = format!(
-        "- schema: `{SCHEMA}` from QEMU {}\n\
-         - runs: {} per tool, interleaved, after {WARM_UP_RUNS} warm-up runs each; \
-         whole-process wall time\n\
-         - machine: {}\n\n{}",
-        qemu_source::QEMU_VERSION,
-        options.runs,
-        machine_description(),
-        table(&pairs),
-    );
-    print!("\n{body}");
-
-    let command = if options.runs == DEFAULT_RUNS {
-        "cargo xtask bench".to_owned()
+    let chosen = if options.sections.is_empty() {
+        Section::ALL.to_vec()
     } else {
-        format!("cargo xtask bench --runs {}", options.runs)
+        options.sections.clone()
     };
-    let report = format!(
-        "# Speed: qapi-gen vs. QEMU's Python QAPI generator\n\n\
-         Produced by `{command}`.\n\n{body}"
-    );
     let path = process::workspace_root().join(REPORT_PATH);
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
+    let mut report = fs::read_to_string(&path).unwrap_or_default();
+    for section in Section::ALL {
+        if !chosen.contains(&section) {
+            continue;
+        }
+        eprintln!("xtask: benchmark `{}`", section.name());
+        let body = section.run(options)?;
+        let text = format!(
+            "## {}\n\nProduced by `{}`.\n\n{body}",
+            section.heading(),
+            options.command
+        );
+        print!("\n{text}");
+        // Written after every section, so a failure later keeps what was measured.
+        report = with_section(&report, section, &text);
+        fs::write(&path, &report)
+            .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+        eprintln!("xtask: wrote {}", path.display());
     }
-    fs::write(&path, report).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
-    eprintln!("xtask: wrote {}", path.display());
     Ok(())
 }
 
-/// `qapi-gen` doing `task`.
-fn ours(task: Task, cli: &Path, qemu: &Path, scratch: &Path) -> Contender {
-    let (cli, qemu, output) = (cli.to_owned(), qemu.to_owned(), scratch.join("ours.json"));
-    Contender {
-        label: format!("`qapi-gen {}`", task.name()),
-        command: Box::new(move || {
-            let mut command = Command::new(&cli);
-            command.args([task.name(), SCHEMA]).current_dir(&qemu);
-            if let Task::Introspect = task {
-                command.arg("-o").arg(&output);
-            }
-            command
-        }),
-        times: Vec::new(),
+/// The report with `section`'s text replaced by `text`: the fixed header, then each section
+/// in report order, taken from `text` or from the old report (dropped if absent there).
+fn with_section(old: &str, section: Section, text: &str) -> String {
+    let mut report = String::from(REPORT_HEADER);
+    for candidate in Section::ALL {
+        let body = if candidate == section {
+            Some(text)
+        } else {
+            old_section(old, candidate)
+        };
+        if let Some(body) = body {
+            report.push('\n');
+            report.push_str(body.trim_end());
+            report.push('\n');
+        }
     }
+    report
 }
 
-/// QEMU's Python doing `task`.
-fn python(task: Task, qemu: &Path, scratch: &Path) -> Contender {
-    let script = python_script(&qemu.join("scripts"), task);
-    let (qemu, output): (PathBuf, PathBuf) = (qemu.to_owned(), scratch.to_owned());
-    Contender {
-        label: format!("QEMU `scripts/qapi` ({})", python_version()),
-        command: Box::new(move || {
-            let mut command = Command::new("python3");
-            command
-                .args(["-c", &script, SCHEMA])
-                .arg(&output)
-                .current_dir(&qemu);
-            command
-        }),
-        times: Vec::new(),
-    }
-}
-
-/// The Python program that does `task` with QEMU's own generator: load (parse
-/// and check) the schema, and for `introspect` write the introspection C files
-/// into the directory named by the second argument.
-fn python_script(scripts_dir: &Path, task: Task) -> String {
-    // Escape the directory for use inside a single-quoted Python literal.
-    let dir = scripts_dir
-        .display()
-        .to_string()
-        .replace('\\', "\\\\")
-        .replace('\'', "\\'");
-    let load = format!(
-        "import sys; sys.path.insert(0, '{dir}'); \
-         from qapi.schema import QAPISchema; schema = QAPISchema(sys.argv[1])"
-    );
-    match task {
-        Task::Check => load,
-        Task::Introspect => format!(
-            "{load}; from qapi.introspect import gen_introspect; \
-             gen_introspect(schema, sys.argv[2], '', False)"
-        ),
-    }
-}
-
-/// Runs a contender once without timing it, making sure it succeeds.
-fn warm_up(contender: &Contender) -> Result<(), String> {
-    let mut command = (contender.command)();
-    let run = process::run_captured(&mut command, Duration::from_secs(600))?;
-    if run.status.is_some_and(|status| status.success()) {
-        Ok(())
+/// The text of `section` in an old report: from its heading to the next `## ` heading.
+fn old_section(old: &str, section: Section) -> Option<&str> {
+    let heading = format!("## {}\n", section.heading());
+    let start = if old.starts_with(&heading) {
+        0
     } else {
-        Err(format!(
-            "{} failed during warm-up ({}):\n{}",
-            contender.label,
-            run.describe_end(),
-            run.stderr.trim_end()
-        ))
-    }
-}
-
-/// Times one complete run, from spawning the process until it has exited.
-fn time_once(contender: &Contender) -> Result<Duration, String> {
-    let mut command = (contender.command)();
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let started = Instant::now();
-    let status = command
-        .spawn()
-        .and_then(|mut child| child.wait())
-        .map_err(|err| format!("cannot run {}: {err}", contender.label))?;
-    let elapsed = started.elapsed();
-    if !status.success() {
-        return Err(format!("{} failed ({status})", contender.label));
-    }
-    Ok(elapsed)
+        old.find(&format!("\n{heading}"))? + 1
+    };
+    let rest = &old[start + heading.len()..];
+    let end = rest
+        .find("\n## ")
+        .map_or(old.len(), |at| start + heading.len() + at + 1);
+    Some(&old[start..end])
 }
 
 /// Smallest and median of a non-empty set of timings.
@@ -241,48 +186,14 @@ fn min_and_median(times: &[Duration]) -> (Duration, Duration) {
     (sorted[0], median)
 }
 
-/// The markdown table: one row per task, ours against QEMU's.
-fn table(pairs: &[[Contender; 2]]) -> String {
-    let ms = |time: Duration| format!("{:.1}", time.as_secs_f64() * 1000.0);
-    let ratio =
-        |slow: Duration, fast: Duration| format!("{:.1}×", slow.as_secs_f64() / fast.as_secs_f64());
-    let mut table = String::from(
-        "| task | ours | min (ms) | median (ms) | QEMU's | min (ms) | median (ms) \
-         | speed-up, min | speed-up, median |\n\
-         | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n",
-    );
-    for (task, [ours, python]) in Task::ALL.iter().zip(pairs) {
-        let (ours_min, ours_median) = min_and_median(&ours.times);
-        let (python_min, python_median) = min_and_median(&python.times);
-        table.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            task.name(),
-            ours.label,
-            ms(ours_min),
-            ms(ours_median),
-            python.label,
-            ms(python_min),
-            ms(python_median),
-            ratio(python_min, ours_min),
-            ratio(python_median, ours_median),
-        ));
-    }
-    table
+/// `slow / fast` as a speed-up factor, `2.0×`.
+fn speed_up(slow: Duration, fast: Duration) -> String {
+    format!("{:.1}×", slow.as_secs_f64() / fast.as_secs_f64())
 }
 
-/// `Python 3.x.y`, or just `Python 3` if the version cannot be read.
-fn python_version() -> String {
-    Command::new("python3")
-        .arg("--version")
-        .output()
-        .ok()
-        .and_then(|output| String::from_utf8(output.stdout).ok())
-        .map(|version| version.trim().to_owned())
-        .filter(|version| !version.is_empty())
-        .unwrap_or_else(|| "Python 3".to_owned())
-}
-
-/// CPU model and logical core count, from `/proc/cpuinfo` where available.
+/// CPU model and logical core count, from `/proc/cpuinfo` where available, and
+/// the load average when the measurement started (other work on the machine
+/// makes every figure noisier).
 fn machine_description() -> String {
     let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let (model, cores) = parse_cpuinfo(&cpuinfo);
@@ -292,7 +203,12 @@ fn machine_description() -> String {
     };
     let model = model.unwrap_or_else(|| "unknown CPU".to_owned());
     let plural = if cores == 1 { "" } else { "s" };
-    format!("{model}, {cores} core{plural}")
+    let load = fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|loadavg| loadavg.split_whitespace().next().map(str::to_owned))
+        .map(|load| format!("; load average {load} at the start"))
+        .unwrap_or_default();
+    format!("{model}, {cores} core{plural}{load}")
 }
 
 /// The first `model name` and the number of `processor` entries.
@@ -307,6 +223,18 @@ fn parse_cpuinfo(cpuinfo: &str) -> (Option<String>, usize) {
         .filter(|line| field(line, "processor").is_some())
         .count();
     (model, cores)
+}
+
+/// `rustc -V` of the toolchain cargo uses, for the report.
+fn rustc_version() -> String {
+    std::process::Command::new("rustc")
+        .arg("-V")
+        .output()
+        .ok()
+        .and_then(|output| String::from_utf8(output.stdout).ok())
+        .map(|version| version.trim().to_owned())
+        .filter(|version| !version.is_empty())
+        .unwrap_or_else(|| "rustc (unknown version)".to_owned())
 }
 
 #[cfg(test)]
@@ -335,11 +263,16 @@ mod tests {
     }
 
     #[test]
-    fn quotes_the_scripts_directory_for_python() {
-        let script = python_script(Path::new("/src/it's/scripts"), Task::Check);
-        assert!(script.contains(r"sys.path.insert(0, '/src/it\'s/scripts')"));
-        assert!(script.ends_with("QAPISchema(sys.argv[1])"));
-        let script = python_script(Path::new("/src"), Task::Introspect);
-        assert!(script.ends_with("gen_introspect(schema, sys.argv[2], '', False)"));
+    fn replaces_one_section_and_keeps_the_others() {
+        let cli = format!("## {}\n\nold cli\n", Section::Cli.heading());
+        let build = format!("## {}\n\nold build\n", Section::Build.heading());
+        let old = format!("{REPORT_HEADER}\n{cli}\n{build}");
+        let decode = format!("## {}\n\nnew decode\n", Section::Decode.heading());
+        let new = with_section(&old, Section::Decode, &decode);
+        assert_eq!(new, format!("{REPORT_HEADER}\n{cli}\n{decode}\n{build}"));
+        // Replacing again is stable, and an old report without sections loses only its body.
+        assert_eq!(with_section(&new, Section::Decode, &decode), new);
+        let fresh = with_section("# Old title\n\ntable\n", Section::Cli, &cli);
+        assert_eq!(fresh, format!("{REPORT_HEADER}\n{cli}"));
     }
 }

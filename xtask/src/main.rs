@@ -1,11 +1,14 @@
 //! `cargo xtask`: developer chores for this workspace that need more than
 //! `cargo` alone, namely fetching the QEMU sources we test against, running
-//! QEMU's QAPI front-end test suite against our `qapi-gen` binary, and timing
-//! `qapi-gen` against QEMU's own Python implementation.
+//! QEMU's QAPI front-end test suite against our `qapi-gen` binary, capturing
+//! live QEMU's replies, and benchmarks against QEMU's own Python implementation
+//! and against the `qapi-qmp` crate.
 //!
-//! Arguments are parsed by hand to keep the crate free of dependencies.
+//! Arguments are parsed by hand; the only dependencies are serde_json and the
+//! QMP client of `qapi-tests`.
 
 mod bench;
+mod capture;
 mod conformance;
 mod process;
 mod qemu_source;
@@ -28,10 +31,22 @@ commands:
       the three shipped QEMU schemas through it. CASE names (with or
       without .json) limit the run to those test cases.
 
-  bench [--runs N]
-      Time `qapi-gen check qapi/qapi-schema.json` against QEMU's Python
-      front end, N interleaved runs each (default 20), print a markdown
-      table and write it to docs/bench.md.
+  capture
+      Start `qemu-system-x86_64 -machine none`, run every `query-*` command
+      it answers without arguments and save the text of each reply's
+      `return` value in target/bench/replies.json.
+
+  bench [--runs N] [--rounds N] [--build-runs N] [SECTION...]
+      Run the benchmarks and record them in docs/bench.md, one section
+      each; naming SECTIONs runs only those and keeps the others' text.
+        cli     `qapi-gen check` and `introspect` against QEMU's Python
+                generator, N interleaved runs each (--runs, default 20)
+        decode  capture, then decode the replies with our types, qapi-qmp's
+                and serde_json::Value, N interleaved rounds (--rounds,
+                default 30), from the benches/decode workspace
+        build   `cargo build --release` of our generated QMP module against
+                the qapi-qmp crate, clean and with dependencies built, N
+                runs each (--build-runs, default 3; slow: tens of minutes)
 
   help
       Show this message.
@@ -66,6 +81,14 @@ fn dispatch(args: &[String]) -> Result<(), String> {
             Ok(())
         }
         "conformance" => conformance::run(&parse_conformance_args(rest)?),
+        "capture" => {
+            if let Some(extra) = rest.first() {
+                return Err(usage_error(format!(
+                    "capture takes no arguments, got `{extra}`"
+                )));
+            }
+            capture::run().map(drop)
+        }
         "bench" => bench::run(&parse_bench_args(rest)?),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
@@ -96,22 +119,44 @@ fn parse_conformance_args(args: &[String]) -> Result<conformance::Options, Strin
 }
 
 fn parse_bench_args(args: &[String]) -> Result<bench::Options, String> {
-    let mut options = bench::Options::default();
+    let mut options = bench::Options {
+        command: ["cargo xtask bench"]
+            .into_iter()
+            .chain(args.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" "),
+        ..bench::Options::default()
+    };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
-        let value = match arg.as_str() {
-            "--runs" => iter.next().map(String::as_str),
-            other => match other.strip_prefix("--runs=") {
-                Some(value) => Some(value),
-                None => return Err(usage_error(format!("unknown bench argument `{other}`"))),
-            },
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value)),
+            _ => (arg.as_str(), None),
         };
-        let Some(value) = value else {
-            return Err(usage_error("--runs needs a number".to_owned()));
+        let target = match flag {
+            "--runs" => &mut options.runs,
+            "--rounds" => &mut options.rounds,
+            "--build-runs" => &mut options.build_runs,
+            other if other.starts_with('-') => {
+                return Err(usage_error(format!("unknown bench argument `{other}`")));
+            }
+            name => {
+                let section = bench::Section::ALL
+                    .into_iter()
+                    .find(|section| section.name() == name)
+                    .ok_or_else(|| usage_error(format!("unknown bench section `{name}`")))?;
+                if !options.sections.contains(&section) {
+                    options.sections.push(section);
+                }
+                continue;
+            }
         };
-        options.runs = match value.parse() {
-            Ok(runs) if runs > 0 => runs,
-            _ => return Err(format!("--runs expects a positive number, got `{value}`")),
+        let Some(value) = inline.or_else(|| iter.next().map(String::as_str)) else {
+            return Err(usage_error(format!("{flag} needs a number")));
+        };
+        *target = match value.parse() {
+            Ok(number) if number > 0 => number,
+            _ => return Err(format!("{flag} expects a positive number, got `{value}`")),
         };
     }
     Ok(options)
@@ -135,7 +180,12 @@ mod tests {
 
     #[test]
     fn bench_arguments() {
-        assert_eq!(parse_bench_args(&[]).unwrap().runs, bench::DEFAULT_RUNS);
+        let defaults = parse_bench_args(&[]).unwrap();
+        assert_eq!(defaults.runs, bench::DEFAULT_RUNS);
+        assert_eq!(defaults.rounds, bench::DEFAULT_ROUNDS);
+        assert_eq!(defaults.build_runs, bench::DEFAULT_BUILD_RUNS);
+        assert!(defaults.sections.is_empty());
+        assert_eq!(defaults.command, "cargo xtask bench");
         assert_eq!(
             parse_bench_args(&strings(&["--runs", "5"])).unwrap().runs,
             5
@@ -144,5 +194,25 @@ mod tests {
         assert!(parse_bench_args(&strings(&["--runs"])).is_err());
         assert!(parse_bench_args(&strings(&["--runs", "0"])).is_err());
         assert!(parse_bench_args(&strings(&["--runs", "x"])).is_err());
+
+        let options = parse_bench_args(&strings(&[
+            "decode",
+            "--rounds=9",
+            "build",
+            "--build-runs",
+            "2",
+        ]))
+        .unwrap();
+        assert_eq!(options.rounds, 9);
+        assert_eq!(options.build_runs, 2);
+        assert_eq!(
+            options.sections,
+            [bench::Section::Decode, bench::Section::Build]
+        );
+        assert_eq!(
+            options.command,
+            "cargo xtask bench decode --rounds=9 build --build-runs 2"
+        );
+        assert!(parse_bench_args(&strings(&["nonsense"])).is_err());
     }
 }

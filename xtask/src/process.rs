@@ -1,5 +1,5 @@
-//! Small helpers shared by the commands: finding the workspace root, building
-//! the release `qapi-gen` binary, and running a child process with captured
+//! Small helpers shared by the commands: finding the workspace root and target
+//! directory, building the release `qapi-gen` binary, and running a child process with captured
 //! output and a time limit.
 
 use std::env;
@@ -19,6 +19,15 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The workspace's target directory: `$CARGO_TARGET_DIR` (relative to the workspace root) if
+/// set, else `target/`.
+pub fn target_dir() -> PathBuf {
+    let root = workspace_root();
+    env::var_os("CARGO_TARGET_DIR")
+        .map(|dir| root.join(dir))
+        .unwrap_or_else(|| root.join("target"))
+}
+
 /// Builds `qapi-gen` in release mode and returns the path of the binary.
 pub fn build_cli() -> Result<PathBuf, String> {
     let root = workspace_root();
@@ -34,10 +43,7 @@ pub fn build_cli() -> Result<PathBuf, String> {
         return Err(format!("`cargo {}` failed ({status})", args.join(" ")));
     }
 
-    let target_dir = env::var_os("CARGO_TARGET_DIR")
-        .map(|dir| root.join(dir))
-        .unwrap_or_else(|| root.join("target"));
-    let binary = target_dir
+    let binary = target_dir()
         .join("release")
         .join(format!("qapi-gen{}", env::consts::EXE_SUFFIX));
     if binary.is_file() {
