@@ -171,7 +171,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
             quote!(Return::#ident(value) => ::serde::Serialize::serialize(value, serializer),),
         );
         decode_return.push(quote! {
-            #wire => super::protocol::decode(#return_seed, value, "return", false).map(Return::#ident),
+            #wire => super::protocol::decode(#return_seed, &value, "return", false).map(Return::#ident),
         });
         let method = names::ident(&methods.claim(names::snake(wire)));
         let method_doc =

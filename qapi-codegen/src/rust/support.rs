@@ -401,7 +401,7 @@ pub fn protocol_module() -> TokenStream {
                         if let ::serde_json::Value::Object(map) = &mut members {
                             map.retain(|key, _| !base.contains(&key.as_str()));
                         }
-                        return T::deserialize(members).map_err(E::custom);
+                        return T::deserialize(&members).map_err(E::custom);
                     }
                     T::deserialize(&self.value).map_err(E::custom)
                 }
