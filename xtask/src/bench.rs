@@ -227,14 +227,19 @@ fn parse_cpuinfo(cpuinfo: &str) -> (Option<String>, usize) {
 
 /// `rustc -V` of the toolchain cargo uses, for the report.
 fn rustc_version() -> String {
-    std::process::Command::new("rustc")
-        .arg("-V")
+    tool_version("rustc", "-V").unwrap_or_else(|| "rustc (unknown version)".to_owned())
+}
+
+/// What `program ARGUMENT` prints, trimmed (`Python 3.11.7`), if it runs and prints
+/// anything.
+fn tool_version(program: &str, argument: &str) -> Option<String> {
+    std::process::Command::new(program)
+        .arg(argument)
         .output()
         .ok()
         .and_then(|output| String::from_utf8(output.stdout).ok())
         .map(|version| version.trim().to_owned())
         .filter(|version| !version.is_empty())
-        .unwrap_or_else(|| "rustc (unknown version)".to_owned())
 }
 
 #[cfg(test)]

@@ -218,14 +218,7 @@ fn table(pairs: &[[Contender; 2]]) -> String {
 
 /// `Python 3.x.y`, or just `Python 3` if the version cannot be read.
 fn python_version() -> String {
-    Command::new("python3")
-        .arg("--version")
-        .output()
-        .ok()
-        .and_then(|output| String::from_utf8(output.stdout).ok())
-        .map(|version| version.trim().to_owned())
-        .filter(|version| !version.is_empty())
-        .unwrap_or_else(|| "Python 3".to_owned())
+    super::tool_version("python3", "--version").unwrap_or_else(|| "Python 3".to_owned())
 }
 
 #[cfg(test)]
