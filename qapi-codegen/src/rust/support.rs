@@ -111,12 +111,14 @@ pub fn protocol_module() -> TokenStream {
                 Index(usize),
             }
 
-            /// The steps of the decode error being reported, innermost first: each generated
-            /// decoder adds its step while the error passes outwards, and [`decode`] reads them.
-            /// The cap keeps decodes that never go through [`decode`] from growing it forever.
+            /// At most this many steps are recorded, so decodes that never go through
+            /// [`decode`] (which empties the path) cannot grow it forever.
             const MAX_PATH_STEPS: usize = 256;
 
             ::std::thread_local! {
+                /// The steps of the decode error being reported, innermost first: each
+                /// generated decoder adds its step while the error passes outwards, and
+                /// [`decode`] reads them.
                 static ERROR_PATH: ::core::cell::RefCell<::std::vec::Vec<PathStep>> = const { ::core::cell::RefCell::new(::std::vec::Vec::new()) };
             }
 
