@@ -13,11 +13,15 @@
 //! assert!(text.contains("object Point\n    member x: int optional=False\n"));
 //! ```
 
+mod builder;
 pub mod dump;
 pub mod introspect;
+mod options;
 pub mod rust;
 mod symbols;
 
+pub use builder::{BuildError, Builder, build, write_file_atomically};
+pub use options::{OPTIONS, OptionKind, OptionSpec, Options, OptionsError};
 pub use symbols::{Symbols, keeps};
 
 pub use qapi_parser::Schema;

@@ -30,11 +30,8 @@ fn main() {
 
 /// Writes the module for `schema` to `$OUT_DIR/NAME.rs`.
 fn generate(name: &str, schema: &Path) {
-    let parsed = qapi_parser::parse_file(schema).unwrap_or_else(|error| panic!("{error}"));
-    for file in parsed.sources.files() {
-        println!("cargo::rerun-if-changed={}", file.absolute.display());
-    }
-    let code = qapi_codegen::rust::generate(&parsed, &qapi_codegen::rust::Options::default());
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap()).join(format!("{name}.rs"));
-    std::fs::write(&out, code).unwrap_or_else(|error| panic!("{}: {error}", out.display()));
+    qapi_codegen::Builder::new(schema)
+        .file_name(format!("{name}.rs"))
+        .generate()
+        .unwrap();
 }
