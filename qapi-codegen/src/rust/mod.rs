@@ -189,7 +189,19 @@ impl<'s> Generator<'s> {
         let introspection = crate::introspect::Introspection::offering(self.schema, false, |id| {
             self.selection.keeps(id)
         });
-        let json = introspection.to_json(self.options.symbols.as_ref());
+        // One constant cannot follow cargo features, so symbols decided by features count
+        // as defined here: the data describes the build with every mapped feature on.
+        let symbols = match (&self.options.symbols, self.options.features.is_empty()) {
+            (symbols, true) => symbols.clone(),
+            (symbols, false) => {
+                let mut symbols = symbols.clone().unwrap_or_default();
+                for symbol in self.options.features.keys() {
+                    symbols.insert(symbol.as_str());
+                }
+                Some(symbols)
+            }
+        };
+        let json = introspection.to_json(symbols.as_ref());
         quote! {
             /// The introspection data of this schema: what `query-qmp-schema` returns.
             pub mod introspection {
