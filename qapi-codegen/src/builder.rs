@@ -188,11 +188,10 @@ impl Builder {
         let mut options = self.options.clone();
         let mut watched = Vec::new();
         for path in &self.cfg_files {
-            let text = std::fs::read_to_string(path)
-                .map_err(|error| BuildError::new(format!("cannot read {}: {error}", path.display())))?;
-            options
-                .set("cfg_file", &text)
-                .map_err(BuildError::new)?;
+            let text = std::fs::read_to_string(path).map_err(|error| {
+                BuildError::new(format!("cannot read {}: {error}", path.display()))
+            })?;
+            options.set("cfg_file", &text).map_err(BuildError::new)?;
             watched.push(path.clone());
         }
         let schema = qapi_parser::parse_file(&self.schema)
@@ -200,21 +199,34 @@ impl Builder {
         let code = crate::rust::generate(&schema, &options)?;
         let out_dir = match &self.out_dir {
             Some(directory) => directory.clone(),
-            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| {
-                BuildError::new("OUT_DIR is not set: run from a build script or call out_dir")
-            })?,
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or_else(|| {
+                    BuildError::new("OUT_DIR is not set: run from a build script or call out_dir")
+                })?,
         };
         let file_name = match &self.file_name {
             Some(name) => name.clone(),
             None => {
-                let stem = self.schema.file_stem().unwrap_or_default().to_string_lossy();
+                let stem = self
+                    .schema
+                    .file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy();
                 format!("{stem}.rs")
             }
         };
         let path = out_dir.join(file_name);
-        write_file_atomically(&path, code.as_bytes())
-            .map_err(|error| BuildError::new(format!("cannot write {}: {error}", path.display())))?;
-        watched.extend(schema.sources.files().iter().map(|file| file.absolute.clone()));
+        write_file_atomically(&path, code.as_bytes()).map_err(|error| {
+            BuildError::new(format!("cannot write {}: {error}", path.display()))
+        })?;
+        watched.extend(
+            schema
+                .sources
+                .files()
+                .iter()
+                .map(|file| file.absolute.clone()),
+        );
         for file in watched {
             println!("cargo:rerun-if-changed={}", file.display());
         }

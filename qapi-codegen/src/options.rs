@@ -255,10 +255,7 @@ fn pair<'v>(spec: &OptionSpec, value: &'v str) -> Result<(&'v str, &'v str), Str
         Some((name, rest)) if !name.trim().is_empty() && !rest.trim().is_empty() => {
             Ok((name.trim(), rest.trim()))
         }
-        _ => Err(format!(
-            "`{value}` is not of the form {}",
-            spec.value_name
-        )),
+        _ => Err(format!("`{value}` is not of the form {}", spec.value_name)),
     }
 }
 

@@ -10,7 +10,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Parser, Subcommand, ValueEnum};
-use qapi_codegen::{OPTIONS, OptionKind, Options, Symbols, introspect, rust, write_file_atomically};
+use qapi_codegen::{
+    OPTIONS, OptionKind, Options, Symbols, introspect, rust, write_file_atomically,
+};
 use qapi_parser::{Error, Format, Schema};
 
 // The front end allocates many small strings and vectors; mimalloc serves them in fewer
@@ -121,9 +123,7 @@ impl clap::Args for RustOptions {
                 .value_name(spec.value_name)
                 .help(spec.help);
             command.arg(match spec.kind {
-                OptionKind::Bool => arg
-                    .action(ArgAction::Set)
-                    .value_parser(["true", "false"]),
+                OptionKind::Bool => arg.action(ArgAction::Set).value_parser(["true", "false"]),
                 OptionKind::List | OptionKind::Pair | OptionKind::File => {
                     arg.action(ArgAction::Append)
                 }
@@ -205,13 +205,15 @@ fn main() -> ExitCode {
                 Ok(options) => options,
                 Err(message) => return usage_error(&message),
             };
-            run(&args.schema, |schema| match rust::generate(schema, &options) {
-                Ok(code) => args.output.write(&code).map(|()| ExitCode::SUCCESS),
-                Err(error) => {
-                    for message in &error.messages {
-                        eprintln!("qapi-gen: error: {message}");
+            run(&args.schema, |schema| {
+                match rust::generate(schema, &options) {
+                    Ok(code) => args.output.write(&code).map(|()| ExitCode::SUCCESS),
+                    Err(error) => {
+                        for message in &error.messages {
+                            eprintln!("qapi-gen: error: {message}");
+                        }
+                        Ok(ExitCode::from(2))
                     }
-                    Ok(ExitCode::from(2))
                 }
             })
         }
@@ -239,10 +241,7 @@ fn usage_error(message: &str) -> ExitCode {
 
 /// Parses the schema, reports errors, and hands a valid schema to `output`, which gives the
 /// exit status.
-fn run(
-    args: &SchemaArgs,
-    output: impl FnOnce(&Schema) -> std::io::Result<ExitCode>,
-) -> ExitCode {
+fn run(args: &SchemaArgs, output: impl FnOnce(&Schema) -> std::io::Result<ExitCode>) -> ExitCode {
     match qapi_parser::parse_file(&args.schema) {
         Ok(schema) => {
             // The process ends right after; freeing the IR would only cost time.

@@ -65,7 +65,10 @@ impl<'o> Conditions<'o> {
         match ifcond {
             IfCond::Name(symbol) => match self.features.get(symbol) {
                 Some(feature) => Presence::Cfg(quote!(feature = #feature)),
-                None if self.symbols.is_some_and(|symbols| symbols.is_defined(symbol)) => {
+                None if self
+                    .symbols
+                    .is_some_and(|symbols| symbols.is_defined(symbol)) =>
+                {
                     Presence::Always
                 }
                 None => Presence::Never,
@@ -83,7 +86,13 @@ impl<'o> Conditions<'o> {
     /// `any` (when `any`) or `all` of `operands`: an operand that is always (for `any`) or
     /// never (for `all`) there settles the whole, the opposite drops out.
     fn combine(&self, operands: &[IfCond], any: bool) -> Presence {
-        let settled = |any| if any { Presence::Always } else { Presence::Never };
+        let settled = |any| {
+            if any {
+                Presence::Always
+            } else {
+                Presence::Never
+            }
+        };
         let mut open = Vec::new();
         for operand in operands {
             match self.reduce(operand) {
@@ -154,6 +163,9 @@ mod tests {
         let features = BTreeMap::new();
         let conditions = Conditions::new(None, &features);
         assert!(conditions.keeps_all());
-        assert!(matches!(conditions.presence(Some(&name("X"))), Presence::Always));
+        assert!(matches!(
+            conditions.presence(Some(&name("X"))),
+            Presence::Always
+        ));
     }
 }

@@ -161,9 +161,7 @@ impl Generator<'_> {
     /// `#[deprecated]` when the item has a kept `deprecated` feature, under `cfg_attr` when
     /// a cargo feature decides it.
     pub(super) fn deprecated(&self, features: &[Feature]) -> TokenStream {
-        let deprecated = features
-            .iter()
-            .find(|feature| feature.name == "deprecated");
+        let deprecated = features.iter().find(|feature| feature.name == "deprecated");
         match deprecated.map(|feature| self.conditions.presence(feature.ifcond.as_ref())) {
             Some(Presence::Always) => quote!(#[deprecated]),
             Some(Presence::Cfg(predicate)) => quote!(#[cfg_attr(#predicate, deprecated)]),

@@ -139,9 +139,9 @@ impl<'s> Generator<'s> {
     /// The entities the module defines, in definition order: those whose conditions can
     /// hold, that the `keep` option reaches, and that no user type replaces.
     fn kept_entities(&self) -> impl Iterator<Item = (EntityId, &'s Entity)> + '_ {
-        self.schema.iter().filter(|(id, entity)| {
-            self.keeps(entity.ifcond.as_ref()) && self.selection.keeps(*id)
-        })
+        self.schema
+            .iter()
+            .filter(|(id, entity)| self.keeps(entity.ifcond.as_ref()) && self.selection.keeps(*id))
     }
 
     /// The Rust type for a reference to type `id`.

@@ -174,9 +174,8 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
         let variant_doc = format!("`{wire}`");
         request_variants.push(quote!(#cfg #[doc = #variant_doc] #ident(#ident),));
         names.push(quote!(#cfg Request::#ident(_) => #wire,));
-        arguments_arms.push(
-            quote!(#cfg Request::#ident(arguments) => ::serde_json::to_value(arguments),),
-        );
+        arguments_arms
+            .push(quote!(#cfg Request::#ident(arguments) => ::serde_json::to_value(arguments),));
         from_parts.push(quote! {
             #cfg #wire => super::protocol::decode(::core::marker::PhantomData, arguments, "arguments", true).map(Request::#ident),
         });

@@ -65,12 +65,9 @@ impl Selection {
             }
         }
         for (name, attributes) in &options.type_attributes {
-            let parsed = attributes
-                .parse()
-                .ok()
-                .filter(|tokens: &TokenStream| {
-                    syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens.clone()).is_ok()
-                });
+            let parsed = attributes.parse().ok().filter(|tokens: &TokenStream| {
+                syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens.clone()).is_ok()
+            });
             let Some(tokens) = parsed else {
                 messages.push(format!(
                     "type_attribute: `{attributes}` is not a list of attributes"
@@ -112,7 +109,8 @@ impl Selection {
 
     /// Whether entity `id` is generated (conditions aside).
     pub fn keeps(&self, id: EntityId) -> bool {
-        self.kept.as_ref().is_none_or(|kept| kept.contains(&id)) && !self.type_paths.contains_key(&id)
+        self.kept.as_ref().is_none_or(|kept| kept.contains(&id))
+            && !self.type_paths.contains_key(&id)
     }
 
     /// The user's type for type `id`, if one replaces it.
@@ -165,17 +163,15 @@ impl Selection {
                             .map(|member| member.ty),
                     );
                     stack.extend(object.base);
-                    stack.extend(object.variants.iter().flat_map(|variants| {
-                        variants.variants.iter().map(|variant| variant.ty)
-                    }));
+                    stack.extend(
+                        object.variants.iter().flat_map(|variants| {
+                            variants.variants.iter().map(|variant| variant.ty)
+                        }),
+                    );
                 }
-                EntityKind::Alternate(alternate) => stack.extend(
-                    alternate
-                        .variants
-                        .variants
-                        .iter()
-                        .map(|variant| variant.ty),
-                ),
+                EntityKind::Alternate(alternate) => {
+                    stack.extend(alternate.variants.variants.iter().map(|variant| variant.ty))
+                }
                 EntityKind::Command(command) => {
                     stack.extend(command.arg_type);
                     stack.extend(command.ret_type);
@@ -187,7 +183,6 @@ impl Selection {
         kept
     }
 }
-
 
 /// Whether an entity gets a Rust item: named types, commands and events do; built-ins,
 /// arrays and implicit objects do not.
@@ -217,7 +212,9 @@ fn member_of(schema: &Schema, name: &str) -> Result<(String, String), String> {
         EntityKind::Event(event) => event.arg_type.map(|id| schema.entity(id)),
         _ => None,
     };
-    if let Some(arguments) = object.filter(|object| object.name != entity.name && !object.is_implicit()) {
+    if let Some(arguments) =
+        object.filter(|object| object.name != entity.name && !object.is_implicit())
+    {
         return Err(format!(
             "`{owner}` takes a `{}` as its arguments; name the member as `{}.{member}`",
             arguments.name, arguments.name

@@ -607,7 +607,14 @@ fn union_type(
 ) -> TokenStream {
     let variants = object.variants.as_ref().expect("a union has variants");
     let members = generator.kept_members(&object.members);
-    let fields = fields(generator, Some(id), &entity.name, doc, &members, Scope::Root);
+    let fields = fields(
+        generator,
+        Some(id),
+        &entity.name,
+        doc,
+        &members,
+        Scope::Root,
+    );
     let (tag_fields, base_fields): (Vec<&Field>, Vec<&Field>) = fields
         .iter()
         .partition(|field| field.member.name == variants.tag_member);
@@ -649,15 +656,18 @@ fn union_type(
                 .map(|(branch, present)| {
                     let payload = (generator.entity(branch.ty).name != "q_empty")
                         .then(|| generator.held_type(Some(id), branch.ty, Scope::Root));
-                    (tag_variant.clone(), payload, generator.cfg(present.as_ref()))
+                    (
+                        tag_variant.clone(),
+                        payload,
+                        generator.cfg(present.as_ref()),
+                    )
                 });
             // Without evaluation every branch is kept, so none can be missing.
             let missing = match branch {
-                Some(branch) if branch.ifcond.is_none() || generator.conditions.keeps_all() => {
-                    None
-                }
+                Some(branch) if branch.ifcond.is_none() || generator.conditions.keeps_all() => None,
                 Some(branch) => {
-                    let compiled_out = IfCond::Not(Box::new(branch.ifcond.clone().expect("a condition")));
+                    let compiled_out =
+                        IfCond::Not(Box::new(branch.ifcond.clone().expect("a condition")));
                     let absent = both(value.ifcond.as_ref(), Some(&compiled_out));
                     generator
                         .keeps(absent.as_ref())
@@ -784,11 +794,12 @@ fn union_type(
         None => (quote!(), quote!(), quote!()),
     };
     // A union whose every branch is compiled out has nothing to encode or decode.
-    let matched = if branches.iter().all(|branch| branch.variant.is_none()) && unrecognized.is_none() {
-        quote!(self.#tag_ident)
-    } else {
-        quote!(&self.#tag_ident)
-    };
+    let matched =
+        if branches.iter().all(|branch| branch.variant.is_none()) && unrecognized.is_none() {
+            quote!(self.#tag_ident)
+        } else {
+            quote!(&self.#tag_ident)
+        };
 
     quote! {
         #attributes
@@ -882,9 +893,9 @@ fn alternate_type(
         let cfg = generator.cfg(variant.ifcond.as_ref());
         // A user's type replacing the alternative decodes itself from the plain value.
         let user_type = |deserializer: TokenStream| {
-            generator.selection.type_path(variant.ty).map(|_| {
-                quote!(::serde::Deserialize::deserialize(::serde::de::value::#deserializer)?)
-            })
+            generator.selection.type_path(variant.ty).map(
+                |_| quote!(::serde::Deserialize::deserialize(::serde::de::value::#deserializer)?),
+            )
         };
         let wrap = |value: TokenStream| {
             if boxed {
@@ -912,8 +923,9 @@ fn alternate_type(
             }
             Some(JsonType::Boolean) => {
                 expected.push("a boolean");
-                let made =
-                    wrap(user_type(quote!(BoolDeserializer::<E>::new(value))).unwrap_or(quote!(value)));
+                let made = wrap(
+                    user_type(quote!(BoolDeserializer::<E>::new(value))).unwrap_or(quote!(value)),
+                );
                 visits.push(quote! {
                     #cfg fn visit_bool<E: ::serde::de::Error>(self, value: bool) -> ::core::result::Result<#name, E> {
                         ::core::result::Result::Ok(#made)
@@ -922,7 +934,8 @@ fn alternate_type(
             }
             Some(JsonType::Null) => {
                 expected.push("null");
-                let made = wrap(user_type(quote!(UnitDeserializer::<E>::new())).unwrap_or(quote!(())));
+                let made =
+                    wrap(user_type(quote!(UnitDeserializer::<E>::new())).unwrap_or(quote!(())));
                 visits.push(quote! {
                     #cfg fn visit_unit<E: ::serde::de::Error>(self) -> ::core::result::Result<#name, E> {
                         ::core::result::Result::Ok(#made)
@@ -931,7 +944,9 @@ fn alternate_type(
             }
             Some(JsonType::Int) => {
                 expected.push("an integer");
-                let made = wrap(user_type(quote!(I64Deserializer::<E>::new(value))).unwrap_or(quote!(value)));
+                let made = wrap(
+                    user_type(quote!(I64Deserializer::<E>::new(value))).unwrap_or(quote!(value)),
+                );
                 // Serde hands over an i64 or a u64; anything else is converted with a range
                 // check.
                 let target_type = match generator.selection.type_path(variant.ty) {
@@ -960,7 +975,9 @@ fn alternate_type(
             }
             Some(JsonType::Number) => {
                 expected.push("a number");
-                let made = wrap(user_type(quote!(F64Deserializer::<E>::new(value))).unwrap_or(quote!(value)));
+                let made = wrap(
+                    user_type(quote!(F64Deserializer::<E>::new(value))).unwrap_or(quote!(value)),
+                );
                 visits.push(quote! {
                     #cfg fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> ::core::result::Result<#name, E> {
                         ::core::result::Result::Ok(#made)

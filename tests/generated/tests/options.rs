@@ -2,8 +2,8 @@
 //! compatibility, with conditions decided by cargo features, and cut down with `keep`, extra
 //! attributes and user types (see `build.rs`).
 
-use qapi_generated_tests::{Opaque, kitchen_sink, kitchen_sink_features, kitchen_sink_kept};
 use qapi_generated_tests::kitchen_sink_strict as strict;
+use qapi_generated_tests::{Opaque, kitchen_sink, kitchen_sink_features, kitchen_sink_kept};
 use serde_json::json;
 
 /// Without forward compatibility an enum has exactly the schema's values: this match needs
@@ -23,7 +23,10 @@ fn strict_enums_have_only_the_schema_values() {
     assert_eq!(error.to_string(), "unknown value `wind`");
     // The lenient module keeps the value.
     let lenient: kitchen_sink::PowerSource = serde_json::from_value(json!("wind")).unwrap();
-    assert_eq!(lenient, kitchen_sink::PowerSource::Unrecognized("wind".into()));
+    assert_eq!(
+        lenient,
+        kitchen_sink::PowerSource::Unrecognized("wind".into())
+    );
 }
 
 #[test]
@@ -32,7 +35,10 @@ fn strict_replies_reject_unknown_members_branches_and_events() {
                          "colour": "blue" }]);
     let error = strict::commands::decode_return("query-power", reply.clone()).unwrap_err();
     assert_eq!(error.path, "return[0]");
-    assert!(error.message.contains("unexpected member `colour`"), "{error}");
+    assert!(
+        error.message.contains("unexpected member `colour`"),
+        "{error}"
+    );
     assert!(kitchen_sink::commands::decode_return("query-power", reply).is_ok());
 
     let unknown_branch = json!([{ "source": "wind", "watts": 1.0 }]);
@@ -68,7 +74,10 @@ fn cargo_features_decide_conditions() {
 
     // The event that needs `space-weather` is left out, so it decodes as unrecognized.
     let event = features::events::Event::from_parts("SOLAR_FLARE_WARNING", None).unwrap();
-    assert!(matches!(event, features::events::Event::Unrecognized { .. }));
+    assert!(matches!(
+        event,
+        features::events::Event::Unrecognized { .. }
+    ));
 }
 
 #[test]
