@@ -174,3 +174,26 @@ fn rust_options_shape_the_output_and_bad_ones_are_usage_errors() {
         "qapi-gen: error: --type-path: `any` is not of the form NAME=PATH\n"
     );
 }
+
+/// The bindings `examples/coffee-machine` checks in are what `qapi-gen` writes today with the
+/// arguments the example records; `cargo xtask bindings` rewrites them.
+#[test]
+fn checked_in_bindings_are_fresh() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let example = root.join("examples/coffee-machine");
+    let arguments = std::fs::read_to_string(example.join("qapi-gen.args")).unwrap();
+    let arguments: Vec<&str> = arguments.lines().collect();
+    let output_at = arguments
+        .iter()
+        .position(|argument| *argument == "-o")
+        .unwrap();
+    let checked_in = std::fs::read_to_string(root.join(arguments[output_at + 1])).unwrap();
+    let mut to_stdout = arguments.clone();
+    to_stdout.drain(output_at..output_at + 2);
+    let output = qapi_gen(&to_stdout);
+    assert_eq!(status(&output), 0);
+    assert!(
+        stdout(&output) == checked_in,
+        "examples/coffee-machine/src/bindings.rs is stale: run `cargo xtask bindings`"
+    );
+}
