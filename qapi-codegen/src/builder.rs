@@ -12,15 +12,15 @@ use crate::{Options, OptionsError};
 /// writes `$OUT_DIR/<schema file stem>.rs` (see [`file_name`](Builder::file_name)) and prints
 /// `cargo:rerun-if-changed` for every file it read.
 ///
+/// In `build.rs`:
+///
 /// ```no_run
-/// // build.rs
-/// fn main() {
-///     qapi_codegen::Builder::new("qapi/qapi-schema.json")
-///         .keep(["query-status", "STOP"])
-///         .type_attribute("RunState", "#[derive(Copy)]")
-///         .generate()
-///         .unwrap();
-/// }
+/// qapi_codegen::Builder::new("qapi/qapi-schema.json")
+///     .keep(["query-status", "STOP"])
+///     .forward_compatible(false)
+///     .type_attribute("RunState", "#[derive(Copy)]")
+///     .generate()
+///     .unwrap();
 /// ```
 #[derive(Clone, Debug)]
 pub struct Builder {

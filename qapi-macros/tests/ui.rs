@@ -1,13 +1,14 @@
 //! The macro's errors, as the compiler shows them (trybuild `compile_fail` cases in `ui/`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[test]
 fn macro_errors() {
     // trybuild compiles the cases as a crate of its own under
     // `<target>/tests/trybuild/qapi-macros`, and the macro reads schemas relative to that
     // crate's manifest directory; the schemas the cases name are copied there.
-    let target = PathBuf::from(std::env::current_exe().unwrap())
+    let target = std::env::current_exe()
+        .unwrap()
         .ancestors()
         .nth(3)
         .unwrap()
