@@ -76,7 +76,10 @@ pub fn run(runs: usize) -> Result<String, String> {
 
     let kept_dir = root.join("kept");
     write_crate(&kept_dir, "qapi-bench-kept", SERDE, "")?;
-    let keep: Vec<&str> = KEPT_COMMANDS.iter().flat_map(|name| ["--keep", name]).collect();
+    let keep: Vec<&str> = KEPT_COMMANDS
+        .iter()
+        .flat_map(|name| ["--keep", name])
+        .collect();
     generate(&cli, &qemu, &kept_dir, &keep)?;
     let kept_source = read(&kept_dir.join("src").join("lib.rs"))?;
 
@@ -85,7 +88,10 @@ pub fn run(runs: usize) -> Result<String, String> {
     write_crate(
         &macro_dir,
         "qapi-bench-macro",
-        &format!("{SERDE}qapi-macros = {{ path = {:?} }}\n", macros.display().to_string()),
+        &format!(
+            "{SERDE}qapi-macros = {{ path = {:?} }}\n",
+            macros.display().to_string()
+        ),
         &format!(
             "//! The QMP schema through `include_qapi!`.\n\n\
              #![allow(missing_docs)]\n\n\
@@ -104,8 +110,16 @@ pub fn run(runs: usize) -> Result<String, String> {
 
     let mut crates = [
         Scratch::new("our module (QEMU 10.0.2)", ours_dir, &["qapi-bench-ours"]),
-        Scratch::new("our module, 10 commands kept", kept_dir, &["qapi-bench-kept"]),
-        Scratch::new("our module through `include_qapi!`", macro_dir, &["qapi-bench-macro"]),
+        Scratch::new(
+            "our module, 10 commands kept",
+            kept_dir,
+            &["qapi-bench-kept"],
+        ),
+        Scratch::new(
+            "our module through `include_qapi!`",
+            macro_dir,
+            &["qapi-bench-macro"],
+        ),
         Scratch::new(
             "`qapi-qmp` 0.15.0 (QEMU 9.1)",
             theirs_dir,
