@@ -31,12 +31,14 @@ impl QType {
         QType::Qbool,
     ];
     /// The wire name.
+    #[inline]
     pub fn as_str(&self) -> &str {
         protocol::WireEnum::wire(self)
     }
 }
 #[allow(deprecated)]
 impl protocol::WireEnum for QType {
+    #[inline]
     fn from_wire(name: &str) -> ::core::option::Option<Self> {
         match name {
             "none" => ::core::option::Option::Some(QType::None),
@@ -49,6 +51,7 @@ impl protocol::WireEnum for QType {
             _ => ::core::option::Option::None,
         }
     }
+    #[inline]
     fn wire(&self) -> &str {
         match self {
             QType::None => "none",
@@ -60,6 +63,7 @@ impl protocol::WireEnum for QType {
             QType::Qbool => "qbool",
         }
     }
+    #[inline]
     fn is_recognized(&self) -> bool {
         true
     }
@@ -98,12 +102,14 @@ impl DrinkKind {
         DrinkKind::Cappuccino,
     ];
     /// The wire name.
+    #[inline]
     pub fn as_str(&self) -> &str {
         protocol::WireEnum::wire(self)
     }
 }
 #[allow(deprecated)]
 impl protocol::WireEnum for DrinkKind {
+    #[inline]
     fn from_wire(name: &str) -> ::core::option::Option<Self> {
         match name {
             "espresso" => ::core::option::Option::Some(DrinkKind::Espresso),
@@ -112,6 +118,7 @@ impl protocol::WireEnum for DrinkKind {
             _ => ::core::option::Option::None,
         }
     }
+    #[inline]
     fn wire(&self) -> &str {
         match self {
             DrinkKind::Espresso => "espresso",
@@ -119,6 +126,7 @@ impl protocol::WireEnum for DrinkKind {
             DrinkKind::Cappuccino => "cappuccino",
         }
     }
+    #[inline]
     fn is_recognized(&self) -> bool {
         true
     }
@@ -139,7 +147,8 @@ impl<'de> ::serde::Deserialize<'de> for DrinkKind {
     }
 }
 /// What the machine is doing right now.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Copy)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MachineState {
     /// ready for an order
     Idle,
@@ -160,12 +169,14 @@ impl MachineState {
         MachineState::Cleaning,
     ];
     /// The wire name.
+    #[inline]
     pub fn as_str(&self) -> &str {
         protocol::WireEnum::wire(self)
     }
 }
 #[allow(deprecated)]
 impl protocol::WireEnum for MachineState {
+    #[inline]
     fn from_wire(name: &str) -> ::core::option::Option<Self> {
         match name {
             "idle" => ::core::option::Option::Some(MachineState::Idle),
@@ -175,6 +186,7 @@ impl protocol::WireEnum for MachineState {
             _ => ::core::option::Option::None,
         }
     }
+    #[inline]
     fn wire(&self) -> &str {
         match self {
             MachineState::Idle => "idle",
@@ -183,6 +195,7 @@ impl protocol::WireEnum for MachineState {
             MachineState::Cleaning => "cleaning",
         }
     }
+    #[inline]
     fn is_recognized(&self) -> bool {
         true
     }
@@ -230,44 +243,56 @@ impl<'de> ::serde::Deserialize<'de> for MachineStatus {
                 self,
                 mut map: A,
             ) -> ::core::result::Result<MachineStatus, A::Error> {
-                const MEMBERS: &[&str] =
-                    &["state", "water-percent", "beans-grams", "drinks-served"];
+                const MEMBERS: &[&str] = &[
+                    "state",
+                    "water-percent",
+                    "beans-grams",
+                    "drinks-served",
+                ];
                 let mut slot_0 = ::core::option::Option::None;
                 let mut slot_1 = ::core::option::Option::None;
                 let mut slot_2 = ::core::option::Option::None;
                 let mut slot_3 = ::core::option::Option::None;
-                while let ::core::option::Option::Some(key) =
-                    map.next_key_seed(protocol::MemberIndex(MEMBERS, "MachineStatus"))?
+                while let ::core::option::Option::Some(key) = map
+                    .next_key_seed(protocol::MemberIndex(MEMBERS, "MachineStatus"))?
                 {
                     match key {
-                        0usize => protocol::member(
-                            &mut map,
-                            &mut slot_0,
-                            ::core::marker::PhantomData::<MachineState>,
-                            "MachineStatus",
-                            MEMBERS[0usize],
-                        )?,
-                        1usize => protocol::member(
-                            &mut map,
-                            &mut slot_1,
-                            ::core::marker::PhantomData::<u8>,
-                            "MachineStatus",
-                            MEMBERS[1usize],
-                        )?,
-                        2usize => protocol::member(
-                            &mut map,
-                            &mut slot_2,
-                            ::core::marker::PhantomData::<u32>,
-                            "MachineStatus",
-                            MEMBERS[2usize],
-                        )?,
-                        3usize => protocol::member(
-                            &mut map,
-                            &mut slot_3,
-                            ::core::marker::PhantomData::<u32>,
-                            "MachineStatus",
-                            MEMBERS[3usize],
-                        )?,
+                        0usize => {
+                            protocol::member(
+                                &mut map,
+                                &mut slot_0,
+                                ::core::marker::PhantomData::<MachineState>,
+                                "MachineStatus",
+                                MEMBERS[0usize],
+                            )?
+                        }
+                        1usize => {
+                            protocol::member(
+                                &mut map,
+                                &mut slot_1,
+                                ::core::marker::PhantomData::<u8>,
+                                "MachineStatus",
+                                MEMBERS[1usize],
+                            )?
+                        }
+                        2usize => {
+                            protocol::member(
+                                &mut map,
+                                &mut slot_2,
+                                ::core::marker::PhantomData::<u32>,
+                                "MachineStatus",
+                                MEMBERS[2usize],
+                            )?
+                        }
+                        3usize => {
+                            protocol::member(
+                                &mut map,
+                                &mut slot_3,
+                                ::core::marker::PhantomData::<u32>,
+                                "MachineStatus",
+                                MEMBERS[3usize],
+                            )?
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -275,9 +300,21 @@ impl<'de> ::serde::Deserialize<'de> for MachineStatus {
                 }
                 ::core::result::Result::Ok(MachineStatus {
                     state: protocol::required(slot_0, "MachineStatus", MEMBERS[0usize])?,
-                    water_percent: protocol::required(slot_1, "MachineStatus", MEMBERS[1usize])?,
-                    beans_grams: protocol::required(slot_2, "MachineStatus", MEMBERS[2usize])?,
-                    drinks_served: protocol::required(slot_3, "MachineStatus", MEMBERS[3usize])?,
+                    water_percent: protocol::required(
+                        slot_1,
+                        "MachineStatus",
+                        MEMBERS[1usize],
+                    )?,
+                    beans_grams: protocol::required(
+                        slot_2,
+                        "MachineStatus",
+                        MEMBERS[2usize],
+                    )?,
+                    drinks_served: protocol::required(
+                        slot_3,
+                        "MachineStatus",
+                        MEMBERS[3usize],
+                    )?,
                 })
             }
         }
@@ -332,31 +369,39 @@ impl<'de> ::serde::Deserialize<'de> for EspressoOptions {
                 const MEMBERS: &[&str] = &["shots", "ristretto"];
                 let mut slot_0 = ::core::option::Option::None;
                 let mut slot_1 = ::core::option::Option::None;
-                while let ::core::option::Option::Some(key) =
-                    map.next_key_seed(protocol::MemberIndex(MEMBERS, "EspressoOptions"))?
+                while let ::core::option::Option::Some(key) = map
+                    .next_key_seed(protocol::MemberIndex(MEMBERS, "EspressoOptions"))?
                 {
                     match key {
-                        0usize => protocol::member(
-                            &mut map,
-                            &mut slot_0,
-                            ::core::marker::PhantomData::<u8>,
-                            "EspressoOptions",
-                            MEMBERS[0usize],
-                        )?,
-                        1usize => protocol::member(
-                            &mut map,
-                            &mut slot_1,
-                            ::core::marker::PhantomData::<bool>,
-                            "EspressoOptions",
-                            MEMBERS[1usize],
-                        )?,
+                        0usize => {
+                            protocol::member(
+                                &mut map,
+                                &mut slot_0,
+                                ::core::marker::PhantomData::<u8>,
+                                "EspressoOptions",
+                                MEMBERS[0usize],
+                            )?
+                        }
+                        1usize => {
+                            protocol::member(
+                                &mut map,
+                                &mut slot_1,
+                                ::core::marker::PhantomData::<bool>,
+                                "EspressoOptions",
+                                MEMBERS[1usize],
+                            )?
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::core::result::Result::Ok(EspressoOptions {
-                    shots: protocol::required(slot_0, "EspressoOptions", MEMBERS[0usize])?,
+                    shots: protocol::required(
+                        slot_0,
+                        "EspressoOptions",
+                        MEMBERS[0usize],
+                    )?,
                     ristretto: slot_1,
                 })
             }
@@ -409,24 +454,30 @@ impl<'de> ::serde::Deserialize<'de> for MilkOptions {
             ) -> ::core::result::Result<MilkOptions, A::Error> {
                 const MEMBERS: &[&str] = &["foam-level"];
                 let mut slot_0 = ::core::option::Option::None;
-                while let ::core::option::Option::Some(key) =
-                    map.next_key_seed(protocol::MemberIndex(MEMBERS, "MilkOptions"))?
+                while let ::core::option::Option::Some(key) = map
+                    .next_key_seed(protocol::MemberIndex(MEMBERS, "MilkOptions"))?
                 {
                     match key {
-                        0usize => protocol::member(
-                            &mut map,
-                            &mut slot_0,
-                            ::core::marker::PhantomData::<u8>,
-                            "MilkOptions",
-                            MEMBERS[0usize],
-                        )?,
+                        0usize => {
+                            protocol::member(
+                                &mut map,
+                                &mut slot_0,
+                                ::core::marker::PhantomData::<u8>,
+                                "MilkOptions",
+                                MEMBERS[0usize],
+                            )?
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::core::result::Result::Ok(MilkOptions {
-                    foam_level: protocol::required(slot_0, "MilkOptions", MEMBERS[0usize])?,
+                    foam_level: protocol::required(
+                        slot_0,
+                        "MilkOptions",
+                        MEMBERS[0usize],
+                    )?,
                 })
             }
         }
@@ -467,7 +518,9 @@ impl ::serde::Serialize for CupVolume {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         match self {
-            CupVolume::Millilitres(value) => ::serde::Serialize::serialize(value, serializer),
+            CupVolume::Millilitres(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
             CupVolume::Default(value) => ::serde::Serialize::serialize(value, serializer),
         }
     }
@@ -487,19 +540,26 @@ impl<'de> ::serde::Deserialize<'de> for CupVolume {
                 value: i64,
             ) -> ::core::result::Result<CupVolume, E> {
                 let value = ::core::convert::TryFrom::try_from(value)
-                    .map_err(|_| E::invalid_value(::serde::de::Unexpected::Signed(value), &self))?;
+                    .map_err(|_| E::invalid_value(
+                        ::serde::de::Unexpected::Signed(value),
+                        &self,
+                    ))?;
                 ::core::result::Result::Ok(CupVolume::Millilitres(value))
             }
             fn visit_u64<E: ::serde::de::Error>(
                 self,
                 value: u64,
             ) -> ::core::result::Result<CupVolume, E> {
-                let value = ::core::convert::TryFrom::try_from(value).map_err(|_| {
-                    E::invalid_value(::serde::de::Unexpected::Unsigned(value), &self)
-                })?;
+                let value = ::core::convert::TryFrom::try_from(value)
+                    .map_err(|_| E::invalid_value(
+                        ::serde::de::Unexpected::Unsigned(value),
+                        &self,
+                    ))?;
                 ::core::result::Result::Ok(CupVolume::Millilitres(value))
             }
-            fn visit_unit<E: ::serde::de::Error>(self) -> ::core::result::Result<CupVolume, E> {
+            fn visit_unit<E: ::serde::de::Error>(
+                self,
+            ) -> ::core::result::Result<CupVolume, E> {
                 ::core::result::Result::Ok(CupVolume::Default(()))
             }
         }
@@ -583,9 +643,9 @@ impl<'de> ::serde::Deserialize<'de> for DrinkOrder {
 #[allow(deprecated)]
 pub mod commands {
     /// What a command type tells about its command.
-    pub trait Command:
-        ::serde::Serialize + ::serde::de::DeserializeOwned + ::core::convert::Into<Request>
-    {
+    pub trait Command: ::serde::Serialize + ::serde::de::DeserializeOwned + ::core::convert::Into<
+            Request,
+        > {
         /// The wire name.
         const NAME: &'static str;
         /// The type of a successful reply's `return` value.
@@ -661,7 +721,10 @@ pub mod commands {
             struct ObjectVisitor;
             impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
                 type Value = Clean;
-                fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                fn expecting(
+                    &self,
+                    f: &mut ::core::fmt::Formatter,
+                ) -> ::core::fmt::Result {
                     f.write_str("an object (Clean)")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -670,17 +733,19 @@ pub mod commands {
                 ) -> ::core::result::Result<Clean, A::Error> {
                     const MEMBERS: &[&str] = &["rinse-only"];
                     let mut slot_0 = ::core::option::Option::None;
-                    while let ::core::option::Option::Some(key) =
-                        map.next_key_seed(super::protocol::MemberIndex(MEMBERS, "Clean"))?
+                    while let ::core::option::Option::Some(key) = map
+                        .next_key_seed(super::protocol::MemberIndex(MEMBERS, "Clean"))?
                     {
                         match key {
-                            0usize => super::protocol::member(
-                                &mut map,
-                                &mut slot_0,
-                                ::core::marker::PhantomData::<bool>,
-                                "Clean",
-                                MEMBERS[0usize],
-                            )?,
+                            0usize => {
+                                super::protocol::member(
+                                    &mut map,
+                                    &mut slot_0,
+                                    ::core::marker::PhantomData::<bool>,
+                                    "Clean",
+                                    MEMBERS[0usize],
+                                )?
+                            }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                             }
@@ -729,7 +794,10 @@ pub mod commands {
             struct ObjectVisitor;
             impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
                 type Value = SetStandbyTimeout;
-                fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                fn expecting(
+                    &self,
+                    f: &mut ::core::fmt::Formatter,
+                ) -> ::core::fmt::Result {
                     f.write_str("an object (SetStandbyTimeout)")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -739,16 +807,20 @@ pub mod commands {
                     const MEMBERS: &[&str] = &["minutes"];
                     let mut slot_0 = ::core::option::Option::None;
                     while let ::core::option::Option::Some(key) = map
-                        .next_key_seed(super::protocol::MemberIndex(MEMBERS, "SetStandbyTimeout"))?
+                        .next_key_seed(
+                            super::protocol::MemberIndex(MEMBERS, "SetStandbyTimeout"),
+                        )?
                     {
                         match key {
-                            0usize => super::protocol::member(
-                                &mut map,
-                                &mut slot_0,
-                                ::core::marker::PhantomData::<u16>,
-                                "SetStandbyTimeout",
-                                MEMBERS[0usize],
-                            )?,
+                            0usize => {
+                                super::protocol::member(
+                                    &mut map,
+                                    &mut slot_0,
+                                    ::core::marker::PhantomData::<u16>,
+                                    "SetStandbyTimeout",
+                                    MEMBERS[0usize],
+                                )?
+                            }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                             }
@@ -852,6 +924,7 @@ pub mod commands {
     }
     impl Request {
         /// The command's wire name.
+        #[inline]
         pub fn name(&self) -> &'static str {
             match self {
                 Request::QueryStatus(_) => "query-status",
@@ -864,59 +937,69 @@ pub mod commands {
         /// strictly as QEMU checks it: an unknown name gives `CommandNotFound`;
         /// arguments that are missing, of the wrong type, not in the schema, or of an
         /// unknown enum value give `GenericError`.
+        #[inline]
         pub fn from_parts(
             name: &str,
             arguments: &::serde_json::Value,
         ) -> ::core::result::Result<Request, super::protocol::Error> {
-            let decoded: ::core::result::Result<Request, super::protocol::DecodeError> = match name
-            {
-                "query-status" => super::protocol::decode(
-                    ::core::marker::PhantomData,
-                    arguments,
-                    "arguments",
-                    true,
-                )
-                .map(Request::QueryStatus),
-                "brew" => super::protocol::decode(
-                    ::core::marker::PhantomData,
-                    arguments,
-                    "arguments",
-                    true,
-                )
-                .map(Request::Brew),
-                "clean" => super::protocol::decode(
-                    ::core::marker::PhantomData,
-                    arguments,
-                    "arguments",
-                    true,
-                )
-                .map(Request::Clean),
-                "set-standby-timeout" => super::protocol::decode(
-                    ::core::marker::PhantomData,
-                    arguments,
-                    "arguments",
-                    true,
-                )
-                .map(Request::SetStandbyTimeout),
+            let decoded: ::core::result::Result<Request, super::protocol::DecodeError> = match name {
+                "query-status" => {
+                    super::protocol::decode(
+                            ::core::marker::PhantomData,
+                            arguments,
+                            "arguments",
+                            true,
+                        )
+                        .map(Request::QueryStatus)
+                }
+                "brew" => {
+                    super::protocol::decode(
+                            ::core::marker::PhantomData,
+                            arguments,
+                            "arguments",
+                            true,
+                        )
+                        .map(Request::Brew)
+                }
+                "clean" => {
+                    super::protocol::decode(
+                            ::core::marker::PhantomData,
+                            arguments,
+                            "arguments",
+                            true,
+                        )
+                        .map(Request::Clean)
+                }
+                "set-standby-timeout" => {
+                    super::protocol::decode(
+                            ::core::marker::PhantomData,
+                            arguments,
+                            "arguments",
+                            true,
+                        )
+                        .map(Request::SetStandbyTimeout)
+                }
                 _ => {
-                    return ::core::result::Result::Err(super::protocol::Error::command_not_found(
-                        name,
-                    ));
+                    return ::core::result::Result::Err(
+                        super::protocol::Error::command_not_found(name),
+                    );
                 }
             };
-            decoded.map_err(|error| {
-                super::protocol::Error::generic(::std::format!(
-                    "Invalid arguments for {name}: {error}"
+            decoded
+                .map_err(|error| super::protocol::Error::generic(
+                    ::std::format!("Invalid arguments for {name}: {error}"),
                 ))
-            })
         }
         /// The arguments as a JSON object.
+        #[inline]
         pub fn arguments(&self) -> ::serde_json::Value {
             let arguments = match self {
                 Request::QueryStatus(arguments) => ::serde_json::to_value(arguments),
                 Request::Brew(arguments) => ::serde_json::to_value(arguments),
                 Request::Clean(arguments) => ::serde_json::to_value(arguments),
-                Request::SetStandbyTimeout(arguments) => ::serde_json::to_value(arguments),
+                Request::SetStandbyTimeout(arguments) => {
+                    ::serde_json::to_value(arguments)
+                }
             };
             arguments.unwrap_or_default()
         }
@@ -934,12 +1017,15 @@ pub mod commands {
     }
     impl RequestMessage {
         /// Decodes a request object.
+        #[inline]
         pub fn from_value(
             message: &::serde_json::Value,
         ) -> ::core::result::Result<RequestMessage, super::protocol::Error> {
-            let object = message.as_object().ok_or_else(|| {
-                super::protocol::Error::generic("QMP input must be a JSON object")
-            })?;
+            let object = message
+                .as_object()
+                .ok_or_else(|| super::protocol::Error::generic(
+                    "QMP input must be a JSON object",
+                ))?;
             let (name, oob) = match (object.get("execute"), object.get("exec-oob")) {
                 (
                     ::core::option::Option::Some(::serde_json::Value::String(name)),
@@ -950,18 +1036,24 @@ pub mod commands {
                     ::core::option::Option::Some(::serde_json::Value::String(name)),
                 ) => (name, true),
                 _ => {
-                    return ::core::result::Result::Err(super::protocol::Error::generic(
-                        "QMP input needs a string 'execute' or 'exec-oob' member",
-                    ));
+                    return ::core::result::Result::Err(
+                        super::protocol::Error::generic(
+                            "QMP input needs a string 'execute' or 'exec-oob' member",
+                        ),
+                    );
                 }
             };
             if let ::core::option::Option::Some(key) = object
                 .keys()
-                .find(|key| !["execute", "exec-oob", "arguments", "id"].contains(&key.as_str()))
+                .find(|key| {
+                    !["execute", "exec-oob", "arguments", "id"].contains(&key.as_str())
+                })
             {
-                return ::core::result::Result::Err(super::protocol::Error::generic(
-                    ::std::format!("unexpected member '{key}' in the request"),
-                ));
+                return ::core::result::Result::Err(
+                    super::protocol::Error::generic(
+                        ::std::format!("unexpected member '{key}' in the request"),
+                    ),
+                );
             }
             let empty = ::serde_json::Value::Object(::serde_json::Map::new());
             let arguments = object.get("arguments").unwrap_or(&empty);
@@ -984,10 +1076,7 @@ pub mod commands {
                 self.request.name(),
             )?;
             let arguments = self.request.arguments();
-            if arguments
-                .as_object()
-                .is_none_or(|arguments| !arguments.is_empty())
-            {
+            if arguments.as_object().is_none_or(|arguments| !arguments.is_empty()) {
                 map.serialize_entry("arguments", &arguments)?;
             }
             if let ::core::option::Option::Some(id) = &self.id {
@@ -1000,8 +1089,11 @@ pub mod commands {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::core::result::Result<Self, D::Error> {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-            RequestMessage::from_value(&value).map_err(<D::Error as ::serde::de::Error>::custom)
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            RequestMessage::from_value(&value)
+                .map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
     /// Any command's `return` value; encodes as the bare value.
@@ -1023,7 +1115,9 @@ pub mod commands {
             serializer: S,
         ) -> ::core::result::Result<S::Ok, S::Error> {
             match self {
-                Return::QueryStatus(value) => ::serde::Serialize::serialize(value, serializer),
+                Return::QueryStatus(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
                 Return::Brew(value) => ::serde::Serialize::serialize(value, serializer),
                 Return::Clean(value) => ::serde::Serialize::serialize(value, serializer),
                 Return::SetStandbyTimeout(value) => {
@@ -1033,31 +1127,55 @@ pub mod commands {
         }
     }
     /// Decodes the `return` value of a reply to `command`.
+    #[inline]
     pub fn decode_return(
         command: &str,
         value: ::serde_json::Value,
     ) -> ::core::result::Result<Return, super::protocol::DecodeError> {
         match command {
-            "query-status" => super::protocol::decode(
-                ::core::marker::PhantomData::<super::MachineStatus>,
-                &value,
-                "return",
-                true,
-            )
-            .map(Return::QueryStatus),
-            "brew" => super::protocol::decode(::core::marker::PhantomData, &value, "return", true)
-                .map(Return::Brew),
-            "clean" => super::protocol::decode(::core::marker::PhantomData, &value, "return", true)
-                .map(Return::Clean),
+            "query-status" => {
+                super::protocol::decode(
+                        ::core::marker::PhantomData::<super::MachineStatus>,
+                        &value,
+                        "return",
+                        true,
+                    )
+                    .map(Return::QueryStatus)
+            }
+            "brew" => {
+                super::protocol::decode(
+                        ::core::marker::PhantomData,
+                        &value,
+                        "return",
+                        true,
+                    )
+                    .map(Return::Brew)
+            }
+            "clean" => {
+                super::protocol::decode(
+                        ::core::marker::PhantomData,
+                        &value,
+                        "return",
+                        true,
+                    )
+                    .map(Return::Clean)
+            }
             "set-standby-timeout" => {
-                super::protocol::decode(::core::marker::PhantomData, &value, "return", true)
+                super::protocol::decode(
+                        ::core::marker::PhantomData,
+                        &value,
+                        "return",
+                        true,
+                    )
                     .map(Return::SetStandbyTimeout)
             }
-            _ => ::core::result::Result::Err(super::protocol::DecodeError {
-                path: "return".to_owned(),
-                type_name: ::core::option::Option::None,
-                message: ::std::format!("unknown command {command}"),
-            }),
+            _ => {
+                ::core::result::Result::Err(super::protocol::DecodeError {
+                    path: "return".to_owned(),
+                    type_name: ::core::option::Option::None,
+                    message: ::std::format!("unknown command {command}"),
+                })
+            }
         }
     }
     /// A server: one method per command, each reporting `CommandNotFound` unless
@@ -1067,7 +1185,9 @@ pub mod commands {
         fn query_status(
             &mut self,
         ) -> ::core::result::Result<super::MachineStatus, super::protocol::Error> {
-            ::core::result::Result::Err(super::protocol::Error::command_not_found("query-status"))
+            ::core::result::Result::Err(
+                super::protocol::Error::command_not_found("query-status"),
+            )
         }
         ///Runs `brew`. By default it reports that the command is not found.
         fn brew(
@@ -1075,7 +1195,9 @@ pub mod commands {
             arguments: Brew,
         ) -> ::core::result::Result<super::protocol::Empty, super::protocol::Error> {
             let _ = arguments;
-            ::core::result::Result::Err(super::protocol::Error::command_not_found("brew"))
+            ::core::result::Result::Err(
+                super::protocol::Error::command_not_found("brew"),
+            )
         }
         ///Runs `clean`. By default it reports that the command is not found.
         fn clean(
@@ -1083,7 +1205,9 @@ pub mod commands {
             arguments: Clean,
         ) -> ::core::result::Result<super::protocol::Empty, super::protocol::Error> {
             let _ = arguments;
-            ::core::result::Result::Err(super::protocol::Error::command_not_found("clean"))
+            ::core::result::Result::Err(
+                super::protocol::Error::command_not_found("clean"),
+            )
         }
         ///Runs `set-standby-timeout`. By default it reports that the command is not found.
         fn set_standby_timeout(
@@ -1091,14 +1215,15 @@ pub mod commands {
             arguments: SetStandbyTimeout,
         ) -> ::core::result::Result<super::protocol::Empty, super::protocol::Error> {
             let _ = arguments;
-            ::core::result::Result::Err(super::protocol::Error::command_not_found(
-                "set-standby-timeout",
-            ))
+            ::core::result::Result::Err(
+                super::protocol::Error::command_not_found("set-standby-timeout"),
+            )
         }
     }
     /// Runs the request object `message` on `server` and returns the response object
     /// (`return` or `error`, with the request's `id`), or `None` for a command that
     /// does not respond on success.
+    #[inline]
     pub fn dispatch<S: Server + ?::core::marker::Sized>(
         server: &mut S,
         message: &::serde_json::Value,
@@ -1110,10 +1235,15 @@ pub mod commands {
             ::core::result::Result<::serde_json::Value, super::protocol::Error>,
         > {
             match result {
-                ::core::result::Result::Ok(_) if !success_response => ::core::option::Option::None,
-                ::core::result::Result::Ok(value) => ::core::option::Option::Some(
-                    ::serde_json::to_value(value).map_err(super::protocol::Error::generic),
-                ),
+                ::core::result::Result::Ok(_) if !success_response => {
+                    ::core::option::Option::None
+                }
+                ::core::result::Result::Ok(value) => {
+                    ::core::option::Option::Some(
+                        ::serde_json::to_value(value)
+                            .map_err(super::protocol::Error::generic),
+                    )
+                }
                 ::core::result::Result::Err(error) => {
                     ::core::option::Option::Some(::core::result::Result::Err(error))
                 }
@@ -1121,20 +1251,24 @@ pub mod commands {
         }
         let id = message.get("id").cloned();
         let outcome = match RequestMessage::from_value(message) {
-            ::core::result::Result::Ok(RequestMessage { request, .. }) => match request {
-                Request::QueryStatus(arguments) => respond(
-                    {
-                        let _ = arguments;
-                        server.query_status()
-                    },
-                    true,
-                ),
-                Request::Brew(arguments) => respond(server.brew(arguments), true),
-                Request::Clean(arguments) => respond(server.clean(arguments), true),
-                Request::SetStandbyTimeout(arguments) => {
-                    respond(server.set_standby_timeout(arguments), true)
+            ::core::result::Result::Ok(RequestMessage { request, .. }) => {
+                match request {
+                    Request::QueryStatus(arguments) => {
+                        respond(
+                            {
+                                let _ = arguments;
+                                server.query_status()
+                            },
+                            true,
+                        )
+                    }
+                    Request::Brew(arguments) => respond(server.brew(arguments), true),
+                    Request::Clean(arguments) => respond(server.clean(arguments), true),
+                    Request::SetStandbyTimeout(arguments) => {
+                        respond(server.set_standby_timeout(arguments), true)
+                    }
                 }
-            },
+            }
             ::core::result::Result::Err(error) => {
                 ::core::option::Option::Some(::core::result::Result::Err(error))
             }
@@ -1145,10 +1279,11 @@ pub mod commands {
                 response.insert("return".to_owned(), value);
             }
             ::core::result::Result::Err(error) => {
-                response.insert(
-                    "error".to_owned(),
-                    ::serde_json::to_value(error).unwrap_or_default(),
-                );
+                response
+                    .insert(
+                        "error".to_owned(),
+                        ::serde_json::to_value(error).unwrap_or_default(),
+                    );
             }
         }
         if let ::core::option::Option::Some(id) = id {
@@ -1177,7 +1312,10 @@ pub mod events {
             struct ObjectVisitor;
             impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
                 type Value = DrinkReady;
-                fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                fn expecting(
+                    &self,
+                    f: &mut ::core::fmt::Formatter,
+                ) -> ::core::fmt::Result {
                     f.write_str("an object (DrinkReady)")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -1187,31 +1325,41 @@ pub mod events {
                     const MEMBERS: &[&str] = &["kind", "millilitres"];
                     let mut slot_0 = ::core::option::Option::None;
                     let mut slot_1 = ::core::option::Option::None;
-                    while let ::core::option::Option::Some(key) =
-                        map.next_key_seed(super::protocol::MemberIndex(MEMBERS, "DrinkReady"))?
+                    while let ::core::option::Option::Some(key) = map
+                        .next_key_seed(
+                            super::protocol::MemberIndex(MEMBERS, "DrinkReady"),
+                        )?
                     {
                         match key {
-                            0usize => super::protocol::member(
-                                &mut map,
-                                &mut slot_0,
-                                ::core::marker::PhantomData::<super::DrinkKind>,
-                                "DrinkReady",
-                                MEMBERS[0usize],
-                            )?,
-                            1usize => super::protocol::member(
-                                &mut map,
-                                &mut slot_1,
-                                ::core::marker::PhantomData::<u16>,
-                                "DrinkReady",
-                                MEMBERS[1usize],
-                            )?,
+                            0usize => {
+                                super::protocol::member(
+                                    &mut map,
+                                    &mut slot_0,
+                                    ::core::marker::PhantomData::<super::DrinkKind>,
+                                    "DrinkReady",
+                                    MEMBERS[0usize],
+                                )?
+                            }
+                            1usize => {
+                                super::protocol::member(
+                                    &mut map,
+                                    &mut slot_1,
+                                    ::core::marker::PhantomData::<u16>,
+                                    "DrinkReady",
+                                    MEMBERS[1usize],
+                                )?
+                            }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                             }
                         }
                     }
                     ::core::result::Result::Ok(DrinkReady {
-                        kind: super::protocol::required(slot_0, "DrinkReady", MEMBERS[0usize])?,
+                        kind: super::protocol::required(
+                            slot_0,
+                            "DrinkReady",
+                            MEMBERS[0usize],
+                        )?,
                         millilitres: super::protocol::required(
                             slot_1,
                             "DrinkReady",
@@ -1257,7 +1405,10 @@ pub mod events {
             struct ObjectVisitor;
             impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
                 type Value = WaterLow;
-                fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                fn expecting(
+                    &self,
+                    f: &mut ::core::fmt::Formatter,
+                ) -> ::core::fmt::Result {
                     f.write_str("an object (WaterLow)")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -1266,17 +1417,21 @@ pub mod events {
                 ) -> ::core::result::Result<WaterLow, A::Error> {
                     const MEMBERS: &[&str] = &["water-percent"];
                     let mut slot_0 = ::core::option::Option::None;
-                    while let ::core::option::Option::Some(key) =
-                        map.next_key_seed(super::protocol::MemberIndex(MEMBERS, "WaterLow"))?
+                    while let ::core::option::Option::Some(key) = map
+                        .next_key_seed(
+                            super::protocol::MemberIndex(MEMBERS, "WaterLow"),
+                        )?
                     {
                         match key {
-                            0usize => super::protocol::member(
-                                &mut map,
-                                &mut slot_0,
-                                ::core::marker::PhantomData::<u8>,
-                                "WaterLow",
-                                MEMBERS[0usize],
-                            )?,
+                            0usize => {
+                                super::protocol::member(
+                                    &mut map,
+                                    &mut slot_0,
+                                    ::core::marker::PhantomData::<u8>,
+                                    "WaterLow",
+                                    MEMBERS[0usize],
+                                )?
+                            }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                             }
@@ -1323,6 +1478,7 @@ pub mod events {
     }
     impl Event {
         /// The event's wire name.
+        #[inline]
         pub fn name(&self) -> &str {
             match self {
                 Event::DrinkReady(_) => "DRINK_READY",
@@ -1330,6 +1486,7 @@ pub mod events {
             }
         }
         /// Decodes the event `name` with its `data` member (absent is `{}`).
+        #[inline]
         pub fn from_parts(
             name: &str,
             data: ::core::option::Option<&::serde_json::Value>,
@@ -1338,21 +1495,34 @@ pub mod events {
             let data = data.unwrap_or(&empty);
             match name {
                 "DRINK_READY" => {
-                    super::protocol::decode(::core::marker::PhantomData, data, "data", true)
+                    super::protocol::decode(
+                            ::core::marker::PhantomData,
+                            data,
+                            "data",
+                            true,
+                        )
                         .map(Event::DrinkReady)
                 }
                 "WATER_LOW" => {
-                    super::protocol::decode(::core::marker::PhantomData, data, "data", true)
+                    super::protocol::decode(
+                            ::core::marker::PhantomData,
+                            data,
+                            "data",
+                            true,
+                        )
                         .map(Event::WaterLow)
                 }
-                _ => ::core::result::Result::Err(super::protocol::DecodeError {
-                    path: "event".to_owned(),
-                    type_name: ::core::option::Option::None,
-                    message: ::std::format!("unknown event {name}"),
-                }),
+                _ => {
+                    ::core::result::Result::Err(super::protocol::DecodeError {
+                        path: "event".to_owned(),
+                        type_name: ::core::option::Option::None,
+                        message: ::std::format!("unknown event {name}"),
+                    })
+                }
             }
         }
         /// The `data` member, or `None` for an event without data.
+        #[inline]
         pub fn data(&self) -> ::core::option::Option<::serde_json::Value> {
             match self {
                 Event::DrinkReady(data) => ::serde_json::to_value(data).ok(),
@@ -1390,17 +1560,26 @@ pub mod events {
             deserializer: D,
         ) -> ::core::result::Result<Self, D::Error> {
             use ::serde::de::Error as _;
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
             let name = value
                 .get("event")
                 .and_then(::serde_json::Value::as_str)
-                .ok_or_else(|| D::Error::custom("an event needs a string 'event' member"))?;
+                .ok_or_else(|| D::Error::custom(
+                    "an event needs a string 'event' member",
+                ))?;
             let event = Event::from_parts(name, value.get("data"))
-                .map_err(|error| D::Error::custom(::std::format!("event {name}: {error}")))?;
+                .map_err(|error| D::Error::custom(
+                    ::std::format!("event {name}: {error}"),
+                ))?;
             let timestamp = match value.get("timestamp") {
-                ::core::option::Option::Some(timestamp) => ::core::option::Option::Some(
-                    ::serde::Deserialize::deserialize(timestamp).map_err(D::Error::custom)?,
-                ),
+                ::core::option::Option::Some(timestamp) => {
+                    ::core::option::Option::Some(
+                        ::serde::Deserialize::deserialize(timestamp)
+                            .map_err(D::Error::custom)?,
+                    )
+                }
                 ::core::option::Option::None => ::core::option::Option::None,
             };
             ::core::result::Result::Ok(EventMessage { event, timestamp })
@@ -1425,9 +1604,7 @@ pub mod protocol {
             &self,
             serializer: S,
         ) -> ::core::result::Result<S::Ok, S::Error> {
-            serializer
-                .serialize_map(::core::option::Option::Some(0))?
-                .end()
+            serializer.serialize_map(::core::option::Option::Some(0))?.end()
         }
     }
     impl<'de> Deserialize<'de> for Empty {
@@ -1437,7 +1614,10 @@ pub mod protocol {
             struct EmptyVisitor;
             impl<'de> Visitor<'de> for EmptyVisitor {
                 type Value = Empty;
-                fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                fn expecting(
+                    &self,
+                    f: &mut ::core::fmt::Formatter,
+                ) -> ::core::fmt::Result {
                     f.write_str("an object")
                 }
                 fn visit_map<A: MapAccess<'de>>(
@@ -1457,7 +1637,15 @@ pub mod protocol {
         }
     }
     /// The classes of QMP errors.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     pub enum ErrorClass {
         /// Any error without a more specific class.
         GenericError,
@@ -1505,7 +1693,15 @@ pub mod protocol {
     impl ::std::error::Error for Error {}
     /// When an event happened: seconds and microseconds since the Unix epoch.
     #[derive(
-        Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize,
+        Clone,
+        Copy,
+        Debug,
+        Default,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
     )]
     pub struct Timestamp {
         /// Whole seconds.
@@ -1532,12 +1728,13 @@ pub mod protocol {
         ::core::cell::RefCell::new(::std::vec::Vec::new()) };
     }
     fn record<E>(error: E, step: PathStep) -> E {
-        ERROR_PATH.with(|path| {
-            let mut path = path.borrow_mut();
-            if path.len() < MAX_PATH_STEPS {
-                path.push(step);
-            }
-        });
+        ERROR_PATH
+            .with(|path| {
+                let mut path = path.borrow_mut();
+                if path.len() < MAX_PATH_STEPS {
+                    path.push(step);
+                }
+            });
         error
     }
     /// A value that did not decode, and where in it the problem is.
@@ -1591,28 +1788,36 @@ pub mod protocol {
         let was_strict = STRICT.with(|cell| cell.replace(strict));
         let decoded = seed.deserialize(deserializer);
         STRICT.with(|cell| cell.set(was_strict));
-        decoded.map_err(|error| {
-            let steps = ERROR_PATH.with(|path| ::core::mem::take(&mut *path.borrow_mut()));
-            let mut path = ::std::string::String::from(root);
-            for step in steps.iter().rev() {
-                match step {
-                    PathStep::Member(name, _) => {
-                        path.push('.');
-                        path.push_str(name);
+        decoded
+            .map_err(|error| {
+                let steps = ERROR_PATH
+                    .with(|path| ::core::mem::take(&mut *path.borrow_mut()));
+                let mut path = ::std::string::String::from(root);
+                for step in steps.iter().rev() {
+                    match step {
+                        PathStep::Member(name, _) => {
+                            path.push('.');
+                            path.push_str(name);
+                        }
+                        PathStep::Index(index) => {
+                            path.push_str(&::std::format!("[{index}]"))
+                        }
                     }
-                    PathStep::Index(index) => path.push_str(&::std::format!("[{index}]")),
                 }
-            }
-            let type_name = steps.iter().find_map(|step| match step {
-                PathStep::Member(_, owner) => ::core::option::Option::Some(*owner),
-                PathStep::Index(_) => ::core::option::Option::None,
-            });
-            DecodeError {
-                path,
-                type_name,
-                message: error.to_string(),
-            }
-        })
+                let type_name = steps
+                    .iter()
+                    .find_map(|step| match step {
+                        PathStep::Member(_, owner) => {
+                            ::core::option::Option::Some(*owner)
+                        }
+                        PathStep::Index(_) => ::core::option::Option::None,
+                    });
+                DecodeError {
+                    path,
+                    type_name,
+                    message: error.to_string(),
+                }
+            })
     }
     /// Finds a member name's index in a generated decoder's list of known members of a
     /// type; an unknown member gives the list's length, or an error in a strict decode.
@@ -1632,12 +1837,19 @@ pub mod protocol {
         fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
             f.write_str("a member name")
         }
-        fn visit_str<E: ::serde::de::Error>(self, name: &str) -> ::core::result::Result<usize, E> {
+        fn visit_str<E: ::serde::de::Error>(
+            self,
+            name: &str,
+        ) -> ::core::result::Result<usize, E> {
             match self.0.iter().position(|known| *known == name) {
                 ::core::option::Option::Some(index) => ::core::result::Result::Ok(index),
-                ::core::option::Option::None if strict() => ::core::result::Result::Err(E::custom(
-                    ::std::format!("unexpected member `{name}` in {}", self.1),
-                )),
+                ::core::option::Option::None if strict() => {
+                    ::core::result::Result::Err(
+                        E::custom(
+                            ::std::format!("unexpected member `{name}` in {}", self.1),
+                        ),
+                    )
+                }
                 ::core::option::Option::None => ::core::result::Result::Ok(self.0.len()),
             }
         }
@@ -1664,7 +1876,8 @@ pub mod protocol {
             name: &str,
         ) -> ::core::result::Result<Self::Value, E> {
             ::core::result::Result::Ok(
-                self.0
+                self
+                    .0
                     .iter()
                     .position(|known| *known == name)
                     .ok_or_else(|| name.to_owned()),
@@ -1682,9 +1895,11 @@ pub mod protocol {
         name: &'static str,
     ) -> ::core::result::Result<(), A::Error> {
         if slot.is_some() {
-            return ::core::result::Result::Err(A::Error::custom(::std::format!(
-                "duplicate member `{name}` in {type_name}"
-            )));
+            return ::core::result::Result::Err(
+                A::Error::custom(
+                    ::std::format!("duplicate member `{name}` in {type_name}"),
+                ),
+            );
         }
         let value = map
             .next_value_seed(seed)
@@ -1699,7 +1914,9 @@ pub mod protocol {
         type_name: &'static str,
         name: &'static str,
     ) -> ::core::result::Result<T, E> {
-        slot.ok_or_else(|| E::custom(::std::format!("missing member `{name}` of {type_name}")))
+        slot.ok_or_else(|| E::custom(
+            ::std::format!("missing member `{name}` of {type_name}"),
+        ))
     }
     /// Decodes an array, reporting the index of an element that fails.
     #[doc(hidden)]
@@ -1722,7 +1939,9 @@ pub mod protocol {
             self,
             mut seq: A,
         ) -> ::core::result::Result<::std::vec::Vec<T>, A::Error> {
-            let mut list = ::std::vec::Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            let mut list = ::std::vec::Vec::with_capacity(
+                seq.size_hint().unwrap_or(0).min(4096),
+            );
             loop {
                 let index = list.len();
                 match seq
@@ -1758,7 +1977,11 @@ pub mod protocol {
             ::core::option::Option::Some(value) if !strict() || value.is_recognized() => {
                 ::core::result::Result::Ok(value)
             }
-            _ => ::core::result::Result::Err(Err::custom(::std::format!("unknown value `{name}`"))),
+            _ => {
+                ::core::result::Result::Err(
+                    Err::custom(::std::format!("unknown value `{name}`")),
+                )
+            }
         }
     }
     #[doc(hidden)]
@@ -1813,7 +2036,8 @@ pub mod protocol {
             ::core::result::Result::Ok(())
         }
     }
-    impl SerializeFields for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+    impl SerializeFields
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         fn serialize_fields<M: SerializeMap>(
             &self,
             map: &mut M,
@@ -1837,9 +2061,13 @@ pub mod protocol {
         ) -> ::core::result::Result<Object, D::Error> {
             let value = ::serde_json::Value::deserialize(deserializer)?;
             if !value.is_object() {
-                return ::core::result::Result::Err(D::Error::custom(::std::format!(
-                    "invalid type: expected an object for {type_name}"
-                )));
+                return ::core::result::Result::Err(
+                    D::Error::custom(
+                        ::std::format!(
+                            "invalid type: expected an object for {type_name}"
+                        ),
+                    ),
+                );
             }
             ::core::result::Result::Ok(Object { value, type_name })
         }
@@ -1853,12 +2081,14 @@ pub mod protocol {
             seed: S,
         ) -> ::core::result::Result<::core::option::Option<S::Value>, E> {
             match self.get(name) {
-                ::core::option::Option::Some(value) => seed
-                    .deserialize(value)
-                    .map(::core::option::Option::Some)
-                    .map_err(|error| {
-                        record(E::custom(error), PathStep::Member(name, self.type_name))
-                    }),
+                ::core::option::Option::Some(value) => {
+                    seed.deserialize(value)
+                        .map(::core::option::Option::Some)
+                        .map_err(|error| record(
+                            E::custom(error),
+                            PathStep::Member(name, self.type_name),
+                        ))
+                }
                 ::core::option::Option::None => {
                     ::core::result::Result::Ok(::core::option::Option::None)
                 }

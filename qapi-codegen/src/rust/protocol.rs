@@ -2,6 +2,11 @@
 //! trait, the `Request` and `Return` enums, `decode_return`, the `Server` trait with
 //! `dispatch`, and the `Event` enum with `EventMessage`.
 //!
+//! The functions over every command or event (`Request::from_parts`, `decode_return`,
+//! `Event::from_parts`, …) are `#[inline]`: like generic code, they are then compiled in the
+//! crate that calls them, so the crate holding the bindings does not compile a decoder for
+//! every type up front, and its users pay for the entry points they use.
+//!
 //! A command's or event's type holds its arguments: a struct with a field per argument when
 //! the schema lists them inline, a newtype around the named type when it names one, a unit
 //! struct (encoded as `{}`) when there are none.
@@ -230,6 +235,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
             /// Runs the request object `message` on `server` and returns the response object
             /// (`return` or `error`, with the request's `id`), or `None` for a command that
             /// does not respond on success.
+            #[inline]
             pub fn dispatch<S: Server + ?::core::marker::Sized>(server: &mut S, message: &::serde_json::Value) -> ::core::option::Option<::serde_json::Value> {
                 fn respond<T: ::serde::Serialize>(result: ::core::result::Result<T, super::protocol::Error>, success_response: bool) -> ::core::option::Option<::core::result::Result<::serde_json::Value, super::protocol::Error>> {
                     match result {
@@ -293,6 +299,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
 
             impl Request {
                 /// The command's wire name.
+                #[inline]
                 pub fn name(&self) -> &'static str {
                     match self {
                         #(#names)*
@@ -303,6 +310,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
                 /// strictly as QEMU checks it: an unknown name gives `CommandNotFound`;
                 /// arguments that are missing, of the wrong type, not in the schema, or of an
                 /// unknown enum value give `GenericError`.
+                #[inline]
                 pub fn from_parts(name: &str, arguments: &::serde_json::Value) -> ::core::result::Result<Request, super::protocol::Error> {
                     let decoded: ::core::result::Result<Request, super::protocol::DecodeError> = match name {
                         #(#from_parts)*
@@ -312,6 +320,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
                 }
 
                 /// The arguments as a JSON object.
+                #[inline]
                 pub fn arguments(&self) -> ::serde_json::Value {
                     let arguments = match self {
                         #(#arguments_arms)*
@@ -334,6 +343,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
 
             impl RequestMessage {
                 /// Decodes a request object.
+                #[inline]
                 pub fn from_value(message: &::serde_json::Value) -> ::core::result::Result<RequestMessage, super::protocol::Error> {
                     let object = message.as_object().ok_or_else(|| super::protocol::Error::generic("QMP input must be a JSON object"))?;
                     let (name, oob) = match (object.get("execute"), object.get("exec-oob")) {
@@ -393,6 +403,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
             }
 
             /// Decodes the `return` value of a reply to `command`.
+            #[inline]
             pub fn decode_return(command: &str, value: ::serde_json::Value) -> ::core::result::Result<Return, super::protocol::DecodeError> {
                 match command {
                     #(#decode_return)*
@@ -502,6 +513,7 @@ pub fn events_module(generator: &Generator) -> TokenStream {
 
             impl Event {
                 /// The event's wire name.
+                #[inline]
                 pub fn name(&self) -> &str {
                     match #matched {
                         #(#names)*
@@ -510,6 +522,7 @@ pub fn events_module(generator: &Generator) -> TokenStream {
                 }
 
                 /// Decodes the event `name` with its `data` member (absent is `{}`).
+                #[inline]
                 pub fn from_parts(name: &str, data: ::core::option::Option<&::serde_json::Value>) -> ::core::result::Result<Event, super::protocol::DecodeError> {
                     let empty = ::serde_json::Value::Object(::serde_json::Map::new());
                     let data = data.unwrap_or(&empty);
@@ -517,6 +530,7 @@ pub fn events_module(generator: &Generator) -> TokenStream {
                 }
 
                 /// The `data` member, or `None` for an event without data.
+                #[inline]
                 pub fn data(&self) -> ::core::option::Option<::serde_json::Value> {
                     match #matched {
                         #(#data)*

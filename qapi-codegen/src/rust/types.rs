@@ -14,7 +14,8 @@
 //! - An alternate is an enum decoded by the JSON type of the value (`deserialize_any`), never
 //!   by trying branches in turn.
 //!
-//! A member whose type contains the member's own type again is boxed.
+//! A member whose type contains the member's own type again is boxed. The non-generic
+//! functions of enums are `#[inline]`, for the reason given in `protocol.rs`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -548,6 +549,7 @@ fn enum_type(
             pub const ALL: &'static [#name] = &[#(#all),*];
 
             /// The wire name.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 protocol::WireEnum::wire(self)
             }
@@ -555,6 +557,7 @@ fn enum_type(
 
         #[allow(deprecated)]
         impl protocol::WireEnum for #name {
+            #[inline]
             fn from_wire(name: &str) -> ::core::option::Option<Self> {
                 match name {
                     #(#from_wire)*
@@ -562,6 +565,7 @@ fn enum_type(
                 }
             }
 
+            #[inline]
             fn wire(&self) -> &str {
                 match #matched {
                     #(#wire)*
@@ -569,6 +573,7 @@ fn enum_type(
                 }
             }
 
+            #[inline]
             fn is_recognized(&self) -> bool {
                 #is_recognized
             }
