@@ -18,8 +18,8 @@ pub struct Options {
     pub symbols: Option<Symbols>,
     /// Condition symbols decided by cargo features instead, by symbol: an item whose
     /// condition depends on them gets a `#[cfg(feature = "…")]` attribute. Symbols not in
-    /// this map are evaluated against [`symbols`](Options::symbols) (undefined when it is
-    /// `None`).
+    /// this map are evaluated against [`symbols`](Options::symbols), or count as defined
+    /// when it is `None`.
     pub features: BTreeMap<String, String>,
     /// Names of commands, events and types to keep, with every type they reach; the rest
     /// is left out. Empty keeps everything.

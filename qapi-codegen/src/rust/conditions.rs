@@ -39,7 +39,8 @@ impl<'o> Conditions<'o> {
     }
 
     /// What `ifcond` comes to: symbols mapped to features become `feature = "…"`
-    /// predicates, the others are decided by the symbol set.
+    /// predicates, the others are decided by the symbol set, or count as defined when there
+    /// is none.
     pub fn presence(&self, ifcond: Option<&IfCond>) -> Presence {
         match ifcond {
             None => Presence::Always,
@@ -63,15 +64,10 @@ impl<'o> Conditions<'o> {
 
     fn reduce(&self, ifcond: &IfCond) -> Presence {
         match ifcond {
-            IfCond::Name(symbol) => match self.features.get(symbol) {
-                Some(feature) => Presence::Cfg(quote!(feature = #feature)),
-                None if self
-                    .symbols
-                    .is_some_and(|symbols| symbols.is_defined(symbol)) =>
-                {
-                    Presence::Always
-                }
-                None => Presence::Never,
+            IfCond::Name(symbol) => match (self.features.get(symbol), self.symbols) {
+                (Some(feature), _) => Presence::Cfg(quote!(feature = #feature)),
+                (None, Some(symbols)) if !symbols.is_defined(symbol) => Presence::Never,
+                (None, _) => Presence::Always,
             },
             IfCond::Not(operand) => match self.reduce(operand) {
                 Presence::Always => Presence::Never,
@@ -156,6 +152,15 @@ mod tests {
             presence(IfCond::Any(vec![name("CONFIG_KVM"), name("CONFIG_SPICE")])),
             "always"
         );
+    }
+
+    #[test]
+    fn features_without_symbols_keep_the_other_conditions() {
+        let features = BTreeMap::from([("CONFIG_KVM".to_owned(), "kvm".to_owned())]);
+        let conditions = Conditions::new(None, &features);
+        let all = IfCond::All(vec![name("CONFIG_KVM"), name("TARGET_I386")]);
+        assert_eq!(show(conditions.presence(Some(&all))), "feature = \"kvm\"");
+        assert_eq!(show(conditions.presence(Some(&name("TARGET_S390X")))), "always");
     }
 
     #[test]

@@ -134,7 +134,8 @@ impl Generator<'_> {
         ifcond: Option<&IfCond>,
         features: &[Feature],
     ) {
-        if self.conditions.keeps_all() {
+        // Without a symbol set, conditions not decided by features are kept; say which.
+        if self.options.symbols.is_none() {
             if let Some(ifcond) = ifcond {
                 lines.line(format!("Only in builds where `{}`.", condition(ifcond)));
             }

@@ -191,16 +191,12 @@ impl<'s> Generator<'s> {
         });
         // One constant cannot follow cargo features, so symbols decided by features count
         // as defined here: the data describes the build with every mapped feature on.
-        let symbols = match (&self.options.symbols, self.options.features.is_empty()) {
-            (symbols, true) => symbols.clone(),
-            (symbols, false) => {
-                let mut symbols = symbols.clone().unwrap_or_default();
-                for symbol in self.options.features.keys() {
-                    symbols.insert(symbol.as_str());
-                }
-                Some(symbols)
+        let symbols = self.options.symbols.clone().map(|mut symbols| {
+            for symbol in self.options.features.keys() {
+                symbols.insert(symbol.as_str());
             }
-        };
+            symbols
+        });
         let json = introspection.to_json(symbols.as_ref());
         quote! {
             /// The introspection data of this schema: what `query-qmp-schema` returns.

@@ -50,6 +50,9 @@ impl Selection {
                 }
             };
             match schema.lookup(name) {
+                Some(id) if is_union_tag(schema, id) => messages.push(format!(
+                    "type_path: `{name}` selects the branches of a union, so it stays generated"
+                )),
                 Some(id) if schema.entity(id).is_type() => {
                     selection.type_paths.insert(id, path);
                 }
@@ -182,6 +185,19 @@ impl Selection {
         }
         kept
     }
+}
+
+/// Whether enum `id` is the type of some union's discriminator.
+fn is_union_tag(schema: &Schema, id: EntityId) -> bool {
+    schema.iter().any(|(_, entity)| match &entity.kind {
+        EntityKind::Object(object) => object.variants.as_ref().is_some_and(|variants| {
+            object
+                .members
+                .iter()
+                .any(|member| member.name == variants.tag_member && member.ty == id)
+        }),
+        _ => false,
+    })
 }
 
 /// Whether an entity gets a Rust item: named types, commands and events do; built-ins,
