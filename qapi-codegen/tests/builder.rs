@@ -88,3 +88,29 @@ fn errors_render_the_diagnostics_and_write_nothing() {
     assert_eq!(error.to_string(), "keep: no definition named `read-probe`");
     assert!(!dir.join("broken.rs").exists());
 }
+
+#[test]
+fn types_the_generated_code_takes_apart_cannot_be_replaced() {
+    let dir = scratch("replace");
+    let schema = dir.join("union.json");
+    std::fs::write(
+        &schema,
+        "{ 'enum': 'Kind', 'data': [ 'a', 'b' ] }\n\
+         { 'struct': 'Branch', 'data': { 'x': 'int' } }\n\
+         { 'union': 'Thing', 'base': { 'kind': 'Kind' }, 'discriminator': 'kind',\n\
+         \x20 'data': { 'a': 'Branch' } }\n",
+    )
+    .unwrap();
+    let error = qapi_codegen::Builder::new(&schema)
+        .out_dir(&dir)
+        .type_path("Kind", "crate::Kind")
+        .type_path("Branch", "crate::Branch")
+        .generate()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "type_path: `Kind` selects the branches of a union, so it stays generated\n\
+         type_path: `Branch` is a union branch, whose members the union writes inline, so it \
+         stays generated"
+    );
+}

@@ -53,6 +53,10 @@ impl Selection {
                 Some(id) if is_union_tag(schema, id) => messages.push(format!(
                     "type_path: `{name}` selects the branches of a union, so it stays generated"
                 )),
+                Some(id) if is_union_branch(schema, id) => messages.push(format!(
+                    "type_path: `{name}` is a union branch, whose members the union writes \
+                     inline, so it stays generated"
+                )),
                 Some(id) if schema.entity(id).is_type() => {
                     selection.type_paths.insert(id, path);
                 }
@@ -196,6 +200,18 @@ fn is_union_tag(schema: &Schema, id: EntityId) -> bool {
                 .iter()
                 .any(|member| member.name == variants.tag_member && member.ty == id)
         }),
+        _ => false,
+    })
+}
+
+/// Whether object `id` is the branch of some union.
+fn is_union_branch(schema: &Schema, id: EntityId) -> bool {
+    schema.iter().any(|(_, entity)| match &entity.kind {
+        EntityKind::Object(object) => object
+            .variants
+            .iter()
+            .flat_map(|variants| &variants.variants)
+            .any(|variant| variant.ty == id),
         _ => false,
     })
 }
