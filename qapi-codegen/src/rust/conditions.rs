@@ -160,7 +160,10 @@ mod tests {
         let conditions = Conditions::new(None, &features);
         let all = IfCond::All(vec![name("CONFIG_KVM"), name("TARGET_I386")]);
         assert_eq!(show(conditions.presence(Some(&all))), "feature = \"kvm\"");
-        assert_eq!(show(conditions.presence(Some(&name("TARGET_S390X")))), "always");
+        assert_eq!(
+            show(conditions.presence(Some(&name("TARGET_S390X")))),
+            "always"
+        );
     }
 
     #[test]
