@@ -13,6 +13,7 @@
 //! assert!(text.contains("object Point\n    member x: int optional=False\n"));
 //! ```
 
+pub mod doc;
 pub mod dump;
 pub mod introspect;
 pub mod rust;
