@@ -88,12 +88,11 @@ impl Page {
                 Part::Text(text) => self.blocks(&markup::parse(text)),
                 Part::Fields { group, fields } => self.fields(*group, fields),
                 Part::Returns { ty, text } => {
-                    let blocks = markup::parse(text);
                     let mut lead = String::from("\\fBReturn\\fP ");
                     if let Some(ty) = ty {
                         lead.push_str(&format!("\\fB{}\\fP \\-\\- ", escape(&ty.text)));
                     }
-                    self.lead_and_blocks(&lead, &blocks);
+                    self.lead_and_blocks(&lead, text);
                 }
                 Part::Errors(text) => {
                     self.request(".sp");
@@ -132,8 +131,7 @@ impl Page {
                         (None, _) => {}
                     }
                     lead.push_str(" \\-\\- ");
-                    let blocks = markup::parse(text);
-                    self.item_body(&lead, &blocks);
+                    self.item_body(&lead, text);
                     let mut notes = Vec::new();
                     if *deprecated {
                         notes.push("Deprecated.".to_string());
@@ -166,28 +164,25 @@ impl Page {
         self.request(".RE");
     }
 
-    /// The body of a list item: `lead` followed by the first paragraph on the bullet's line,
-    /// further blocks below it.
-    fn item_body(&mut self, lead: &str, blocks: &[Block]) {
-        match blocks.split_first() {
-            Some((Block::Paragraph(runs), rest)) => {
-                self.line(&format!("{lead}{}", inline(runs)));
-                for block in rest {
-                    self.block(block);
-                }
-            }
+    /// The body of a list item: `lead`, then the description.
+    fn item_body(&mut self, lead: &str, text: &str) {
+        // Like Sphinx's field lists: a one-paragraph description follows the lead on its
+        // line, a longer one starts below it.
+        let blocks = markup::parse(text);
+        match blocks.as_slice() {
+            [Block::Paragraph(runs)] => self.line(&format!("{lead}{}", inline(runs))),
             _ => {
-                self.line(lead.trim_end_matches(" \\-\\- "));
+                self.line(lead.trim_end());
                 for block in blocks {
-                    self.block(block);
+                    self.block(&block);
                 }
             }
         }
     }
 
-    fn lead_and_blocks(&mut self, lead: &str, blocks: &[Block]) {
+    fn lead_and_blocks(&mut self, lead: &str, text: &str) {
         self.request(".sp");
-        self.item_body(lead, blocks);
+        self.item_body(lead, text);
     }
 
     fn paragraph(&mut self, text: &str) {
