@@ -600,8 +600,15 @@ pub fn condition_words(ifcond: &IfCond) -> String {
 /// follows its `@name:` tag and has none of its own), and blank lines at either end.
 pub fn dedent(text: &str) -> String {
     let mut lines = text.lines();
-    let first = lines.next().unwrap_or("").trim();
-    let rest: Vec<&str> = lines.collect();
+    let first = lines.next().unwrap_or("");
+    let mut rest: Vec<&str> = lines.collect();
+    // An indented first line (text that starts below its tag) is part of the block.
+    let first = if first.starts_with(char::is_whitespace) {
+        rest.insert(0, first);
+        ""
+    } else {
+        first.trim()
+    };
     let indent = rest
         .iter()
         .filter(|line| !line.trim().is_empty())
@@ -683,5 +690,6 @@ mod tests {
     fn continuation_lines_lose_their_indentation() {
         assert_eq!(dedent("first\n    second\n      third"), "first\nsecond\n  third");
         assert_eq!(dedent("\n   body\n   more\n"), "body\nmore");
+        assert_eq!(dedent("    - item\n      more"), "- item\n  more");
     }
 }

@@ -141,7 +141,15 @@ fn definition_text(out: &mut String, definition: &Definition, labels: &Labels) {
                                 let optional = if *optional { ", optional" } else { "" };
                                 lead.push_str(&format!(" ({}{optional})", type_link(ty, labels)));
                             }
-                            let mut item = format!("{lead} -- {}", plain_sphinx(text));
+                            // A description that opens with a list or directive starts
+                            // below the lead, or reST would read it as text of the lead.
+                            let opens_paragraph = matches!(
+                                markup::parse(text).first(),
+                                Some(markup::Block::Paragraph(_))
+                            );
+                            let separator = if opens_paragraph { " " } else { "\n\n" };
+                            let mut item =
+                                format!("{lead} --{separator}{}", plain_sphinx(text));
                             let mut notes = Vec::new();
                             if *deprecated {
                                 notes.push("*Deprecated.*".to_string());
