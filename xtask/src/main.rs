@@ -1,8 +1,9 @@
 //! `cargo xtask`: developer chores for this workspace that need more than
 //! `cargo` alone, namely fetching the QEMU sources we test against, running
 //! QEMU's QAPI front-end test suite against our `qapi-gen` binary, capturing
-//! live QEMU's replies, and benchmarks against QEMU's own Python implementation
-//! and against the `qapi-qmp` crate.
+//! live QEMU's replies, regenerating the reference documentation of QEMU's
+//! schemas, and benchmarks against QEMU's own Python implementation and
+//! against the `qapi-qmp` crate.
 //!
 //! Arguments are parsed by hand; the only dependencies are serde_json and the
 //! QMP client of `qapi-tests`.
@@ -10,6 +11,7 @@
 mod bench;
 mod capture;
 mod conformance;
+mod docs;
 mod process;
 mod qemu_source;
 
@@ -47,6 +49,11 @@ commands:
         build   `cargo build --release` of our generated QMP module against
                 the qapi-qmp crate, clean and with dependencies built, N
                 runs each (--build-runs, default 3; slow: tens of minutes)
+
+  docs
+      Build qapi-gen (release) and regenerate the reference documentation
+      of QEMU 10.0.2's QMP, guest-agent and storage-daemon schemas in
+      target/doc-site: an HTML site, a man page and reST for each.
 
   help
       Show this message.
@@ -90,6 +97,14 @@ fn dispatch(args: &[String]) -> Result<(), String> {
             capture::run().map(drop)
         }
         "bench" => bench::run(&parse_bench_args(rest)?),
+        "docs" => {
+            if let Some(extra) = rest.first() {
+                return Err(usage_error(format!(
+                    "docs takes no arguments, got `{extra}`"
+                )));
+            }
+            docs::run()
+        }
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())
