@@ -21,14 +21,20 @@ const SCHEMAS: [(&str, &str); 2] = [
 #[test]
 fn rst_snapshots() {
     for (name, path) in SCHEMAS {
-        insta::assert_snapshot!(format!("{name}_rst"), rst::generate(&parse(path), &Options::default()));
+        insta::assert_snapshot!(
+            format!("{name}_rst"),
+            rst::generate(&parse(path), &Options::default())
+        );
     }
 }
 
 #[test]
 fn man_snapshots() {
     for (name, path) in SCHEMAS {
-        insta::assert_snapshot!(format!("{name}_man"), man::generate(&parse(path), &Options::default()));
+        insta::assert_snapshot!(
+            format!("{name}_man"),
+            man::generate(&parse(path), &Options::default())
+        );
     }
 }
 
@@ -42,7 +48,10 @@ fn html_snapshots() {
             if file == "style.css" || file == "search.js" {
                 continue;
             }
-            text.push_str(&format!("===== {file}\n{}\n", String::from_utf8_lossy(bytes)));
+            text.push_str(&format!(
+                "===== {file}\n{}\n",
+                String::from_utf8_lossy(bytes)
+            ));
         }
         insta::assert_snapshot!(format!("{name}_html"), text);
     }
@@ -52,9 +61,18 @@ fn html_snapshots() {
 fn output_is_deterministic() {
     let schema = parse("schemas/kitchen-sink/kitchen-sink.json");
     let options = Options::default();
-    assert_eq!(rst::generate(&schema, &options), rst::generate(&schema, &options));
-    assert_eq!(man::generate(&schema, &options), man::generate(&schema, &options));
-    assert_eq!(html::generate(&schema, &options), html::generate(&schema, &options));
+    assert_eq!(
+        rst::generate(&schema, &options),
+        rst::generate(&schema, &options)
+    );
+    assert_eq!(
+        man::generate(&schema, &options),
+        man::generate(&schema, &options)
+    );
+    assert_eq!(
+        html::generate(&schema, &options),
+        html::generate(&schema, &options)
+    );
 }
 
 /// Every id is unique within its page, and every local link names an existing page and id.
@@ -91,7 +109,10 @@ fn check_site(files: &[(String, Vec<u8>)]) {
             };
             match target.split_once('#') {
                 Some(_) => assert!(ids.contains(&target), "{file} links to missing {target}"),
-                None => assert!(names.contains(target.as_str()), "{file} links to missing {target}"),
+                None => assert!(
+                    names.contains(target.as_str()),
+                    "{file} links to missing {target}"
+                ),
             }
         }
     }
@@ -100,7 +121,10 @@ fn check_site(files: &[(String, Vec<u8>)]) {
 fn attribute_values(text: &str, prefix: &str) -> Vec<String> {
     text.split(prefix)
         .skip(1)
-        .filter_map(|rest| rest.split_once('"').map(|(value, _)| value.replace("&amp;", "&")))
+        .filter_map(|rest| {
+            rest.split_once('"')
+                .map(|(value, _)| value.replace("&amp;", "&"))
+        })
         .collect()
 }
 

@@ -231,7 +231,10 @@ fn document(args: &DocArgs) -> ExitCode {
 
 /// Writes `files` (relative path, bytes) into a fresh directory beside `directory`, then
 /// puts it in place of `directory`, so a failure never leaves a half-written site there.
-fn write_directory_atomically(directory: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+fn write_directory_atomically(
+    directory: &Path,
+    files: &[(String, Vec<u8>)],
+) -> std::io::Result<()> {
     let parent = match directory.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),

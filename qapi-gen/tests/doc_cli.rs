@@ -32,7 +32,16 @@ fn rst_and_man_go_to_stdout_or_a_file() {
     assert!(String::from_utf8_lossy(&rst.stdout).contains(".. rubric:: Command "));
     let dir = scratch("man");
     let page = dir.join("demo.7");
-    let man = qapi_gen(&["doc", DEMO, "--format", "man", "--page-name", "coffee", "-o", page.to_str().unwrap()]);
+    let man = qapi_gen(&[
+        "doc",
+        DEMO,
+        "--format",
+        "man",
+        "--page-name",
+        "coffee",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
     assert_eq!(status(&man), 0);
     assert!(man.stdout.is_empty());
     let text = std::fs::read_to_string(&page).unwrap();
@@ -43,16 +52,34 @@ fn rst_and_man_go_to_stdout_or_a_file() {
 #[test]
 fn html_needs_a_directory_and_replaces_it_whole() {
     assert_eq!(status(&qapi_gen(&["doc", DEMO, "--format", "html"])), 2);
-    assert_eq!(status(&qapi_gen(&["doc", DEMO, "--format", "pdf", "-o", "x"])), 2);
+    assert_eq!(
+        status(&qapi_gen(&["doc", DEMO, "--format", "pdf", "-o", "x"])),
+        2
+    );
     let dir = scratch("html");
     let site = dir.join("site");
     std::fs::create_dir_all(&site).unwrap();
     std::fs::write(site.join("stale.html"), "old").unwrap();
-    let output = qapi_gen(&["doc", DEMO, "--format", "html", "-o", site.to_str().unwrap()]);
-    assert_eq!(status(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
+    let output = qapi_gen(&[
+        "doc",
+        DEMO,
+        "--format",
+        "html",
+        "-o",
+        site.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        status(&output),
+        0,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(site.join("index.html").is_file());
     assert!(site.join("search-index.js").is_file());
-    assert!(!site.join("stale.html").exists(), "the old site is replaced, not merged");
+    assert!(
+        !site.join("stale.html").exists(),
+        "the old site is replaced, not merged"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|entry| entry.unwrap().file_name())
@@ -67,7 +94,14 @@ fn a_failed_write_leaves_no_partial_output() {
     // The output path is a file: the site cannot go there, and the file stays as it was.
     let blocker = dir.join("site");
     std::fs::write(&blocker, "keep me").unwrap();
-    let output = qapi_gen(&["doc", DEMO, "--format", "html", "-o", blocker.to_str().unwrap()]);
+    let output = qapi_gen(&[
+        "doc",
+        DEMO,
+        "--format",
+        "html",
+        "-o",
+        blocker.to_str().unwrap(),
+    ]);
     assert_eq!(status(&output), 2);
     assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "keep me");
     let entries: Vec<_> = std::fs::read_dir(&dir)
@@ -79,7 +113,14 @@ fn a_failed_write_leaves_no_partial_output() {
     let bad = dir.join("bad.json");
     std::fs::write(&bad, "{ 'struct': 'x' }\n").unwrap();
     let target = dir.join("out.7");
-    let output = qapi_gen(&["doc", bad.to_str().unwrap(), "--format", "man", "-o", target.to_str().unwrap()]);
+    let output = qapi_gen(&[
+        "doc",
+        bad.to_str().unwrap(),
+        "--format",
+        "man",
+        "-o",
+        target.to_str().unwrap(),
+    ]);
     assert_eq!(status(&output), 1);
     assert!(!target.exists());
     let _ = std::fs::remove_dir_all(dir);

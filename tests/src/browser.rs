@@ -142,8 +142,12 @@ impl Browser {
 
     /// Clicks an element.
     pub fn click(&self, element: &str) -> Result<(), String> {
-        self.command("POST", &format!("element/{element}/click"), Some(&json!({})))
-            .map(drop)
+        self.command(
+            "POST",
+            &format!("element/{element}/click"),
+            Some(&json!({})),
+        )
+        .map(drop)
     }
 
     /// Waits up to five seconds for `script` to return something truthy, and returns it.
@@ -252,7 +256,10 @@ fn read_reply(stream: &mut TcpStream) -> Result<(String, Vec<u8>), String> {
                 return Ok((head.clone(), body.to_vec()));
             }
         } else if let Some(split) = reply.windows(4).position(|window| window == b"\r\n\r\n") {
-            header = Some((String::from_utf8_lossy(&reply[..split]).to_lowercase(), split + 4));
+            header = Some((
+                String::from_utf8_lossy(&reply[..split]).to_lowercase(),
+                split + 4,
+            ));
             continue;
         }
         let count = stream

@@ -44,7 +44,9 @@ fn assert_no_console_errors(browser: &Browser, page: &str) {
 /// must be `expected_anchor`.
 fn search_and_follow(browser: &Browser, query: &str, expected_anchor: &str) {
     let input = browser.find("#search-input").expect("a search box");
-    browser.type_text(&input, query).expect("type into the search box");
+    browser
+        .type_text(&input, query)
+        .expect("type into the search box");
     let first = browser
         .wait_for(
             "var a = document.querySelector('#search-results a'); \
@@ -87,7 +89,10 @@ fn follow_type_link(browser: &Browser, type_name: &str) {
 fn keep_screenshot(browser: &Browser, name: &str, width: u32) {
     let png = browser.screenshot().expect("a screenshot");
     let (shot_width, shot_height) = browser::png_size(&png).expect("the screenshot is a PNG");
-    assert!(shot_width >= width && shot_height > 0, "screenshot is {shot_width}×{shot_height}");
+    assert!(
+        shot_width >= width && shot_height > 0,
+        "screenshot is {shot_width}×{shot_height}"
+    );
     let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("doc-site-{name}.png"));
     std::fs::write(&path, &png).expect("keep the screenshot");
     eprintln!("screenshot: {}", path.display());
@@ -99,22 +104,32 @@ fn kitchen_sink_site_works_in_chromium() {
         return;
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let site = write_site("kitchen-sink", &root.join("schemas/kitchen-sink/kitchen-sink.json"));
+    let site = write_site(
+        "kitchen-sink",
+        &root.join("schemas/kitchen-sink/kitchen-sink.json"),
+    );
 
-    browser.open(&site.join("index.html")).expect("open the index");
+    browser
+        .open(&site.join("index.html"))
+        .expect("open the index");
     let title = browser.execute("return document.title;").expect("title");
     assert_eq!(title, "kitchen-sink reference");
     assert_no_console_errors(&browser, "index.html");
     search_and_follow(&browser, "configure-bus", "command-configure-bus");
     assert_no_console_errors(&browser, "the search result");
 
-    browser.open(&site.join("power.html")).expect("open a chapter");
+    browser
+        .open(&site.join("power.html"))
+        .expect("open a chapter");
     follow_type_link(&browser, "BusMode");
     assert_no_console_errors(&browser, "power.html");
     let badges = browser
         .execute("return document.querySelectorAll('.badge-deprecated, .badge-unstable').length;")
         .expect("count badges");
-    assert!(badges.as_u64().unwrap_or(0) > 0, "no deprecated or unstable badges");
+    assert!(
+        badges.as_u64().unwrap_or(0) > 0,
+        "no deprecated or unstable badges"
+    );
     keep_screenshot(&browser, "kitchen-sink-desktop", 1100);
 
     // The console check sees errors at all: one made on purpose is reported.
@@ -123,7 +138,9 @@ fn kitchen_sink_site_works_in_chromium() {
         .expect("log an error");
     let errors = browser.console_errors().expect("read the console");
     assert!(
-        errors.iter().any(|error| error.contains("qapi-console-probe")),
+        errors
+            .iter()
+            .any(|error| error.contains("qapi-console-probe")),
         "the console check missed a logged error: {errors:?}"
     );
 }
@@ -134,7 +151,10 @@ fn kitchen_sink_site_fits_a_phone() {
         return;
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let site = write_site("kitchen-sink-phone", &root.join("schemas/kitchen-sink/kitchen-sink.json"));
+    let site = write_site(
+        "kitchen-sink-phone",
+        &root.join("schemas/kitchen-sink/kitchen-sink.json"),
+    );
     for page in ["index.html", "power.html", "operations.html"] {
         browser.open(&site.join(page)).expect("open a page");
         let overflow = browser
@@ -160,7 +180,9 @@ fn qemu_machine_protocol_site_works_in_chromium() {
         return;
     };
     let site = write_site("qmp", &source.join("qapi/qapi-schema.json"));
-    browser.open(&site.join("index.html")).expect("open the index");
+    browser
+        .open(&site.join("index.html"))
+        .expect("open the index");
     assert_no_console_errors(&browser, "index.html");
     search_and_follow(&browser, "query-status", "command-query-status");
     follow_type_link(&browser, "StatusInfo");

@@ -50,17 +50,20 @@ fn compare(page: &str, schema_path: &str) {
         return unavailable("`man -l` does not run");
     };
     if !theirs_text.contains(QEMU_VERSION) {
-        return unavailable(&format!("{page}(7) is not the manual of QEMU {QEMU_VERSION}"));
+        return unavailable(&format!(
+            "{page}(7) is not the manual of QEMU {QEMU_VERSION}"
+        ));
     }
 
-    let schema = qapi_parser::parse_file(source.join(schema_path))
-        .unwrap_or_else(|error| panic!("{error}"));
+    let schema =
+        qapi_parser::parse_file(source.join(schema_path)).unwrap_or_else(|error| panic!("{error}"));
     let options = doc::Options {
         title: Some(format!("{page} reference")),
         page_name: Some(page.to_string()),
     };
     let ours_page = doc::man::generate(&schema, &options);
-    let directory = std::env::temp_dir().join(format!("qapi-doc-man-{page}-{}", std::process::id()));
+    let directory =
+        std::env::temp_dir().join(format!("qapi-doc-man-{page}-{}", std::process::id()));
     std::fs::create_dir_all(&directory).expect("temporary directory");
     let ours_path = directory.join(format!("{page}.7"));
     std::fs::write(&ours_path, &ours_page).expect("write our page");
@@ -284,8 +287,12 @@ fn line_kinds_are_recognised() {
     assert!(is_member_line("• id (int) -- randomly generated"));
     assert!(is_member_line("• keyslot (int, optional) --"));
     assert!(is_member_line("• read -- read operation"));
-    assert!(is_member_line("• When type is inet: The members of InetSocketAddress."));
-    assert!(!is_member_line("• POSIX: release field returned by uname(2)"));
+    assert!(is_member_line(
+        "• When type is inet: The members of InetSocketAddress."
+    ));
+    assert!(!is_member_line(
+        "• POSIX: release field returned by uname(2)"
+    ));
     assert_eq!(
         strip_stray_indent("• a (string, optional) -- .INDENT 2.0").as_deref(),
         Some("• a (string, optional) --")

@@ -46,10 +46,10 @@ fn build(name: &str, schema_path: &Path) -> bool {
         unavailable("sphinx-build is not installed (.ci/run installs it in a virtual environment)");
         return false;
     };
-    let schema =
-        qapi_parser::parse_file(schema_path).unwrap_or_else(|error| panic!("{error}"));
+    let schema = qapi_parser::parse_file(schema_path).unwrap_or_else(|error| panic!("{error}"));
     let text = doc::rst::generate(&schema, &doc::Options::default());
-    let project = std::env::temp_dir().join(format!("qapi-doc-sphinx-{name}-{}", std::process::id()));
+    let project =
+        std::env::temp_dir().join(format!("qapi-doc-sphinx-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&project);
     let source = project.join("source");
     std::fs::create_dir_all(&source).expect("temporary directory");

@@ -14,8 +14,18 @@ use crate::qemu_source;
 
 /// The three schemas: directory name, schema path in QEMU's tree, title, man page name.
 const SCHEMAS: [(&str, &str, &str, &str); 3] = [
-    ("qmp", "qapi/qapi-schema.json", "QEMU QMP reference", "qemu-qmp-ref"),
-    ("qga", "qga/qapi-schema.json", "QEMU guest agent protocol reference", "qemu-ga-ref"),
+    (
+        "qmp",
+        "qapi/qapi-schema.json",
+        "QEMU QMP reference",
+        "qemu-qmp-ref",
+    ),
+    (
+        "qga",
+        "qga/qapi-schema.json",
+        "QEMU guest agent protocol reference",
+        "qemu-ga-ref",
+    ),
     (
         "storage-daemon",
         "storage-daemon/qapi/qapi-schema.json",
@@ -41,8 +51,22 @@ pub fn run() -> Result<(), String> {
         let schema = source.join(schema);
         let html = site.join(name);
         generate(&cli, &schema, "html", title, page, &html)?;
-        generate(&cli, &schema, "man", title, page, &site.join(format!("{page}.7")))?;
-        generate(&cli, &schema, "rst", title, page, &site.join(format!("{page}.rst")))?;
+        generate(
+            &cli,
+            &schema,
+            "man",
+            title,
+            page,
+            &site.join(format!("{page}.7")),
+        )?;
+        generate(
+            &cli,
+            &schema,
+            "rst",
+            title,
+            page,
+            &site.join(format!("{page}.rst")),
+        )?;
         let _ = writeln!(
             index,
             "<li><a href=\"{name}/index.html\">{title}</a> (man page <code>{page}.7</code>, \
@@ -68,7 +92,16 @@ fn generate(
 ) -> Result<(), String> {
     let mut command = Command::new(cli);
     command
-        .args(["doc", "--format", format, "--title", title, "--page-name", page, "-o"])
+        .args([
+            "doc",
+            "--format",
+            format,
+            "--title",
+            title,
+            "--page-name",
+            page,
+            "-o",
+        ])
         .arg(output)
         .arg(schema);
     let captured = run_captured(&mut command, Duration::from_secs(120))?;

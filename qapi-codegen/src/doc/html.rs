@@ -37,7 +37,10 @@ pub fn render(reference: &Reference) -> Vec<(String, Vec<u8>)> {
     }
     files.push(("style.css".to_string(), STYLE.as_bytes().to_vec()));
     files.push(("search.js".to_string(), SEARCH.as_bytes().to_vec()));
-    files.push(("search-index.js".to_string(), site.search_index().into_bytes()));
+    files.push((
+        "search-index.js".to_string(),
+        site.search_index().into_bytes(),
+    ));
     files
 }
 
@@ -68,7 +71,9 @@ impl<'a> Site<'a> {
         let starts: Vec<usize> = items
             .iter()
             .enumerate()
-            .filter(|(_, item)| matches!(item, Item::Heading { level, .. } if *level <= split_level))
+            .filter(
+                |(_, item)| matches!(item, Item::Heading { level, .. } if *level <= split_level),
+            )
             .filter(|(_, item)| {
                 // With one level-1 heading, it titles the whole schema: stay on the index.
                 !(split_level == 2 && matches!(item, Item::Heading { level: 1, .. }))
@@ -179,8 +184,16 @@ impl<'a> Site<'a> {
                 .iter()
                 .filter(|definition| definition.kind.is_protocol() == protocol)
                 .collect();
-            entries.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.name.cmp(&b.name)));
-            let _ = writeln!(body, "<h2 id=\"{id}\">{heading}</h2>\n<ul class=\"name-index\">");
+            entries.sort_by(|a, b| {
+                a.name
+                    .to_lowercase()
+                    .cmp(&b.name.to_lowercase())
+                    .then(a.name.cmp(&b.name))
+            });
+            let _ = writeln!(
+                body,
+                "<h2 id=\"{id}\">{heading}</h2>\n<ul class=\"name-index\">"
+            );
             for definition in entries {
                 let href = self.href(&definition.anchor()).unwrap_or_default();
                 let _ = writeln!(
@@ -258,7 +271,11 @@ impl<'a> Site<'a> {
             escape(&definition.name)
         );
         if let Some(since) = &definition.since {
-            let _ = write!(out, " <span class=\"since\">(Since: {})</span>", escape(since));
+            let _ = write!(
+                out,
+                " <span class=\"since\">(Since: {})</span>",
+                escape(since)
+            );
         }
         let _ = writeln!(
             out,
@@ -269,7 +286,10 @@ impl<'a> Site<'a> {
         );
         let what = kind.to_lowercase();
         if definition.deprecated {
-            let _ = writeln!(out, "<p class=\"notice deprecated\">This {what} is deprecated.</p>");
+            let _ = writeln!(
+                out,
+                "<p class=\"notice deprecated\">This {what} is deprecated.</p>"
+            );
         }
         if definition.unstable {
             let _ = writeln!(
@@ -301,7 +321,8 @@ impl<'a> Site<'a> {
                 Part::Returns { ty, text } => {
                     out.push_str("<div class=\"returns\"><h4 class=\"field-group\">Return</h4>\n");
                     if let Some(ty) = ty {
-                        let _ = write!(out, "<p class=\"return-type\">{}</p>\n", self.type_html(ty));
+                        let _ =
+                            writeln!(out, "<p class=\"return-type\">{}</p>", self.type_html(ty));
                     }
                     blocks(out, &markup::parse(text));
                     out.push_str("</div>\n");
@@ -441,7 +462,10 @@ impl<'a> Site<'a> {
         }
         let json = serde_json::Value::Array(entries).to_string();
         // `</script>` cannot occur in a .js file's meaning, but keep `<` out anyway.
-        format!("window.QAPI_SEARCH_INDEX = {};\n", json.replace('<', "\\u003c"))
+        format!(
+            "window.QAPI_SEARCH_INDEX = {};\n",
+            json.replace('<', "\\u003c")
+        )
     }
 }
 
@@ -575,7 +599,9 @@ mod tests {
     #[test]
     fn schema_text_is_escaped() {
         assert_eq!(escape("<script>\"&'"), "&lt;script&gt;&quot;&amp;&#39;");
-        let html = inline(&markup::inline("`x <javascript:alert(1)>`_ and `y <https://a.b/?q=<>`_"));
+        let html = inline(&markup::inline(
+            "`x <javascript:alert(1)>`_ and `y <https://a.b/?q=<>`_",
+        ));
         assert!(!html.contains("javascript:alert(1)\""));
         assert!(!html.contains("<a href=\"javascript"));
     }

@@ -67,7 +67,10 @@ impl Page {
     fn definition(&mut self, definition: &Definition) {
         let mut heading = format!("{} {}", definition.kind.title(), definition.name);
         if let Some(since) = &definition.since {
-            heading.push_str(&format!(" (Since: {})", since.split_whitespace().collect::<Vec<_>>().join(" ")));
+            heading.push_str(&format!(
+                " (Since: {})",
+                since.split_whitespace().collect::<Vec<_>>().join(" ")
+            ));
         }
         self.request(".sp");
         self.line(&format!("\\fB{}\\fP", escape(&heading)));
@@ -81,7 +84,10 @@ impl Page {
         }
         if let Some(condition) = &definition.condition {
             self.request(".sp");
-            self.line(&format!("\\fIAvailability\\fP: \\fB{}\\fP", escape(condition)));
+            self.line(&format!(
+                "\\fIAvailability\\fP: \\fB{}\\fP",
+                escape(condition)
+            ));
         }
         for part in &definition.parts {
             match part {
@@ -124,7 +130,9 @@ impl Page {
                 } => {
                     let mut lead = format!("\\fB{}\\fP", escape(name));
                     match (ty, optional) {
-                        (Some(ty), false) => lead.push_str(&format!(" (\\fB{}\\fP)", escape(&ty.text))),
+                        (Some(ty), false) => {
+                            lead.push_str(&format!(" (\\fB{}\\fP)", escape(&ty.text)))
+                        }
                         (Some(ty), true) => {
                             lead.push_str(&format!(" (\\fB{}\\fP, optional)", escape(&ty.text)));
                         }

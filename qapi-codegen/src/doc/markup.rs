@@ -368,6 +368,7 @@ fn flush(plain: &mut String, runs: &mut Vec<Inline>) {
 
 /// Inline markup starting at the beginning of `rest`, and its length.
 fn markup_at(rest: &str) -> Option<(Inline, usize)> {
+    // A closing backquote may be followed by `_` or `__` (a hyperlink reference).
     let delimited = |open: &str, close: &str| -> Option<(String, usize)> {
         let inner_start = open.len();
         let after_open = rest.get(inner_start..)?;
@@ -379,7 +380,10 @@ fn markup_at(rest: &str) -> Option<(Inline, usize)> {
             let at = search + found;
             let inner = &after_open[..at];
             let next = after_open[at + close.len()..].chars().next();
-            if !inner.is_empty() && !inner.ends_with(char::is_whitespace) && is_boundary_after(next)
+            let link_end = close == "`" && next == Some('_');
+            if !inner.is_empty()
+                && !inner.ends_with(char::is_whitespace)
+                && (is_boundary_after(next) || link_end)
             {
                 return Some((inner.to_string(), inner_start + at + close.len()));
             }
@@ -399,11 +403,14 @@ fn markup_at(rest: &str) -> Option<(Inline, usize)> {
         let (inner, length) = delimited("*", "*")?;
         return Some((Inline::Emphasis(inner), length));
     }
-    if rest.starts_with(':') {
-        // A role: :name:`text`.
-        let end = rest[1..].find(':')? + 1;
+    if let Some(after_colon) = rest.strip_prefix(':') {
+        // A role: :name:`text` (the name may contain colons, as in :qapi:type:).
+        let end = after_colon.find(":`")? + 1;
         let role = &rest[1..end];
-        if role.is_empty() || !role.chars().all(|c| c.is_ascii_alphanumeric() || "-_:".contains(c))
+        if role.is_empty()
+            || !role
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_:".contains(c))
         {
             return None;
         }
@@ -505,7 +512,8 @@ mod tests {
 
     #[test]
     fn directives_become_admonitions() {
-        let blocks = parse(".. qmp-example::\n\n   -> { \"execute\": \"stop\" }\n   <- { \"return\": {} }");
+        let blocks =
+            parse(".. qmp-example::\n\n   -> { \"execute\": \"stop\" }\n   <- { \"return\": {} }");
         assert_eq!(
             blocks,
             [Block::Admonition {

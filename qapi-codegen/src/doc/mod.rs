@@ -451,8 +451,7 @@ impl Builder<'_> {
                 }
             }
             EntityKind::Alternate(alternate) => {
-                if let Some(variant) = alternate.variants.variants.iter().find(|v| v.name == name)
-                {
+                if let Some(variant) = alternate.variants.variants.iter().find(|v| v.name == name) {
                     ty = Some(self.type_name(variant.ty));
                     ifcond = variant.ifcond.as_ref();
                 }
@@ -688,7 +687,10 @@ mod tests {
 
     #[test]
     fn continuation_lines_lose_their_indentation() {
-        assert_eq!(dedent("first\n    second\n      third"), "first\nsecond\n  third");
+        assert_eq!(
+            dedent("first\n    second\n      third"),
+            "first\nsecond\n  third"
+        );
         assert_eq!(dedent("\n   body\n   more\n"), "body\nmore");
         assert_eq!(dedent("    - item\n      more"), "- item\n  more");
     }

@@ -148,8 +148,7 @@ fn definition_text(out: &mut String, definition: &Definition, labels: &Labels) {
                                 Some(markup::Block::Paragraph(_))
                             );
                             let separator = if opens_paragraph { " " } else { "\n\n" };
-                            let mut item =
-                                format!("{lead} --{separator}{}", plain_sphinx(text));
+                            let mut item = format!("{lead} --{separator}{}", plain_sphinx(text));
                             let mut notes = Vec::new();
                             if *deprecated {
                                 notes.push("*Deprecated.*".to_string());
@@ -175,9 +174,9 @@ fn definition_text(out: &mut String, definition: &Definition, labels: &Labels) {
                                 labels,
                             );
                             match when {
-                                Some((tag, value)) => format!(
-                                    "When ``{tag}`` is ``{value}``: The members of {link}."
-                                ),
+                                Some((tag, value)) => {
+                                    format!("When ``{tag}`` is ``{value}``: The members of {link}.")
+                                }
                                 None => format!("The members of {link}."),
                             }
                         }
@@ -241,7 +240,10 @@ fn bullet(text: &str) -> String {
 fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for character in text.chars() {
-        if matches!(character, '\\' | '*' | '`' | '_' | '|' | '[' | ']' | '<' | '>') {
+        if matches!(
+            character,
+            '\\' | '*' | '`' | '_' | '|' | '[' | ']' | '<' | '>'
+        ) {
             escaped.push('\\');
         }
         escaped.push(character);
@@ -344,16 +346,18 @@ fn replace_foreign_roles(line: &str) -> String {
     let mut rest = line;
     while let Some(start) = rest.find(':') {
         let candidate = &rest[start..];
-        let role_end = candidate[1..].find(':').map(|end| end + 1);
+        let role_end = candidate[1..].find(":`").map(|end| end + 1);
         let replaced = role_end.and_then(|end| {
             let role = &candidate[1..end];
-            let foreign = role == "doc" || role == "ref" || role.starts_with("qapi");
+            let foreign = (role == "doc" || role == "ref" || role.starts_with("qapi"))
+                && role.chars().all(|c| c.is_ascii_alphanumeric() || c == ':');
             if !foreign || !candidate[end + 1..].starts_with('`') {
                 return None;
             }
             let body = &candidate[end + 2..];
             let close = body.find('`')?;
-            let text = markup::plain_text(&markup::inline(&format!(":{role}:`{}`", &body[..close])));
+            let text =
+                markup::plain_text(&markup::inline(&format!(":{role}:`{}`", &body[..close])));
             Some((text, end + 2 + close + 1))
         });
         match replaced {
@@ -388,8 +392,10 @@ mod tests {
     #[test]
     fn foreign_roles_become_text() {
         assert_eq!(
-            replace_foreign_roles("see :doc:`the spec </interop/qmp-spec>` and :ref:`x-y`."),
-            "see the spec and x-y."
+            replace_foreign_roles(
+                "see :doc:`the spec </interop/qmp-spec>`, :ref:`x-y` and :qapi:type:`T`."
+            ),
+            "see the spec, x-y and T."
         );
     }
 }
