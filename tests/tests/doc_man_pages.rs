@@ -8,8 +8,9 @@
 //! members of X.`) of QEMU's page must occur in ours as often. Two things are forgiven, each
 //! counted and printed: a `.INDENT` request that Sphinx's man writer leaves as text at the
 //! end of some member lines, and the title of another QEMU manual that a `:doc:` reference
-//! shows where ours shows the manual's path (the title is not in the schema). Where `man`,
-//! the manuals or QEMU's source are missing the test skips, unless `QAPI_REQUIRE_LIVE=1`.
+//! shows where ours shows the manual's path (the title is not in the schema). Our page must
+//! also pass `groff -ww` without a warning. Where `man`, the manuals or QEMU's source are
+//! missing the test skips, unless `QAPI_REQUIRE_LIVE=1`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -68,6 +69,18 @@ fn compare(page: &str, schema_path: &str) {
     let ours_path = directory.join(format!("{page}.7"));
     std::fs::write(&ours_path, &ours_page).expect("write our page");
     let ours_text = render(&ours_path).expect("man renders our page");
+    // groff has nothing to complain about in our page (man-db brings groff along).
+    if let Ok(checked) = Command::new("groff")
+        .args(["-man", "-ww", "-z", "-Tutf8"])
+        .arg(&ours_path)
+        .output()
+    {
+        assert!(
+            checked.stderr.is_empty(),
+            "groff warns about our {page}(7):\n{}",
+            String::from_utf8_lossy(&checked.stderr)
+        );
+    }
     let _ = std::fs::remove_dir_all(&directory);
 
     let theirs = Lines::extract(&theirs_text);
