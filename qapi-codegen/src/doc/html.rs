@@ -284,18 +284,8 @@ impl<'a> Site<'a> {
             attribute(&anchor),
             attribute(&definition.name)
         );
-        let what = kind.to_lowercase();
-        if definition.deprecated {
-            let _ = writeln!(
-                out,
-                "<p class=\"notice deprecated\">This {what} is deprecated.</p>"
-            );
-        }
-        if definition.unstable {
-            let _ = writeln!(
-                out,
-                "<p class=\"notice unstable\">This {what} is unstable/experimental.</p>"
-            );
+        for notice in definition.notices() {
+            let _ = writeln!(out, "<p class=\"notice\">{}</p>", escape(&notice));
         }
         if let Some(condition) = &definition.condition {
             let _ = writeln!(

@@ -65,22 +65,11 @@ impl Page {
     }
 
     fn definition(&mut self, definition: &Definition) {
-        let mut heading = format!("{} {}", definition.kind.title(), definition.name);
-        if let Some(since) = &definition.since {
-            heading.push_str(&format!(
-                " (Since: {})",
-                since.split_whitespace().collect::<Vec<_>>().join(" ")
-            ));
-        }
         self.request(".sp");
-        self.line(&format!("\\fB{}\\fP", escape(&heading)));
+        self.line(&format!("\\fB{}\\fP", escape(&definition.heading())));
         self.request(".RS 7");
-        let what = definition.kind.title().to_lowercase();
-        if definition.deprecated {
-            self.paragraph(&format!("This {what} is deprecated."));
-        }
-        if definition.unstable {
-            self.paragraph(&format!("This {what} is unstable/experimental."));
+        for notice in definition.notices() {
+            self.paragraph(&notice);
         }
         if let Some(condition) = &definition.condition {
             self.request(".sp");
@@ -124,9 +113,7 @@ impl Page {
                     ty,
                     optional,
                     text,
-                    condition,
-                    deprecated,
-                    unstable,
+                    ..
                 } => {
                     let mut lead = format!("\\fB{}\\fP", escape(name));
                     match (ty, optional) {
@@ -140,16 +127,7 @@ impl Page {
                     }
                     lead.push_str(" \\-\\- ");
                     self.item_body(&lead, text);
-                    let mut notes = Vec::new();
-                    if *deprecated {
-                        notes.push("Deprecated.".to_string());
-                    }
-                    if *unstable {
-                        notes.push("Unstable.".to_string());
-                    }
-                    if let Some(condition) = condition {
-                        notes.push(format!("Availability: {condition}"));
-                    }
+                    let notes = field.notes();
                     if !notes.is_empty() {
                         self.request(".sp");
                         self.line(&escape(&notes.join(" ")));

@@ -190,6 +190,33 @@ pub enum Field {
     },
 }
 
+impl Field {
+    /// What follows a field's description in plain words: `Deprecated.`, `Unstable.`,
+    /// `Availability: CONDITION`.
+    pub fn notes(&self) -> Vec<String> {
+        let Field::Named {
+            condition,
+            deprecated,
+            unstable,
+            ..
+        } = self
+        else {
+            return Vec::new();
+        };
+        let mut notes = Vec::new();
+        if *deprecated {
+            notes.push("Deprecated.".to_string());
+        }
+        if *unstable {
+            notes.push("Unstable.".to_string());
+        }
+        if let Some(condition) = condition {
+            notes.push(format!("Availability: {condition}"));
+        }
+        notes
+    }
+}
+
 /// A type as the manuals write it, and the definition it links to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TypeName {
@@ -200,6 +227,30 @@ pub struct TypeName {
 }
 
 impl Definition {
+    /// Its heading as the manuals print it: `KIND NAME (Since: X)`.
+    pub fn heading(&self) -> String {
+        let mut heading = format!("{} {}", self.kind.title(), self.name);
+        if let Some(since) = &self.since {
+            let since = since.split_whitespace().collect::<Vec<_>>().join(" ");
+            heading.push_str(&format!(" (Since: {since})"));
+        }
+        heading
+    }
+
+    /// The notices under its heading: `This command is deprecated.`, `This command is
+    /// unstable/experimental.`
+    pub fn notices(&self) -> Vec<String> {
+        let what = self.kind.title().to_lowercase();
+        let mut notices = Vec::new();
+        if self.deprecated {
+            notices.push(format!("This {what} is deprecated."));
+        }
+        if self.unstable {
+            notices.push(format!("This {what} is unstable/experimental."));
+        }
+        notices
+    }
+
     /// The anchor of its heading: `command-NAME`, `event-NAME` or `type-NAME`.
     pub fn anchor(&self) -> String {
         anchor_for(self.kind, &self.name)

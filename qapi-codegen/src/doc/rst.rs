@@ -101,18 +101,12 @@ fn definition_text(out: &mut String, definition: &Definition, labels: &Labels) {
     if let Some(label) = labels.get(&definition.anchor()) {
         out.push_str(&format!(".. _{label}:\n\n"));
     }
-    let mut title = format!("{} {}", definition.kind.title(), escape(&definition.name));
-    if let Some(since) = &definition.since {
-        let since = since.split_whitespace().collect::<Vec<_>>().join(" ");
-        title.push_str(&format!(" (Since: {})", escape(&since)));
-    }
-    out.push_str(&format!(".. rubric:: {title}\n\n"));
-    let what = definition.kind.title().to_lowercase();
-    if definition.deprecated {
-        out.push_str(&format!("*This {what} is deprecated.*\n\n"));
-    }
-    if definition.unstable {
-        out.push_str(&format!("*This {what} is unstable/experimental.*\n\n"));
+    out.push_str(&format!(
+        ".. rubric:: {}\n\n",
+        escape(&definition.heading())
+    ));
+    for notice in definition.notices() {
+        out.push_str(&format!("*{notice}*\n\n"));
     }
     if let Some(condition) = &definition.condition {
         out.push_str(&format!("*Availability*: ``{condition}``\n\n"));
@@ -132,9 +126,7 @@ fn definition_text(out: &mut String, definition: &Definition, labels: &Labels) {
                             ty,
                             optional,
                             text,
-                            condition,
-                            deprecated,
-                            unstable,
+                            ..
                         } => {
                             let mut lead = format!("**{}**", escape(name));
                             if let Some(ty) = ty {
@@ -149,19 +141,11 @@ fn definition_text(out: &mut String, definition: &Definition, labels: &Labels) {
                             );
                             let separator = if opens_paragraph { " " } else { "\n\n" };
                             let mut item = format!("{lead} --{separator}{}", plain_sphinx(text));
-                            let mut notes = Vec::new();
-                            if *deprecated {
-                                notes.push("*Deprecated.*".to_string());
-                            }
-                            if *unstable {
-                                notes.push("*Unstable.*".to_string());
-                            }
-                            if let Some(condition) = condition {
-                                notes.push(format!("*Availability*: ``{condition}``"));
-                            }
+                            let notes = field.notes();
                             if !notes.is_empty() {
-                                item.push_str("\n\n");
-                                item.push_str(&notes.join(" "));
+                                item.push_str("\n\n*");
+                                item.push_str(&escape(&notes.join(" ")));
+                                item.push('*');
                             }
                             item
                         }
