@@ -128,10 +128,11 @@ impl<'a> Site<'a> {
         }
     }
 
+    /// The page and fragment of an anchor, not yet escaped for HTML.
     fn href(&self, anchor: &str) -> Option<String> {
         self.files_by_anchor
             .get(anchor)
-            .map(|file| format!("{file}#{}", attribute(anchor)))
+            .map(|file| format!("{file}#{anchor}"))
     }
 
     fn frame(&self, title: &str, body: &str) -> String {
@@ -195,7 +196,7 @@ impl<'a> Site<'a> {
                 "<h2 id=\"{id}\">{heading}</h2>\n<ul class=\"name-index\">"
             );
             for definition in entries {
-                let href = self.href(&definition.anchor()).unwrap_or_default();
+                let href = attribute(&self.href(&definition.anchor()).unwrap_or_default());
                 let _ = writeln!(
                     body,
                     "<li><a href=\"{href}\"><code>{}</code></a> <span class=\"kind\">{}</span>{}</li>",
@@ -396,7 +397,8 @@ impl<'a> Site<'a> {
         let href = ty
             .target
             .as_deref()
-            .and_then(|target| self.href(&type_anchor(target)));
+            .and_then(|target| self.href(&type_anchor(target)))
+            .map(|href| attribute(&href));
         match (href, &ty.target) {
             (Some(href), Some(target)) => {
                 let link = format!(
@@ -444,7 +446,7 @@ impl<'a> Site<'a> {
                         entries.push(serde_json::json!([
                             format!("{}.{name}", definition.name),
                             group.title().to_lowercase(),
-                            format!("{file}#{}", attribute(&format!("{anchor}--{name}")))
+                            format!("{file}#{anchor}--{name}")
                         ]));
                     }
                 }

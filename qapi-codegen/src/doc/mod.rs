@@ -321,8 +321,9 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    /// Walks the definitions in definition order; each documented one brings the free-form
-    /// blocks before its own block along.
+    /// Walks the definitions in definition order; each brings along the free-form blocks
+    /// before it: all blocks before its own documentation block, or for an undocumented
+    /// definition the free-form blocks above it in its file.
     fn build(&mut self) {
         let schema = self.schema;
         let mut next_doc = 0;
@@ -336,6 +337,18 @@ impl Builder<'_> {
                     next_doc += 1;
                 }
                 next_doc = next_doc.max(index + 1);
+            } else if let Some(span) = entity.span {
+                let file = schema.sources.file_id_of(span.start);
+                while let Some(doc) = schema.docs.get(next_doc) {
+                    let above = doc.symbol.is_none()
+                        && schema.sources.file_id_of(doc.span.start) == file
+                        && doc.span.start < span.start;
+                    if !above {
+                        break;
+                    }
+                    self.free_form(doc);
+                    next_doc += 1;
+                }
             }
             let definition = self.definition(entity);
             self.items.push(Item::Definition(definition));
