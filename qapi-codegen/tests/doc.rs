@@ -19,22 +19,17 @@ const SCHEMAS: [(&str, &str); 2] = [
 ];
 
 #[test]
-fn rst_snapshots() {
+fn rst_and_man_snapshots() {
+    let backends: [(&str, fn(&qapi_parser::Schema, &Options) -> String); 2] =
+        [("rst", rst::generate), ("man", man::generate)];
     for (name, path) in SCHEMAS {
-        insta::assert_snapshot!(
-            format!("{name}_rst"),
-            rst::generate(&parse(path), &Options::default())
-        );
-    }
-}
-
-#[test]
-fn man_snapshots() {
-    for (name, path) in SCHEMAS {
-        insta::assert_snapshot!(
-            format!("{name}_man"),
-            man::generate(&parse(path), &Options::default())
-        );
+        let schema = parse(path);
+        for (format, generate) in backends {
+            insta::assert_snapshot!(
+                format!("{name}_{format}"),
+                generate(&schema, &Options::default())
+            );
+        }
     }
 }
 

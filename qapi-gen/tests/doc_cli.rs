@@ -25,6 +25,26 @@ fn scratch(name: &str) -> PathBuf {
 
 const DEMO: &str = "schemas/demo.json";
 
+/// Writes the demo schema's site to `site`.
+fn write_site(site: &Path) -> Output {
+    qapi_gen(&[
+        "doc",
+        DEMO,
+        "--format",
+        "html",
+        "-o",
+        site.to_str().unwrap(),
+    ])
+}
+
+/// The names in a directory.
+fn entries(dir: &Path) -> Vec<std::ffi::OsString> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect()
+}
+
 #[test]
 fn rst_and_man_go_to_stdout_or_a_file() {
     let rst = qapi_gen(&["doc", DEMO, "--format", "rst"]);
@@ -60,14 +80,7 @@ fn html_needs_a_directory_and_replaces_it_whole() {
     let site = dir.join("site");
     std::fs::create_dir_all(&site).unwrap();
     std::fs::write(site.join("stale.html"), "old").unwrap();
-    let output = qapi_gen(&[
-        "doc",
-        DEMO,
-        "--format",
-        "html",
-        "-o",
-        site.to_str().unwrap(),
-    ]);
+    let output = write_site(&site);
     assert_eq!(
         status(&output),
         0,
@@ -80,10 +93,7 @@ fn html_needs_a_directory_and_replaces_it_whole() {
         !site.join("stale.html").exists(),
         "the old site is replaced, not merged"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name())
-        .collect();
+    let leftovers = entries(&dir);
     assert_eq!(leftovers, ["site"]);
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -94,21 +104,11 @@ fn a_failed_write_leaves_no_partial_output() {
     // The output path is a file: the site cannot go there, and the file stays as it was.
     let blocker = dir.join("site");
     std::fs::write(&blocker, "keep me").unwrap();
-    let output = qapi_gen(&[
-        "doc",
-        DEMO,
-        "--format",
-        "html",
-        "-o",
-        blocker.to_str().unwrap(),
-    ]);
+    let output = write_site(&blocker);
     assert_eq!(status(&output), 2);
     assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "keep me");
-    let entries: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name())
-        .collect();
-    assert_eq!(entries, ["site"], "no staging directory is left behind");
+    let remaining = entries(&dir);
+    assert_eq!(remaining, ["site"], "no staging directory is left behind");
     // A broken schema writes nothing at all.
     let bad = dir.join("bad.json");
     std::fs::write(&bad, "{ 'struct': 'x' }\n").unwrap();
