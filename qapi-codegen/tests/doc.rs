@@ -18,10 +18,12 @@ const SCHEMAS: [(&str, &str); 2] = [
     ("kitchen_sink", "schemas/kitchen-sink/kitchen-sink.json"),
 ];
 
+/// A documentation backend that renders one text.
+type TextBackend = fn(&qapi_parser::Schema, &Options) -> String;
+
 #[test]
 fn rst_and_man_snapshots() {
-    let backends: [(&str, fn(&qapi_parser::Schema, &Options) -> String); 2] =
-        [("rst", rst::generate), ("man", man::generate)];
+    let backends: [(&str, TextBackend); 2] = [("rst", rst::generate), ("man", man::generate)];
     for (name, path) in SCHEMAS {
         let schema = parse(path);
         for (format, generate) in backends {
