@@ -49,7 +49,17 @@ pub struct Introspection<'s> {
 impl<'s> Introspection<'s> {
     /// Computes the list; `unmask` keeps real type names instead of numbers.
     pub fn new(schema: &'s Schema, unmask: bool) -> Introspection<'s> {
-        Collector::new(schema, unmask).collect()
+        Collector::new(schema, unmask).collect(|_| true)
+    }
+
+    /// The list for a server that offers only the commands and events `is_offered` accepts,
+    /// with the types they use.
+    pub fn offering(
+        schema: &'s Schema,
+        unmask: bool,
+        is_offered: impl Fn(EntityId) -> bool,
+    ) -> Introspection<'s> {
+        Collector::new(schema, unmask).collect(is_offered)
     }
 
     /// The number of entries when every condition holds.
@@ -169,12 +179,12 @@ impl<'s> Collector<'s> {
         }
     }
 
-    fn collect(mut self) -> Introspection<'s> {
+    fn collect(mut self, is_offered: impl Fn(EntityId) -> bool) -> Introspection<'s> {
         let mut entries = Vec::new();
         for module in &self.schema.modules {
             for item in &module.items {
                 if let ModuleItem::Entity(id) = *item {
-                    if !self.schema.entity(id).is_type() {
+                    if !self.schema.entity(id).is_type() && is_offered(id) {
                         entries.push(self.describe(id));
                     }
                 }

@@ -9,8 +9,10 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use qapi_codegen::{Symbols, doc, introspect, rust};
+use clap::{Arg, ArgAction, ArgMatches, Parser, Subcommand, ValueEnum};
+use qapi_codegen::{
+    OPTIONS, OptionKind, Options, Symbols, doc, introspect, rust, write_file_atomically,
+};
 use qapi_parser::{Error, Format, Schema};
 
 // The front end allocates many small strings and vectors; mimalloc serves them in fewer
@@ -67,9 +69,73 @@ struct RustArgs {
     #[command(flatten)]
     schema: SchemaArgs,
     #[command(flatten)]
-    conditions: ConditionArgs,
+    options: RustOptions,
     #[command(flatten)]
     output: OutputArgs,
+}
+
+/// The Rust backend's options as flags: one per entry of `qapi_codegen::OPTIONS`, so the
+/// command line offers exactly what the builder and the macro offer.
+struct RustOptions {
+    /// `(key, value)` for every flag given.
+    settings: Vec<(&'static str, String)>,
+}
+
+impl RustOptions {
+    /// The options the flags describe; files named by file options are read here.
+    fn options(&self) -> Result<Options, String> {
+        let mut options = Options::default();
+        for (key, value) in &self.settings {
+            let spec = Options::spec(key).expect("flags come from the option table");
+            let text = match spec.kind {
+                OptionKind::File => std::fs::read_to_string(value)
+                    .map_err(|error| format!("cannot read {value}: {error}"))?,
+                _ => value.clone(),
+            };
+            options
+                .set(key, &text)
+                .map_err(|message| format!("--{}: {message}", spec.flag()))?;
+        }
+        Ok(options)
+    }
+}
+
+impl clap::FromArgMatches for RustOptions {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut settings = Vec::new();
+        for spec in OPTIONS {
+            for value in matches.get_many::<String>(spec.key).into_iter().flatten() {
+                settings.push((spec.key, value.clone()));
+            }
+        }
+        Ok(RustOptions { settings })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = RustOptions::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl clap::Args for RustOptions {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        OPTIONS.iter().fold(command, |command, spec| {
+            let arg = Arg::new(spec.key)
+                .long(spec.flag())
+                .value_name(spec.value_name)
+                .help(spec.help);
+            command.arg(match spec.kind {
+                OptionKind::Bool => arg.action(ArgAction::Set).value_parser(["true", "false"]),
+                OptionKind::List | OptionKind::Pair | OptionKind::File => {
+                    arg.action(ArgAction::Append)
+                }
+            })
+        })
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        RustOptions::augment_args(command)
+    }
 }
 
 /// Which build the output is for.
@@ -161,43 +227,43 @@ enum MessageFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check(args) => run(&args, |_| Ok(())),
+        Command::Check(args) => run(&args, |_| Ok(ExitCode::SUCCESS)),
         Command::Dump(args) => run(&args, |schema| {
-            write_stdout(&qapi_codegen::dump::generate(schema))
+            write_stdout(&qapi_codegen::dump::generate(schema)).map(|()| ExitCode::SUCCESS)
         }),
-        Command::Rust(args) => generate(
-            &args.schema,
-            &args.conditions,
-            &args.output,
-            |schema, symbols| rust::generate(schema, &rust::Options { symbols }),
-        ),
+        Command::Rust(args) => {
+            let options = match args.options.options() {
+                Ok(options) => options,
+                Err(message) => return usage_error(&message),
+            };
+            run(&args.schema, |schema| {
+                match rust::generate(schema, &options) {
+                    Ok(code) => args.output.write(&code).map(|()| ExitCode::SUCCESS),
+                    Err(error) => {
+                        for message in &error.messages {
+                            eprintln!("qapi-gen: error: {message}");
+                        }
+                        Ok(ExitCode::from(2))
+                    }
+                }
+            })
+        }
+        Command::Introspect(args) => {
+            let symbols = match args.conditions.symbols() {
+                Ok(symbols) => symbols,
+                Err(message) => return usage_error(&message),
+            };
+            run(&args.schema, |schema| {
+                let options = introspect::Options {
+                    unmask: args.unmask,
+                    symbols: symbols.as_ref(),
+                };
+                let text = introspect::generate(schema, &options);
+                args.output.write(&text).map(|()| ExitCode::SUCCESS)
+            })
+        }
         Command::Doc(args) => document(&args),
-        Command::Introspect(args) => generate(
-            &args.schema,
-            &args.conditions,
-            &args.output,
-            |schema, symbols| {
-                let unmask = args.unmask;
-                introspect::generate(schema, &introspect::Options { unmask, symbols })
-            },
-        ),
     }
-}
-
-/// Runs a backend for the symbol set the options give and writes its output.
-fn generate(
-    schema: &SchemaArgs,
-    conditions: &ConditionArgs,
-    output: &OutputArgs,
-    backend: impl FnOnce(&Schema, Option<&Symbols>) -> String,
-) -> ExitCode {
-    let symbols = match conditions.symbols() {
-        Ok(symbols) => symbols,
-        Err(message) => return usage_error(&message),
-    };
-    run(schema, |schema| {
-        output.write(&backend(schema, symbols.as_ref()))
-    })
 }
 
 /// Runs a documentation backend and writes its output.
@@ -209,12 +275,23 @@ fn document(args: &DocArgs) -> ExitCode {
         title: args.title.clone(),
         page_name: args.page_name.clone(),
     };
-    run(&args.schema, |schema| match args.format {
+    run(&args.schema, |schema| {
+        write_documentation(args, schema, &options).map(|()| ExitCode::SUCCESS)
+    })
+}
+
+/// Renders the documentation in the format asked for and writes it where asked.
+fn write_documentation(
+    args: &DocArgs,
+    schema: &Schema,
+    options: &doc::Options,
+) -> std::io::Result<()> {
+    match args.format {
         DocFormat::Rst | DocFormat::Man => {
             let text = if args.format == DocFormat::Rst {
-                doc::rst::generate(schema, &options)
+                doc::rst::generate(schema, options)
             } else {
-                doc::man::generate(schema, &options)
+                doc::man::generate(schema, options)
             };
             let output = OutputArgs {
                 path: args.path.clone(),
@@ -222,11 +299,11 @@ fn document(args: &DocArgs) -> ExitCode {
             output.write(&text)
         }
         DocFormat::Html => {
-            let files = doc::html::generate(schema, &options);
+            let files = doc::html::generate(schema, options);
             let directory = args.path.as_deref().unwrap_or(Path::new("."));
             write_directory_atomically(directory, &files)
         }
-    })
+    }
 }
 
 /// Writes `files` (relative path, bytes) into a fresh directory beside `directory`, then
@@ -299,14 +376,15 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Parses the schema, reports errors, and hands a valid schema to `output`.
-fn run(args: &SchemaArgs, output: impl FnOnce(&Schema) -> std::io::Result<()>) -> ExitCode {
+/// Parses the schema, reports errors, and hands a valid schema to `output`, which gives the
+/// exit status.
+fn run(args: &SchemaArgs, output: impl FnOnce(&Schema) -> std::io::Result<ExitCode>) -> ExitCode {
     match qapi_parser::parse_file(&args.schema) {
         Ok(schema) => {
             // The process ends right after; freeing the IR would only cost time.
             let schema = std::mem::ManuallyDrop::new(schema);
             match output(&schema) {
-                Ok(()) => ExitCode::SUCCESS,
+                Ok(status) => status,
                 Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(error) => {
                     eprintln!("qapi-gen: error: cannot write output: {error}");
@@ -330,30 +408,6 @@ fn run(args: &SchemaArgs, output: impl FnOnce(&Schema) -> std::io::Result<()>) -
             }
         }
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so `path`
-/// never holds half an output.
-fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let file_name = path.file_name().ok_or_else(|| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "the output path names no file",
-        )
-    })?;
-    let mut temporary_name = std::ffi::OsString::from(".");
-    temporary_name.push(file_name);
-    temporary_name.push(format!(".{}.tmp", std::process::id()));
-    let temporary = directory.join(temporary_name);
-    let result = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result
 }
 
 fn write_stdout(text: &str) -> std::io::Result<()> {

@@ -121,3 +121,79 @@ fn a_failed_run_leaves_the_output_file_alone() {
     assert_eq!(status(&output), 2);
     assert!(!unwritable.exists());
 }
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+#[test]
+fn help_texts() {
+    insta::assert_snapshot!("help", stdout(&qapi_gen(&["--help"])));
+    insta::assert_snapshot!("rust_help", stdout(&qapi_gen(&["rust", "--help"])));
+}
+
+/// Every option of the shared table is a flag of `qapi-gen rust`, named after its key.
+#[test]
+fn rust_flags_are_the_option_table() {
+    let help = stdout(&qapi_gen(&["rust", "--help"]));
+    for spec in qapi_codegen::OPTIONS {
+        let flag = format!("--{} <{}>", spec.flag(), spec.value_name);
+        assert!(help.contains(&flag), "{flag} is missing from:\n{help}");
+    }
+}
+
+#[test]
+fn rust_options_shape_the_output_and_bad_ones_are_usage_errors() {
+    let kept = qapi_gen(&[
+        "rust",
+        KITCHEN_SINK,
+        "--keep",
+        "query-power",
+        "--server",
+        "false",
+        "--type-attribute",
+        "SolarArray=#[derive(Hash)]",
+    ]);
+    assert_eq!(status(&kept), 0);
+    let code = stdout(&kept);
+    assert!(code.contains("pub struct QueryPower;"));
+    assert!(!code.contains("pub struct EmergencyStop"));
+    assert!(!code.contains("pub trait Server"));
+    assert!(code.contains("#[derive(Hash)]\n#[derive(Clone, Debug, PartialEq)]\n#[allow(deprecated)]\npub struct SolarArray"));
+
+    let unknown = qapi_gen(&["rust", KITCHEN_SINK, "--keep", "query-powers"]);
+    assert_eq!(status(&unknown), 2);
+    assert_eq!(
+        String::from_utf8_lossy(&unknown.stderr),
+        "qapi-gen: error: keep: no definition named `query-powers`\n"
+    );
+    let malformed = qapi_gen(&["rust", KITCHEN_SINK, "--type-path", "any"]);
+    assert_eq!(status(&malformed), 2);
+    assert_eq!(
+        String::from_utf8_lossy(&malformed.stderr),
+        "qapi-gen: error: --type-path: `any` is not of the form NAME=PATH\n"
+    );
+}
+
+/// The bindings `examples/coffee-machine` checks in are what `qapi-gen` writes today with the
+/// arguments the example records; `cargo xtask bindings` rewrites them.
+#[test]
+fn checked_in_bindings_are_fresh() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let example = root.join("examples/coffee-machine");
+    let arguments = std::fs::read_to_string(example.join("qapi-gen.args")).unwrap();
+    let arguments: Vec<&str> = arguments.lines().collect();
+    let output_at = arguments
+        .iter()
+        .position(|argument| *argument == "-o")
+        .unwrap();
+    let checked_in = std::fs::read_to_string(root.join(arguments[output_at + 1])).unwrap();
+    let mut to_stdout = arguments.clone();
+    to_stdout.drain(output_at..output_at + 2);
+    let output = qapi_gen(&to_stdout);
+    assert_eq!(status(&output), 0);
+    assert!(
+        stdout(&output) == checked_in,
+        "examples/coffee-machine/src/bindings.rs is stale: run `cargo xtask bindings`"
+    );
+}

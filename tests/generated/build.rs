@@ -10,10 +10,9 @@ fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap());
     let schemas = manifest.join("../../schemas");
     generate("demo", &schemas.join("demo.json"));
-    generate(
-        "kitchen_sink",
-        &schemas.join("kitchen-sink/kitchen-sink.json"),
-    );
+    let kitchen_sink = schemas.join("kitchen-sink/kitchen-sink.json");
+    generate("kitchen_sink", &kitchen_sink);
+    generate_variants(&kitchen_sink);
     if let Some(qemu) = qapi_tests::qemu_source() {
         println!("cargo::rustc-cfg=qemu_source");
         generate("qmp", &qemu.join("qapi/qapi-schema.json"));
@@ -30,11 +29,41 @@ fn main() {
 
 /// Writes the module for `schema` to `$OUT_DIR/NAME.rs`.
 fn generate(name: &str, schema: &Path) {
-    let parsed = qapi_parser::parse_file(schema).unwrap_or_else(|error| panic!("{error}"));
-    for file in parsed.sources.files() {
-        println!("cargo::rerun-if-changed={}", file.absolute.display());
-    }
-    let code = qapi_codegen::rust::generate(&parsed, &qapi_codegen::rust::Options::default());
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap()).join(format!("{name}.rs"));
-    std::fs::write(&out, code).unwrap_or_else(|error| panic!("{}: {error}", out.display()));
+    qapi_codegen::Builder::new(schema)
+        .file_name(format!("{name}.rs"))
+        .generate()
+        .unwrap();
+}
+
+/// The kitchen sink again under the options that change the shape of the output.
+fn generate_variants(kitchen_sink: &Path) {
+    qapi_codegen::Builder::new(kitchen_sink)
+        .file_name("kitchen_sink_strict.rs")
+        .forward_compatible(false)
+        .server(false)
+        .docs(false)
+        .generate()
+        .unwrap();
+    // Cargo features of this crate decide some conditions (`fuel-cell` and `health-model`
+    // are on by default, the others off); `CONFIG_TETHER` is defined and every other symbol
+    // undefined.
+    qapi_codegen::Builder::new(kitchen_sink)
+        .file_name("kitchen_sink_features.rs")
+        .cfg("CONFIG_TETHER")
+        .feature("CONFIG_FUEL_CELL", "fuel-cell")
+        .feature("CONFIG_HEALTH_MODEL", "health-model")
+        .feature("CONFIG_NO_PAYLOADS", "no-payloads")
+        .feature("CONFIG_SPACE_WEATHER", "space-weather")
+        .feature("CONFIG_PAYLOAD_MATCH", "payload-match")
+        .generate()
+        .unwrap();
+    qapi_codegen::Builder::new(kitchen_sink)
+        .file_name("kitchen_sink_kept.rs")
+        .keep(["query-power", "BUS_MODE_CHANGED"])
+        .type_attribute("SolarArray", "#[derive(Eq, Hash)]")
+        .type_attribute("*", "#[doc(alias = \"kitchen\")]")
+        .type_path("BatteryBus.x-health-model", "crate::Opaque")
+        .type_path("Timestamp", "crate::Opaque")
+        .generate()
+        .unwrap();
 }

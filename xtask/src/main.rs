@@ -1,9 +1,9 @@
 //! `cargo xtask`: developer chores for this workspace that need more than
 //! `cargo` alone, namely fetching the QEMU sources we test against, running
 //! QEMU's QAPI front-end test suite against our `qapi-gen` binary, capturing
-//! live QEMU's replies, regenerating the reference documentation of QEMU's
-//! schemas, and benchmarks against QEMU's own Python implementation and
-//! against the `qapi-qmp` crate.
+//! live QEMU's replies, benchmarks against QEMU's own Python implementation
+//! and against the `qapi-qmp` crate, regenerating checked-in bindings, and
+//! regenerating the reference documentation of QEMU's schemas.
 //!
 //! Arguments are parsed by hand; the only dependencies are serde_json and the
 //! QMP client of `qapi-tests`.
@@ -50,6 +50,10 @@ commands:
                 the qapi-qmp crate, clean and with dependencies built, N
                 runs each (--build-runs, default 3; slow: tens of minutes)
 
+  bindings
+      Regenerate the bindings examples/coffee-machine checks in, running
+      qapi-gen with the arguments in examples/coffee-machine/qapi-gen.args.
+
   docs
       Build qapi-gen (release) and regenerate the reference documentation
       of QEMU 10.0.2's QMP, guest-agent and storage-daemon schemas in
@@ -67,6 +71,27 @@ fn main() -> ExitCode {
             eprintln!("xtask: error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Runs `qapi-gen` from the workspace root with the arguments the coffee-machine example
+/// records, one per line.
+fn regenerate_bindings() -> Result<(), String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let recorded = root.join("examples/coffee-machine/qapi-gen.args");
+    let arguments = std::fs::read_to_string(&recorded)
+        .map_err(|error| format!("cannot read {}: {error}", recorded.display()))?;
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = std::process::Command::new(cargo)
+        .args(["run", "--quiet", "--release", "--bin", "qapi-gen", "--"])
+        .args(arguments.lines())
+        .current_dir(&root)
+        .status()
+        .map_err(|error| format!("cannot run cargo: {error}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("qapi-gen failed ({status})"))
     }
 }
 
@@ -97,6 +122,14 @@ fn dispatch(args: &[String]) -> Result<(), String> {
             capture::run().map(drop)
         }
         "bench" => bench::run(&parse_bench_args(rest)?),
+        "bindings" => {
+            if let Some(extra) = rest.first() {
+                return Err(usage_error(format!(
+                    "bindings takes no arguments, got `{extra}`"
+                )));
+            }
+            regenerate_bindings()
+        }
         "docs" => {
             if let Some(extra) = rest.first() {
                 return Err(usage_error(format!(

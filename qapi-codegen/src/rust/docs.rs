@@ -10,6 +10,7 @@ use qapi_parser::{Doc, Entity, Feature, IfCond, SectionKind};
 use quote::quote;
 
 use super::Generator;
+use super::conditions::Presence;
 
 /// Lines of documentation being assembled for one item.
 #[derive(Default)]
@@ -53,7 +54,7 @@ impl DocLines {
 }
 
 impl Generator<'_> {
-    /// The docs and `#[deprecated]` of a definition's Rust item.
+    /// The docs, `#[deprecated]` and the user's attributes of a definition's Rust item.
     pub(super) fn definition_attributes(&self, entity: &Entity) -> TokenStream {
         let docs = self
             .entity_docs(
@@ -64,7 +65,8 @@ impl Generator<'_> {
             )
             .attributes();
         let deprecated = self.deprecated(&entity.features);
-        quote!(#docs #deprecated)
+        let user = self.selection.attributes(&entity.name, entity.is_type());
+        quote!(#docs #deprecated #user)
     }
 
     /// The docs of a definition: its description and sections, condition and features.
@@ -76,6 +78,9 @@ impl Generator<'_> {
         fallback: &str,
     ) -> DocLines {
         let mut lines = DocLines::default();
+        if !self.options.docs {
+            return lines;
+        }
         match doc {
             Some(doc) if !doc.body().text.trim().is_empty() => lines.text(&doc.body().text),
             _ => lines.line(fallback.to_string()),
@@ -111,6 +116,9 @@ impl Generator<'_> {
         features: &[Feature],
     ) -> DocLines {
         let mut lines = DocLines::default();
+        if !self.options.docs {
+            return lines;
+        }
         match doc.and_then(|doc| doc.member(name)) {
             Some(section) if !section.text.trim().is_empty() => lines.text(&section.text),
             _ => lines.line(format!("`{name}`")),
@@ -126,7 +134,8 @@ impl Generator<'_> {
         ifcond: Option<&IfCond>,
         features: &[Feature],
     ) {
-        if self.symbols.is_none() {
+        // Without a symbol set, conditions not decided by features are kept; say which.
+        if self.options.symbols.is_none() {
             if let Some(ifcond) = ifcond {
                 lines.line(format!("Only in builds where `{}`.", condition(ifcond)));
             }
@@ -150,15 +159,14 @@ impl Generator<'_> {
         }
     }
 
-    /// `#[deprecated]` when the item has a kept `deprecated` feature.
+    /// `#[deprecated]` when the item has a kept `deprecated` feature, under `cfg_attr` when
+    /// a cargo feature decides it.
     pub(super) fn deprecated(&self, features: &[Feature]) -> TokenStream {
-        let deprecated = features
-            .iter()
-            .any(|feature| feature.name == "deprecated" && self.keeps(feature.ifcond.as_ref()));
-        if deprecated {
-            quote!(#[deprecated])
-        } else {
-            quote!()
+        let deprecated = features.iter().find(|feature| feature.name == "deprecated");
+        match deprecated.map(|feature| self.conditions.presence(feature.ifcond.as_ref())) {
+            Some(Presence::Always) => quote!(#[deprecated]),
+            Some(Presence::Cfg(predicate)) => quote!(#[cfg_attr(#predicate, deprecated)]),
+            Some(Presence::Never) | None => quote!(),
         }
     }
 }

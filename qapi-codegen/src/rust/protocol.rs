@@ -2,6 +2,11 @@
 //! trait, the `Request` and `Return` enums, `decode_return`, the `Server` trait with
 //! `dispatch`, and the `Event` enum with `EventMessage`.
 //!
+//! The functions over every command or event (`Request::from_parts`, `decode_return`,
+//! `Event::from_parts`, …) are `#[inline]`: like generic code, they are then compiled in the
+//! crate that calls them, so the crate holding the bindings does not compile a decoder for
+//! every type up front, and its users pay for the entry points they use.
+//!
 //! A command's or event's type holds its arguments: a struct with a field per argument when
 //! the schema lists them inline, a newtype around the named type when it names one, a unit
 //! struct (encoded as `{}`) when there are none.
@@ -19,6 +24,8 @@ struct Operation<'s> {
     /// The type holding its arguments.
     ident: Ident,
     arg_type: Option<EntityId>,
+    /// `#[cfg]` when a cargo feature decides whether it exists.
+    cfg: TokenStream,
 }
 
 impl<'s> Generator<'s> {
@@ -36,13 +43,18 @@ impl<'s> Generator<'s> {
                     entity,
                     ident: format_ident!("{}", namespace.claim(names::upper_camel(&entity.name))),
                     arg_type,
+                    cfg: self.cfg(entity.ifcond.as_ref()),
                 })
             })
             .collect()
     }
 
-    /// The type holding an operation's arguments.
+    /// The type holding an operation's arguments, with its impls.
     fn arguments_type(&self, operation: &Operation) -> TokenStream {
+        super::with_cfg(&operation.cfg, self.arguments_items(operation))
+    }
+
+    fn arguments_items(&self, operation: &Operation) -> TokenStream {
         let entity = operation.entity;
         let ident = &operation.ident;
         let doc = self.schema.doc_of(entity);
@@ -78,6 +90,7 @@ impl<'s> Generator<'s> {
                     self,
                     super::types::StructDef {
                         owner: None,
+                        qapi_name: &entity.name,
                         name: ident,
                         attributes,
                         doc,
@@ -106,6 +119,8 @@ const COMMANDS_RESERVED: [&str; 5] = ["Command", "Request", "RequestMessage", "R
 /// The `commands` submodule.
 pub fn commands_module(generator: &Generator) -> TokenStream {
     let commands = generator.operations(false, &COMMANDS_RESERVED);
+    // Without forward compatibility, replies are checked as strictly as requests.
+    let strict = !generator.options.forward_compatible;
     let mut methods = Namespace::with_reserved(&["decode_return", "dispatch"]);
     let mut types = Vec::new();
     let mut impls = Vec::new();
@@ -124,6 +139,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
         };
         let ident = &operation.ident;
         let wire = &operation.entity.name;
+        let cfg = &operation.cfg;
         types.push(generator.arguments_type(operation));
         let (returns, return_seed) = match command.ret_type {
             Some(ret_type) => {
@@ -142,6 +158,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
             command.allow_preconfig,
         );
         impls.push(quote! {
+            #cfg
             #[allow(deprecated)]
             impl Command for #ident {
                 const NAME: &'static str = #wire;
@@ -152,6 +169,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
             }
         });
         impls.push(quote! {
+            #cfg
             impl ::core::convert::From<#ident> for Request {
                 fn from(command: #ident) -> Request {
                     Request::#ident(command)
@@ -159,19 +177,19 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
             }
         });
         let variant_doc = format!("`{wire}`");
-        request_variants.push(quote!(#[doc = #variant_doc] #ident(#ident),));
-        names.push(quote!(Request::#ident(_) => #wire,));
+        request_variants.push(quote!(#cfg #[doc = #variant_doc] #ident(#ident),));
+        names.push(quote!(#cfg Request::#ident(_) => #wire,));
         arguments_arms
-            .push(quote!(Request::#ident(arguments) => ::serde_json::to_value(arguments),));
+            .push(quote!(#cfg Request::#ident(arguments) => ::serde_json::to_value(arguments),));
         from_parts.push(quote! {
-            #wire => super::protocol::decode(::core::marker::PhantomData, arguments, "arguments", true).map(Request::#ident),
+            #cfg #wire => super::protocol::decode(::core::marker::PhantomData, arguments, "arguments", true).map(Request::#ident),
         });
-        return_variants.push(quote!(#[doc = #variant_doc] #ident(#returns),));
+        return_variants.push(quote!(#cfg #[doc = #variant_doc] #ident(#returns),));
         return_serialize.push(
-            quote!(Return::#ident(value) => ::serde::Serialize::serialize(value, serializer),),
+            quote!(#cfg Return::#ident(value) => ::serde::Serialize::serialize(value, serializer),),
         );
         decode_return.push(quote! {
-            #wire => super::protocol::decode(#return_seed, &value, "return", false).map(Return::#ident),
+            #cfg #wire => super::protocol::decode(#return_seed, &value, "return", #strict).map(Return::#ident),
         });
         let method = names::ident(&methods.claim(names::snake(wire)));
         let method_doc =
@@ -190,6 +208,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
         };
         let unused = operation.arg_type.map(|_| quote!(let _ = arguments;));
         server_methods.push(quote! {
+            #cfg
             #[doc = #method_doc]
             fn #method(&mut self #parameter) -> ::core::result::Result<#returns, super::protocol::Error> {
                 #unused
@@ -202,9 +221,52 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
             quote!({ let _ = arguments; server.#method() })
         };
         dispatch_arms.push(quote! {
-            Request::#ident(arguments) => respond(#call, #success_response),
+            #cfg Request::#ident(arguments) => respond(#call, #success_response),
         });
     }
+    let server = generator.options.server.then(|| {
+        quote! {
+            /// A server: one method per command, each reporting `CommandNotFound` unless
+            /// implemented.
+            pub trait Server {
+                #(#server_methods)*
+            }
+
+            /// Runs the request object `message` on `server` and returns the response object
+            /// (`return` or `error`, with the request's `id`), or `None` for a command that
+            /// does not respond on success.
+            #[inline]
+            pub fn dispatch<S: Server + ?::core::marker::Sized>(server: &mut S, message: &::serde_json::Value) -> ::core::option::Option<::serde_json::Value> {
+                fn respond<T: ::serde::Serialize>(result: ::core::result::Result<T, super::protocol::Error>, success_response: bool) -> ::core::option::Option<::core::result::Result<::serde_json::Value, super::protocol::Error>> {
+                    match result {
+                        ::core::result::Result::Ok(_) if !success_response => ::core::option::Option::None,
+                        ::core::result::Result::Ok(value) => ::core::option::Option::Some(::serde_json::to_value(value).map_err(super::protocol::Error::generic)),
+                        ::core::result::Result::Err(error) => ::core::option::Option::Some(::core::result::Result::Err(error)),
+                    }
+                }
+                let id = message.get("id").cloned();
+                let outcome = match RequestMessage::from_value(message) {
+                    ::core::result::Result::Ok(RequestMessage { request, .. }) => match request {
+                        #(#dispatch_arms)*
+                    },
+                    ::core::result::Result::Err(error) => ::core::option::Option::Some(::core::result::Result::Err(error)),
+                }?;
+                let mut response = ::serde_json::Map::new();
+                match outcome {
+                    ::core::result::Result::Ok(value) => {
+                        response.insert("return".to_owned(), value);
+                    }
+                    ::core::result::Result::Err(error) => {
+                        response.insert("error".to_owned(), ::serde_json::to_value(error).unwrap_or_default());
+                    }
+                }
+                if let ::core::option::Option::Some(id) = id {
+                    response.insert("id".to_owned(), id);
+                }
+                ::core::option::Option::Some(::serde_json::Value::Object(response))
+            }
+        }
+    });
     quote! {
         /// A type per command, holding its arguments, and what it takes to send or serve
         /// them.
@@ -237,6 +299,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
 
             impl Request {
                 /// The command's wire name.
+                #[inline]
                 pub fn name(&self) -> &'static str {
                     match self {
                         #(#names)*
@@ -247,6 +310,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
                 /// strictly as QEMU checks it: an unknown name gives `CommandNotFound`;
                 /// arguments that are missing, of the wrong type, not in the schema, or of an
                 /// unknown enum value give `GenericError`.
+                #[inline]
                 pub fn from_parts(name: &str, arguments: &::serde_json::Value) -> ::core::result::Result<Request, super::protocol::Error> {
                     let decoded: ::core::result::Result<Request, super::protocol::DecodeError> = match name {
                         #(#from_parts)*
@@ -256,6 +320,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
                 }
 
                 /// The arguments as a JSON object.
+                #[inline]
                 pub fn arguments(&self) -> ::serde_json::Value {
                     let arguments = match self {
                         #(#arguments_arms)*
@@ -278,6 +343,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
 
             impl RequestMessage {
                 /// Decodes a request object.
+                #[inline]
                 pub fn from_value(message: &::serde_json::Value) -> ::core::result::Result<RequestMessage, super::protocol::Error> {
                     let object = message.as_object().ok_or_else(|| super::protocol::Error::generic("QMP input must be a JSON object"))?;
                     let (name, oob) = match (object.get("execute"), object.get("exec-oob")) {
@@ -337,6 +403,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
             }
 
             /// Decodes the `return` value of a reply to `command`.
+            #[inline]
             pub fn decode_return(command: &str, value: ::serde_json::Value) -> ::core::result::Result<Return, super::protocol::DecodeError> {
                 match command {
                     #(#decode_return)*
@@ -348,44 +415,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
                 }
             }
 
-            /// A server: one method per command, each reporting `CommandNotFound` unless
-            /// implemented.
-            pub trait Server {
-                #(#server_methods)*
-            }
-
-            /// Runs the request object `message` on `server` and returns the response object
-            /// (`return` or `error`, with the request's `id`), or `None` for a command that
-            /// does not respond on success.
-            pub fn dispatch<S: Server + ?::core::marker::Sized>(server: &mut S, message: &::serde_json::Value) -> ::core::option::Option<::serde_json::Value> {
-                fn respond<T: ::serde::Serialize>(result: ::core::result::Result<T, super::protocol::Error>, success_response: bool) -> ::core::option::Option<::core::result::Result<::serde_json::Value, super::protocol::Error>> {
-                    match result {
-                        ::core::result::Result::Ok(_) if !success_response => ::core::option::Option::None,
-                        ::core::result::Result::Ok(value) => ::core::option::Option::Some(::serde_json::to_value(value).map_err(super::protocol::Error::generic)),
-                        ::core::result::Result::Err(error) => ::core::option::Option::Some(::core::result::Result::Err(error)),
-                    }
-                }
-                let id = message.get("id").cloned();
-                let outcome = match RequestMessage::from_value(message) {
-                    ::core::result::Result::Ok(RequestMessage { request, .. }) => match request {
-                        #(#dispatch_arms)*
-                    },
-                    ::core::result::Result::Err(error) => ::core::option::Option::Some(::core::result::Result::Err(error)),
-                }?;
-                let mut response = ::serde_json::Map::new();
-                match outcome {
-                    ::core::result::Result::Ok(value) => {
-                        response.insert("return".to_owned(), value);
-                    }
-                    ::core::result::Result::Err(error) => {
-                        response.insert("error".to_owned(), ::serde_json::to_value(error).unwrap_or_default());
-                    }
-                }
-                if let ::core::option::Option::Some(id) = id {
-                    response.insert("id".to_owned(), id);
-                }
-                ::core::option::Option::Some(::serde_json::Value::Object(response))
-            }
+            #server
         }
     }
 }
@@ -397,41 +427,76 @@ const EVENTS_RESERVED: [&str; 2] = ["Event", "EventMessage"];
 pub fn events_module(generator: &Generator) -> TokenStream {
     let events = generator.operations(true, &EVENTS_RESERVED);
     let types = events.iter().map(|event| generator.arguments_type(event));
+    let forward_compatible = generator.options.forward_compatible;
+    let strict = !forward_compatible;
     let variants = events.iter().map(|event| {
-        let ident = &event.ident;
+        let (ident, cfg) = (&event.ident, &event.cfg);
         let doc = format!("`{}`", event.entity.name);
-        quote!(#[doc = #doc] #ident(#ident),)
+        quote!(#cfg #[doc = #doc] #ident(#ident),)
     });
     let names = events.iter().map(|event| {
-        let (ident, wire) = (&event.ident, &event.entity.name);
-        quote!(Event::#ident(_) => #wire,)
+        let (ident, wire, cfg) = (&event.ident, &event.entity.name, &event.cfg);
+        quote!(#cfg Event::#ident(_) => #wire,)
     });
     let decode = events.iter().map(|event| {
-        let (ident, wire) = (&event.ident, &event.entity.name);
-        quote!(#wire => super::protocol::decode(::core::marker::PhantomData, data, "data", false).map(Event::#ident),)
+        let (ident, wire, cfg) = (&event.ident, &event.entity.name, &event.cfg);
+        quote!(#cfg #wire => super::protocol::decode(::core::marker::PhantomData, data, "data", #strict).map(Event::#ident),)
     });
-    let unrecognized = quote! {
-        ::core::result::Result::Ok(Event::Unrecognized {
-            name: name.to_owned(),
-            data: ::core::option::Option::Some(data.clone()).filter(|data| data != &empty),
-        })
+    let unknown = if forward_compatible {
+        quote! {
+            ::core::result::Result::Ok(Event::Unrecognized {
+                name: name.to_owned(),
+                data: ::core::option::Option::Some(data.clone()).filter(|data| data != &empty),
+            })
+        }
+    } else {
+        quote! {
+            ::core::result::Result::Err(super::protocol::DecodeError {
+                path: "event".to_owned(),
+                type_name: ::core::option::Option::None,
+                message: ::std::format!("unknown event {name}"),
+            })
+        }
     };
     let decode = if events.is_empty() {
-        unrecognized
+        quote!(let _ = data; #unknown)
     } else {
         quote!(match name {
             #(#decode)*
-            _ => #unrecognized,
+            _ => #unknown,
         })
     };
     let data = events.iter().map(|event| {
-        let ident = &event.ident;
+        let (ident, cfg) = (&event.ident, &event.cfg);
         if event.arg_type.is_some() {
-            quote!(Event::#ident(data) => ::serde_json::to_value(data).ok(),)
+            quote!(#cfg Event::#ident(data) => ::serde_json::to_value(data).ok(),)
         } else {
-            quote!(Event::#ident(_) => ::core::option::Option::None,)
+            quote!(#cfg Event::#ident(_) => ::core::option::Option::None,)
         }
     });
+    let (unrecognized_variant, unrecognized_name, unrecognized_data) = if forward_compatible {
+        (
+            quote! {
+                /// An event this version of the schema does not know.
+                Unrecognized {
+                    /// The event's name.
+                    name: ::std::string::String,
+                    /// Its `data` member, if any.
+                    data: ::core::option::Option<::serde_json::Value>,
+                },
+            },
+            quote!(Event::Unrecognized { name, .. } => name,),
+            quote!(Event::Unrecognized { data, .. } => data.clone(),),
+        )
+    } else {
+        (quote!(), quote!(), quote!())
+    };
+    // Without events and without a catch-all, `Event` has no variants.
+    let matched = if events.is_empty() && !forward_compatible {
+        quote!(*self)
+    } else {
+        quote!(self)
+    };
     quote! {
         /// A type per event, holding its data, and the `Event` enum over all of them.
         #[allow(deprecated)]
@@ -443,25 +508,21 @@ pub fn events_module(generator: &Generator) -> TokenStream {
             #[allow(clippy::large_enum_variant)]
             pub enum Event {
                 #(#variants)*
-                /// An event this version of the schema does not know.
-                Unrecognized {
-                    /// The event's name.
-                    name: ::std::string::String,
-                    /// Its `data` member, if any.
-                    data: ::core::option::Option<::serde_json::Value>,
-                },
+                #unrecognized_variant
             }
 
             impl Event {
                 /// The event's wire name.
+                #[inline]
                 pub fn name(&self) -> &str {
-                    match self {
+                    match #matched {
                         #(#names)*
-                        Event::Unrecognized { name, .. } => name,
+                        #unrecognized_name
                     }
                 }
 
                 /// Decodes the event `name` with its `data` member (absent is `{}`).
+                #[inline]
                 pub fn from_parts(name: &str, data: ::core::option::Option<&::serde_json::Value>) -> ::core::result::Result<Event, super::protocol::DecodeError> {
                     let empty = ::serde_json::Value::Object(::serde_json::Map::new());
                     let data = data.unwrap_or(&empty);
@@ -469,10 +530,11 @@ pub fn events_module(generator: &Generator) -> TokenStream {
                 }
 
                 /// The `data` member, or `None` for an event without data.
+                #[inline]
                 pub fn data(&self) -> ::core::option::Option<::serde_json::Value> {
-                    match self {
+                    match #matched {
                         #(#data)*
-                        Event::Unrecognized { data, .. } => data.clone(),
+                        #unrecognized_data
                     }
                 }
             }

@@ -294,8 +294,9 @@ pub fn protocol_module() -> TokenStream {
             /// An enumeration with its wire names.
             #[doc(hidden)]
             pub trait WireEnum: ::core::marker::Sized {
-                /// The value for a wire name; unknown names give the catch-all variant.
-                fn from_wire(name: &str) -> Self;
+                /// The value for a wire name; an unknown name gives the catch-all variant, or
+                /// `None` when the enum has none.
+                fn from_wire(name: &str) -> ::core::option::Option<Self>;
                 /// The wire name.
                 fn wire(&self) -> &str;
                 /// Whether the value is one the schema defines.
@@ -306,11 +307,10 @@ pub fn protocol_module() -> TokenStream {
             /// defines.
             #[doc(hidden)]
             pub fn enum_value<E: WireEnum, Err: ::serde::de::Error>(name: &str) -> ::core::result::Result<E, Err> {
-                let value = E::from_wire(name);
-                if strict() && !value.is_recognized() {
-                    return ::core::result::Result::Err(Err::custom(::std::format!("unknown value `{name}`")));
+                match E::from_wire(name) {
+                    ::core::option::Option::Some(value) if !strict() || value.is_recognized() => ::core::result::Result::Ok(value),
+                    _ => ::core::result::Result::Err(Err::custom(::std::format!("unknown value `{name}`"))),
                 }
-                ::core::result::Result::Ok(value)
             }
 
             #[doc(hidden)]

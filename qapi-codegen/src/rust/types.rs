@@ -14,14 +14,15 @@
 //! - An alternate is an enum decoded by the JSON type of the value (`deserialize_any`), never
 //!   by trying branches in turn.
 //!
-//! A member whose type contains the member's own type again is boxed.
+//! A member whose type contains the member's own type again is boxed. The non-generic
+//! functions of enums are `#[inline]`, for the reason given in `protocol.rs`.
 
 use std::collections::{HashMap, HashSet};
 
 use proc_macro2::TokenStream;
 use qapi_parser::{
-    AlternateType, Doc, Entity, EntityId, EntityKind, EnumMember, EnumType, JsonType, Member,
-    ObjectType,
+    AlternateType, Doc, Entity, EntityId, EntityKind, EnumMember, EnumType, IfCond, JsonType,
+    Member, ObjectType,
 };
 use quote::{format_ident, quote};
 
@@ -106,7 +107,7 @@ impl Generator<'_> {
         scope: Scope,
     ) -> TokenStream {
         match &self.entity(ty).kind {
-            EntityKind::Array(array) => {
+            EntityKind::Array(array) if self.selection.type_path(ty).is_none() => {
                 let element = self.type_ref(array.element, scope);
                 let protocol = super::scope_prefix(scope, quote!(protocol));
                 quote!(#protocol::List::<#element>(::core::marker::PhantomData))
@@ -135,7 +136,8 @@ pub fn definitions(generator: &Generator) -> TokenStream {
         let name = format_ident!("{}", generator.type_names[&id]);
         let doc = generator.schema.doc_of(entity);
         let attributes = generator.definition_attributes(entity);
-        out.extend(match &entity.kind {
+        let cfg = generator.cfg(entity.ifcond.as_ref());
+        let definition = match &entity.kind {
             EntityKind::Enum(enumeration) => {
                 enum_type(generator, &name, attributes, doc, enumeration)
             }
@@ -148,6 +150,7 @@ pub fn definitions(generator: &Generator) -> TokenStream {
                     generator,
                     StructDef {
                         owner: Some(id),
+                        qapi_name: &entity.name,
                         name: &name,
                         attributes,
                         doc,
@@ -161,7 +164,8 @@ pub fn definitions(generator: &Generator) -> TokenStream {
                 alternate_type(generator, id, &name, attributes, doc, alternate)
             }
             _ => unreachable!("only named types are defined"),
-        });
+        };
+        out.extend(super::with_cfg(&cfg, definition));
     }
     out
 }
@@ -182,12 +186,17 @@ struct Field<'a> {
     ty: TokenStream,
     /// The `DeserializeSeed` that decodes a present value.
     seed: TokenStream,
+    /// `#[cfg]` when a cargo feature decides whether the member exists.
+    cfg: TokenStream,
+    /// Docs, `#[deprecated]` and `cfg`.
     attributes: TokenStream,
 }
 
+/// The fields for `members` of the type, command or event `qapi_name`.
 fn fields<'a>(
     generator: &Generator,
     owner: Option<EntityId>,
+    qapi_name: &str,
     doc: Option<&Doc>,
     members: &[&'a Member],
     scope: Scope,
@@ -197,8 +206,14 @@ fn fields<'a>(
         .iter()
         .map(|member| {
             let ident = names::ident(&namespace.claim(names::snake(&member.name)));
-            let held = generator.held_type(owner, member.ty, scope);
-            let seed = generator.decode_seed(member.ty, &held, scope);
+            let (held, seed) = match generator.selection.member_path(qapi_name, &member.name) {
+                Some(path) => (path.clone(), quote!(::core::marker::PhantomData::<#path>)),
+                None => {
+                    let held = generator.held_type(owner, member.ty, scope);
+                    let seed = generator.decode_seed(member.ty, &held, scope);
+                    (held, seed)
+                }
+            };
             let ty = if member.optional {
                 quote!(::core::option::Option<#held>)
             } else {
@@ -208,12 +223,14 @@ fn fields<'a>(
                 .member_docs(doc, &member.name, member.ifcond.as_ref(), &member.features)
                 .attributes();
             let deprecated = generator.deprecated(&member.features);
+            let cfg = generator.cfg(member.ifcond.as_ref());
             Field {
                 member,
                 ident,
                 ty,
                 seed,
-                attributes: quote!(#docs #deprecated),
+                attributes: quote!(#cfg #docs #deprecated),
+                cfg,
             }
         })
         .collect()
@@ -224,14 +241,16 @@ fn serialize_fields<'f>(fields: impl IntoIterator<Item = &'f Field<'f>>) -> Toke
     let statements = fields.into_iter().map(|field| {
         let wire = &field.member.name;
         let ident = &field.ident;
+        let cfg = &field.cfg;
         if field.member.optional {
             quote! {
+                #cfg
                 if let ::core::option::Option::Some(value) = &self.#ident {
                     map.serialize_entry(#wire, value)?;
                 }
             }
         } else {
-            quote!(map.serialize_entry(#wire, &self.#ident)?;)
+            quote!(#cfg map.serialize_entry(#wire, &self.#ident)?;)
         }
     });
     quote!(#(#statements)*)
@@ -241,6 +260,8 @@ fn serialize_fields<'f>(fields: impl IntoIterator<Item = &'f Field<'f>>) -> Toke
 pub(super) struct StructDef<'a> {
     /// The type, when it is a named one (not the arguments of a command or event).
     pub owner: Option<EntityId>,
+    /// The QAPI name of the type, or of the command or event whose arguments it holds.
+    pub qapi_name: &'a str,
     pub name: &'a proc_macro2::Ident,
     pub attributes: TokenStream,
     pub doc: Option<&'a Doc>,
@@ -256,6 +277,7 @@ pub(super) struct StructDef<'a> {
 pub(super) fn object_struct(generator: &Generator, def: StructDef) -> TokenStream {
     let StructDef {
         owner,
+        qapi_name,
         name,
         attributes,
         doc,
@@ -263,7 +285,7 @@ pub(super) fn object_struct(generator: &Generator, def: StructDef) -> TokenStrea
         scope,
         open,
     } = def;
-    let fields = fields(generator, owner, doc, members, scope);
+    let fields = fields(generator, owner, qapi_name, doc, members, scope);
     let protocol = super::scope_prefix(scope, quote!(protocol));
     let definitions = fields.iter().map(|field| {
         let Field {
@@ -350,13 +372,18 @@ fn deserialize_struct(
     let slots: Vec<_> = (0..fields.len())
         .map(|index| format_ident!("slot_{index}"))
         .collect();
+    let slot_definitions = fields.iter().zip(&slots).map(|(field, slot)| {
+        let cfg = &field.cfg;
+        quote!(#cfg let mut #slot = ::core::option::Option::None;)
+    });
     let arms = fields.iter().zip(&slots).enumerate().map(|(index, (field, slot))| {
         let seed = &field.seed;
+        let cfg = &field.cfg;
         let pattern = match other {
             None => quote!(#index),
             Some(_) => quote!(::core::result::Result::Ok(#index)),
         };
-        quote!(#pattern => #protocol::member(&mut map, &mut #slot, #seed, #type_name, MEMBERS[#index])?,)
+        quote!(#cfg #pattern => #protocol::member(&mut map, &mut #slot, #seed, #type_name, MEMBERS[#index])?,)
     });
     let values = fields
         .iter()
@@ -364,10 +391,11 @@ fn deserialize_struct(
         .enumerate()
         .map(|(index, (field, slot))| {
             let ident = &field.ident;
+            let cfg = &field.cfg;
             if field.member.optional {
-                quote!(#ident: #slot,)
+                quote!(#cfg #ident: #slot,)
             } else {
-                quote!(#ident: #protocol::required(#slot, #type_name, MEMBERS[#index])?,)
+                quote!(#cfg #ident: #protocol::required(#slot, #type_name, MEMBERS[#index])?,)
             }
         });
     let expecting = format!("an object ({type_name})");
@@ -406,7 +434,7 @@ fn deserialize_struct(
                     }
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<#name, A::Error> {
                         const MEMBERS: &[&str] = &[#(#wires),*];
-                        #(let mut #slots = ::core::option::Option::None;)*
+                        #(#slot_definitions)*
                         #other_local
                         while let ::core::option::Option::Some(key) = map.next_key_seed(#key_seed)? {
                             match key {
@@ -426,13 +454,14 @@ fn deserialize_struct(
     }
 }
 
-/// The Rust variants of an enum's kept values, and of its catch-all for unknown values.
+/// The Rust variants of an enum's kept values, and of its catch-all for unknown values when
+/// decoding is forward-compatible.
 fn enum_variants<'e>(
     generator: &Generator,
     enumeration: &'e EnumType,
 ) -> (
     Vec<(&'e EnumMember, proc_macro2::Ident)>,
-    proc_macro2::Ident,
+    Option<proc_macro2::Ident>,
 ) {
     let mut namespace = Namespace::default();
     let values = enumeration
@@ -444,7 +473,10 @@ fn enum_variants<'e>(
             (value, variant)
         })
         .collect();
-    let unrecognized = format_ident!("{}", namespace.claim("Unrecognized".to_string()));
+    let unrecognized = generator
+        .options
+        .forward_compatible
+        .then(|| format_ident!("{}", namespace.claim("Unrecognized".to_string())));
     (values, unrecognized)
 }
 
@@ -456,29 +488,59 @@ fn enum_type(
     enumeration: &EnumType,
 ) -> TokenStream {
     let (values, unrecognized) = enum_variants(generator, enumeration);
-    let variants = values.iter().map(|(value, variant)| {
+    let cfgs: Vec<TokenStream> = values
+        .iter()
+        .map(|(value, _)| generator.cfg(value.ifcond.as_ref()))
+        .collect();
+    let variants = values.iter().zip(&cfgs).map(|((value, variant), cfg)| {
         let docs = generator
             .member_docs(doc, &value.name, value.ifcond.as_ref(), &value.features)
             .attributes();
         let deprecated = generator.deprecated(&value.features);
-        quote!(#docs #deprecated #variant,)
+        quote!(#cfg #docs #deprecated #variant,)
     });
-    let from_wire = values.iter().map(|(value, variant)| {
+    let from_wire = values.iter().zip(&cfgs).map(|((value, variant), cfg)| {
         let wire = &value.name;
-        quote!(#wire => #name::#variant,)
+        quote!(#cfg #wire => ::core::option::Option::Some(#name::#variant),)
     });
-    let wire = values.iter().map(|(value, variant)| {
+    let wire = values.iter().zip(&cfgs).map(|((value, variant), cfg)| {
         let wire = &value.name;
-        quote!(#name::#variant => #wire,)
+        quote!(#cfg #name::#variant => #wire,)
     });
-    let all = values.iter().map(|(_, variant)| quote!(#name::#variant));
+    let all = values
+        .iter()
+        .zip(&cfgs)
+        .map(|((_, variant), cfg)| quote!(#cfg #name::#variant));
+    // A reference to an enum without variants is matched through the dereference.
+    let matched = if values.is_empty() && unrecognized.is_none() {
+        quote!(*self)
+    } else {
+        quote!(self)
+    };
+    let (unrecognized_variant, unrecognized_from_wire, unrecognized_wire, is_recognized) =
+        match &unrecognized {
+            Some(unrecognized) => (
+                quote! {
+                    /// A value this version of the schema does not know.
+                    #unrecognized(::std::string::String),
+                },
+                quote!(other => ::core::option::Option::Some(#name::#unrecognized(other.to_owned())),),
+                quote!(#name::#unrecognized(other) => other,),
+                quote!(!::core::matches!(self, #name::#unrecognized(_))),
+            ),
+            None => (
+                quote!(),
+                quote!(_ => ::core::option::Option::None,),
+                quote!(),
+                quote!(true),
+            ),
+        };
     quote! {
         #attributes
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #(#variants)*
-            /// A value this version of the schema does not know.
-            #unrecognized(::std::string::String),
+            #unrecognized_variant
         }
 
         #[allow(deprecated)]
@@ -487,6 +549,7 @@ fn enum_type(
             pub const ALL: &'static [#name] = &[#(#all),*];
 
             /// The wire name.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 protocol::WireEnum::wire(self)
             }
@@ -494,22 +557,25 @@ fn enum_type(
 
         #[allow(deprecated)]
         impl protocol::WireEnum for #name {
-            fn from_wire(name: &str) -> Self {
+            #[inline]
+            fn from_wire(name: &str) -> ::core::option::Option<Self> {
                 match name {
                     #(#from_wire)*
-                    other => #name::#unrecognized(other.to_owned()),
+                    #unrecognized_from_wire
                 }
             }
 
+            #[inline]
             fn wire(&self) -> &str {
-                match self {
+                match #matched {
                     #(#wire)*
-                    #name::#unrecognized(other) => other,
+                    #unrecognized_wire
                 }
             }
 
+            #[inline]
             fn is_recognized(&self) -> bool {
-                !::core::matches!(self, #name::#unrecognized(_))
+                #is_recognized
             }
         }
 
@@ -527,6 +593,14 @@ fn enum_type(
     }
 }
 
+/// `all(a, b)` of two optional conditions.
+fn both(a: Option<&IfCond>, b: Option<&IfCond>) -> Option<IfCond> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(IfCond::All(vec![a.clone(), b.clone()])),
+        (a, b) => a.or(b).cloned(),
+    }
+}
+
 fn union_type(
     generator: &Generator,
     id: EntityId,
@@ -538,7 +612,14 @@ fn union_type(
 ) -> TokenStream {
     let variants = object.variants.as_ref().expect("a union has variants");
     let members = generator.kept_members(&object.members);
-    let fields = fields(generator, Some(id), doc, &members, Scope::Root);
+    let fields = fields(
+        generator,
+        Some(id),
+        &entity.name,
+        doc,
+        &members,
+        Scope::Root,
+    );
     let (tag_fields, base_fields): (Vec<&Field>, Vec<&Field>) = fields
         .iter()
         .partition(|field| field.member.name == variants.tag_member);
@@ -550,46 +631,73 @@ fn union_type(
         unreachable!("a union's tag is an enum")
     };
     let tag_type = generator.type_ref(tag_field.member.ty, Scope::Root);
+    let type_name = &entity.name;
 
-    // One branch per kept tag value, named like the tag value's variant; a value whose
-    // branch is compiled out decodes as unrecognized.
+    // One branch per kept tag value, named like the tag value's variant. A value whose
+    // branch is compiled out decodes as unrecognized, or fails without forward
+    // compatibility.
     struct Branch {
         wire: String,
         tag_variant: proc_macro2::Ident,
-        /// The variant, and its payload type unless the branch is empty.
-        variant: Option<(proc_macro2::Ident, Option<TokenStream>)>,
+        /// The variant and its payload type (`None` for an empty branch), with the `cfg`
+        /// under which the branch exists; `None` when the branch is compiled out.
+        variant: Option<(proc_macro2::Ident, Option<TokenStream>, TokenStream)>,
+        /// The `cfg` under which the tag value exists but its branch does not, if it can.
+        missing: Option<TokenStream>,
         boxed: bool,
     }
     let (tag_values, unrecognized) = enum_variants(generator, tag_enum);
     let branches: Vec<Branch> = tag_values
         .into_iter()
         .map(|(value, tag_variant)| {
-            let branch = variants.variants.iter().find(|variant| {
-                variant.name == value.name && generator.keeps(variant.ifcond.as_ref())
-            });
-            let variant = branch.map(|branch| {
-                let ident = tag_variant.clone();
-                let payload = (generator.entity(branch.ty).name != "q_empty")
-                    .then(|| generator.held_type(Some(id), branch.ty, Scope::Root));
-                (ident, payload)
-            });
+            let branch = variants
+                .variants
+                .iter()
+                .find(|variant| variant.name == value.name);
+            let present = branch.map(|branch| both(value.ifcond.as_ref(), branch.ifcond.as_ref()));
+            let variant = branch
+                .zip(present.as_ref())
+                .filter(|(_, present)| generator.keeps(present.as_ref()))
+                .map(|(branch, present)| {
+                    let payload = (generator.entity(branch.ty).name != "q_empty")
+                        .then(|| generator.held_type(Some(id), branch.ty, Scope::Root));
+                    (
+                        tag_variant.clone(),
+                        payload,
+                        generator.cfg(present.as_ref()),
+                    )
+                });
+            // Without evaluation every branch is kept, so none can be missing.
+            let missing = match branch {
+                Some(branch) if branch.ifcond.is_none() || generator.conditions.keeps_all() => None,
+                Some(branch) => {
+                    let compiled_out =
+                        IfCond::Not(Box::new(branch.ifcond.clone().expect("a condition")));
+                    let absent = both(value.ifcond.as_ref(), Some(&compiled_out));
+                    generator
+                        .keeps(absent.as_ref())
+                        .then(|| generator.cfg(absent.as_ref()))
+                }
+                None => Some(generator.cfg(value.ifcond.as_ref())),
+            };
             Branch {
                 wire: value.name.clone(),
                 tag_variant,
                 variant,
+                missing,
                 boxed: branch.is_some_and(|branch| generator.cycles.needs_box(id, branch.ty)),
             }
         })
         .collect();
 
     let enum_variants = branches.iter().filter_map(|branch| {
-        let (ident, payload) = branch.variant.as_ref()?;
+        let (ident, payload, cfg) = branch.variant.as_ref()?;
         let docs = generator
             .member_docs(None, &branch.wire, None, &[])
             .attributes();
         Some(match payload {
-            Some(ty) => quote!(#docs #ident(#ty),),
-            None => quote!(#docs #ident,),
+            Some(ty) => quote!(#cfg #docs #ident(#ty),),
+            None => quote!(#cfg #docs #ident,),
         })
     });
     let base_definitions = base_fields.iter().map(|field| {
@@ -607,32 +715,47 @@ fn union_type(
         let ident = &field.ident;
         let wire = &field.member.name;
         let seed = &field.seed;
+        let cfg = &field.cfg;
         if field.member.optional {
-            quote!(#ident: object.optional(#wire, #seed)?,)
+            quote!(#cfg #ident: object.optional(#wire, #seed)?,)
         } else {
-            quote!(#ident: object.required(#wire, #seed)?,)
+            quote!(#cfg #ident: object.required(#wire, #seed)?,)
         }
     });
     let known: Vec<&str> = fields
         .iter()
         .map(|field| field.member.name.as_str())
         .collect();
-    let decode_branch = branches.iter().map(|branch| {
+    let missing_branch = |wire: &str| match &unrecognized {
+        Some(unrecognized) => quote!(#branch_enum::#unrecognized {
+            tag: #wire.to_owned(),
+            members: object.rest(&[#(#known),*]),
+        }),
+        None => {
+            let message = format!("the branch `{wire}` of {type_name} is not in this build");
+            quote!(return ::core::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#message)))
+        }
+    };
+    let mut decode_branch = Vec::new();
+    for branch in &branches {
         let tag_variant = &branch.tag_variant;
         let wire = &branch.wire;
         match &branch.variant {
-            Some((ident, Some(_))) => {
-                quote!(#tag_type::#tag_variant => #branch_enum::#ident(object.branch(&[#(#known),*])?),)
+            Some((ident, Some(_), cfg)) => decode_branch.push(
+                quote!(#cfg #tag_type::#tag_variant => #branch_enum::#ident(object.branch(&[#(#known),*])?),),
+            ),
+            Some((ident, None, cfg)) => {
+                decode_branch.push(quote!(#cfg #tag_type::#tag_variant => #branch_enum::#ident,))
             }
-            Some((ident, None)) => quote!(#tag_type::#tag_variant => #branch_enum::#ident,),
-            None => quote!(#tag_type::#tag_variant => #branch_enum::#unrecognized {
-                tag: #wire.to_owned(),
-                members: object.rest(&[#(#known),*]),
-            },),
+            None => {}
         }
-    });
+        if let Some(cfg) = &branch.missing {
+            let missing = missing_branch(wire);
+            decode_branch.push(quote!(#cfg #tag_type::#tag_variant => #missing,));
+        }
+    }
     let encode_branch = branches.iter().filter_map(|branch| {
-        let (ident, payload) = branch.variant.as_ref()?;
+        let (ident, payload, cfg) = branch.variant.as_ref()?;
         let wire = &branch.wire;
         let payload_ref = if branch.boxed {
             quote!(&**branch)
@@ -640,16 +763,50 @@ fn union_type(
             quote!(branch)
         };
         Some(match payload {
-            Some(_) => quote!(#branch_enum::#ident(branch) => {
+            Some(_) => quote!(#cfg #branch_enum::#ident(branch) => {
                 map.serialize_entry(#tag_wire, #wire)?;
                 protocol::SerializeFields::serialize_fields(#payload_ref, map)?;
             }),
-            None => quote!(#branch_enum::#ident => map.serialize_entry(#tag_wire, #wire)?,),
+            None => quote!(#cfg #branch_enum::#ident => map.serialize_entry(#tag_wire, #wire)?,),
         })
     });
     let serialize_base = serialize_fields(base_fields.iter().copied());
-    let type_name = &entity.name;
     let branch_doc = format!("The branches of [`{name}`], chosen by its `{tag_wire}` member.");
+    // The user's attributes for the union go on its branch enum too, so derives hold.
+    let user_attributes = generator.selection.attributes(type_name, true);
+    let (unrecognized_variant, encode_unrecognized, decode_unrecognized) = match &unrecognized {
+        Some(unrecognized) => (
+            quote! {
+                /// A branch this version of the schema does not know, with its members.
+                #unrecognized {
+                    /// The tag value.
+                    tag: ::std::string::String,
+                    /// The members other than the base members.
+                    members: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                },
+            },
+            quote! {
+                #branch_enum::#unrecognized { tag, members } => {
+                    map.serialize_entry(#tag_wire, tag)?;
+                    protocol::SerializeFields::serialize_fields(members, map)?;
+                }
+            },
+            quote! {
+                #tag_type::#unrecognized(tag) => #branch_enum::#unrecognized {
+                    tag,
+                    members: object.rest(&[#(#known),*]),
+                },
+            },
+        ),
+        None => (quote!(), quote!(), quote!()),
+    };
+    // A union whose every branch is compiled out has nothing to encode or decode.
+    let matched =
+        if branches.iter().all(|branch| branch.variant.is_none()) && unrecognized.is_none() {
+            quote!(self.#tag_ident)
+        } else {
+            quote!(&self.#tag_ident)
+        };
 
     quote! {
         #attributes
@@ -662,29 +819,21 @@ fn union_type(
         }
 
         #[doc = #branch_doc]
+        #user_attributes
         #[derive(Clone, Debug, PartialEq)]
         #[allow(deprecated, clippy::large_enum_variant)]
         pub enum #branch_enum {
             #(#enum_variants)*
-            /// A branch this version of the schema does not know, with its members.
-            #unrecognized {
-                /// The tag value.
-                tag: ::std::string::String,
-                /// The members other than the base members.
-                members: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            },
+            #unrecognized_variant
         }
 
         #[allow(deprecated)]
         impl protocol::SerializeFields for #name {
             fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, map: &mut M) -> ::core::result::Result<(), M::Error> {
                 #serialize_base
-                match &self.#tag_ident {
+                match #matched {
                     #(#encode_branch)*
-                    #branch_enum::#unrecognized { tag, members } => {
-                        map.serialize_entry(#tag_wire, tag)?;
-                        protocol::SerializeFields::serialize_fields(members, map)?;
-                    }
+                    #encode_unrecognized
                 }
                 ::core::result::Result::Ok(())
             }
@@ -705,10 +854,7 @@ fn union_type(
                     #(#decode_base)*
                     #tag_ident: match tag {
                         #(#decode_branch)*
-                        #tag_type::#unrecognized(tag) => #branch_enum::#unrecognized {
-                            tag,
-                            members: object.rest(&[#(#known),*]),
-                        },
+                        #decode_unrecognized
                     },
                 })
             }
@@ -740,16 +886,25 @@ fn alternate_type(
             .member_docs(doc, &variant.name, variant.ifcond.as_ref(), &[])
             .attributes();
         let ty = generator.held_type(Some(id), variant.ty, Scope::Root);
-        quote!(#docs #ident(#ty),)
+        let cfg = generator.cfg(variant.ifcond.as_ref());
+        quote!(#cfg #docs #ident(#ty),)
     });
-    let serialize = branches.iter().map(|(_, ident)| {
-        quote!(#name::#ident(value) => ::serde::Serialize::serialize(value, serializer),)
+    let serialize = branches.iter().map(|(variant, ident)| {
+        let cfg = generator.cfg(variant.ifcond.as_ref());
+        quote!(#cfg #name::#ident(value) => ::serde::Serialize::serialize(value, serializer),)
     });
     let mut visits = Vec::new();
     let mut expected = Vec::new();
     for (variant, ident) in &branches {
         let target = generator.entity(variant.ty);
         let boxed = generator.cycles.needs_box(id, variant.ty);
+        let cfg = generator.cfg(variant.ifcond.as_ref());
+        // A user's type replacing the alternative decodes itself from the plain value.
+        let user_type = |deserializer: TokenStream| {
+            generator.selection.type_path(variant.ty).map(
+                |_| quote!(::serde::Deserialize::deserialize(::serde::de::value::#deserializer)?),
+            )
+        };
         let wrap = |value: TokenStream| {
             if boxed {
                 quote!(#name::#ident(::std::boxed::Box::new(#value)))
@@ -761,40 +916,51 @@ fn alternate_type(
             Some(JsonType::String) => {
                 expected.push("a string");
                 let value = match target.kind {
+                    _ if generator.selection.type_path(variant.ty).is_some() => {
+                        user_type(quote!(StrDeserializer::<E>::new(value))).expect("a user type")
+                    }
                     EntityKind::Enum(_) => quote!(protocol::enum_value(value)?),
                     _ => quote!(value.to_owned()),
                 };
                 let made = wrap(value);
                 visits.push(quote! {
-                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::core::result::Result<#name, E> {
+                    #cfg fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::core::result::Result<#name, E> {
                         ::core::result::Result::Ok(#made)
                     }
                 });
             }
             Some(JsonType::Boolean) => {
                 expected.push("a boolean");
-                let made = wrap(quote!(value));
+                let made = wrap(
+                    user_type(quote!(BoolDeserializer::<E>::new(value))).unwrap_or(quote!(value)),
+                );
                 visits.push(quote! {
-                    fn visit_bool<E: ::serde::de::Error>(self, value: bool) -> ::core::result::Result<#name, E> {
+                    #cfg fn visit_bool<E: ::serde::de::Error>(self, value: bool) -> ::core::result::Result<#name, E> {
                         ::core::result::Result::Ok(#made)
                     }
                 });
             }
             Some(JsonType::Null) => {
                 expected.push("null");
-                let made = wrap(quote!(()));
+                let made =
+                    wrap(user_type(quote!(UnitDeserializer::<E>::new())).unwrap_or(quote!(())));
                 visits.push(quote! {
-                    fn visit_unit<E: ::serde::de::Error>(self) -> ::core::result::Result<#name, E> {
+                    #cfg fn visit_unit<E: ::serde::de::Error>(self) -> ::core::result::Result<#name, E> {
                         ::core::result::Result::Ok(#made)
                     }
                 });
             }
             Some(JsonType::Int) => {
                 expected.push("an integer");
-                let made = wrap(quote!(value));
+                let made = wrap(
+                    user_type(quote!(I64Deserializer::<E>::new(value))).unwrap_or(quote!(value)),
+                );
                 // Serde hands over an i64 or a u64; anything else is converted with a range
                 // check.
-                let target_type = super::builtin_type(&target.name).to_string();
+                let target_type = match generator.selection.type_path(variant.ty) {
+                    Some(_) => "i64".to_owned(),
+                    None => super::builtin_type(&target.name).to_string(),
+                };
                 let convert = |from: &str, unexpected: TokenStream| {
                     (target_type != from).then(|| quote! {
                         let value = ::core::convert::TryFrom::try_from(value).map_err(|_| E::invalid_value(::serde::de::Unexpected::#unexpected(value), &self))?;
@@ -805,11 +971,11 @@ fn alternate_type(
                     convert("u64", quote!(Unsigned)),
                 );
                 visits.push(quote! {
-                    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::core::result::Result<#name, E> {
+                    #cfg fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::core::result::Result<#name, E> {
                         #from_signed
                         ::core::result::Result::Ok(#made)
                     }
-                    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::core::result::Result<#name, E> {
+                    #cfg fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::core::result::Result<#name, E> {
                         #from_unsigned
                         ::core::result::Result::Ok(#made)
                     }
@@ -817,15 +983,17 @@ fn alternate_type(
             }
             Some(JsonType::Number) => {
                 expected.push("a number");
-                let made = wrap(quote!(value));
+                let made = wrap(
+                    user_type(quote!(F64Deserializer::<E>::new(value))).unwrap_or(quote!(value)),
+                );
                 visits.push(quote! {
-                    fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> ::core::result::Result<#name, E> {
+                    #cfg fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> ::core::result::Result<#name, E> {
                         ::core::result::Result::Ok(#made)
                     }
-                    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::core::result::Result<#name, E> {
+                    #cfg fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::core::result::Result<#name, E> {
                         ::serde::de::Visitor::visit_f64(self, value as f64)
                     }
-                    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::core::result::Result<#name, E> {
+                    #cfg fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::core::result::Result<#name, E> {
                         ::serde::de::Visitor::visit_f64(self, value as f64)
                     }
                 });
@@ -836,19 +1004,23 @@ fn alternate_type(
                     ::serde::de::value::MapAccessDeserializer::new(map)
                 )?));
                 visits.push(quote! {
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::core::result::Result<#name, A::Error> {
+                    #cfg fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::core::result::Result<#name, A::Error> {
                         ::core::result::Result::Ok(#made)
                     }
                 });
             }
             Some(JsonType::Array) => {
                 expected.push("an array");
-                let made = wrap(quote!(::serde::de::Visitor::visit_seq(
-                    protocol::List(::core::marker::PhantomData),
-                    seq
-                )?));
+                let made = wrap(
+                    user_type(quote!(SeqAccessDeserializer::new(seq))).unwrap_or(quote!(
+                        ::serde::de::Visitor::visit_seq(
+                            protocol::List(::core::marker::PhantomData),
+                            seq
+                        )?
+                    )),
+                );
                 visits.push(quote! {
-                    fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, seq: A) -> ::core::result::Result<#name, A::Error> {
+                    #cfg fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, seq: A) -> ::core::result::Result<#name, A::Error> {
                         ::core::result::Result::Ok(#made)
                     }
                 });

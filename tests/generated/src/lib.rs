@@ -18,6 +18,27 @@ pub mod kitchen_sink {
     include!(concat!(env!("OUT_DIR"), "/kitchen_sink.rs"));
 }
 
+/// The kitchen sink without forward compatibility, server or docs.
+pub mod kitchen_sink_strict {
+    #![allow(missing_docs)]
+    include!(concat!(env!("OUT_DIR"), "/kitchen_sink_strict.rs"));
+}
+
+/// The kitchen sink with conditions decided by this crate's cargo features.
+pub mod kitchen_sink_features {
+    include!(concat!(env!("OUT_DIR"), "/kitchen_sink_features.rs"));
+}
+
+/// The kitchen sink cut down to `query-power` and `BUS_MODE_CHANGED`, with extra attributes
+/// and two types of ours.
+pub mod kitchen_sink_kept {
+    include!(concat!(env!("OUT_DIR"), "/kitchen_sink_kept.rs"));
+}
+
+/// A user type standing in for schema types in `kitchen_sink_kept`: any JSON value.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Opaque(pub serde_json::Value);
+
 /// QEMU 10.0.2's QMP schema (`qapi/qapi-schema.json`).
 #[cfg(qemu_source)]
 pub mod qmp {

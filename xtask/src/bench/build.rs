@@ -1,20 +1,18 @@
-//! `cargo xtask bench build`: how long `cargo build --release` takes for our generated QMP
-//! module against the `qapi-qmp` crate.
+//! `cargo xtask bench build`: how long `cargo build --release` takes for crates holding our
+//! generated QMP types (the whole schema, 10 commands kept, through `include_qapi!`) against
+//! one holding the `qapi-qmp` crate.
 //!
-//! Two scratch crates under `target/bench/build/`, each a workspace of its own with its own
-//! target directory: `ours`, whose `src/lib.rs` is our module for QEMU 10.0.2's QMP schema
-//! (depending on serde and serde_json), and `theirs`, an empty library that depends on
-//! `qapi-qmp = "=0.15.0"` (whose build script generates its types from QEMU 9.1's schema).
-//! Each is timed in two ways, interleaved: from an empty target directory (dependencies
-//! included), and with the dependencies already built, after `cargo clean -p` of the crate
-//! holding the types (the fairer comparison).
+//! Each scratch crate under `target/bench/build/` is a workspace of its own with its own
+//! target directory. Each is timed in two ways, interleaved: from an empty target directory
+//! (dependencies included), and with the dependencies already built, after `cargo clean -p`
+//! of the crate holding the types (the fairer comparison).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::{machine_description, min_and_median, rustc_version, speed_up};
+use super::{machine_description, min_and_median, rustc_version};
 use crate::{process, qemu_source};
 
 /// Longest a single cargo command may run.
@@ -33,30 +31,74 @@ struct Scratch {
     rebuild: Vec<Duration>,
 }
 
-/// Sets up both crates, times `runs` builds of each per mode and returns the section's body.
+impl Scratch {
+    fn new(label: &'static str, dir: PathBuf, own_packages: &'static [&'static str]) -> Scratch {
+        Scratch {
+            label,
+            dir,
+            own_packages,
+            clean: Vec::new(),
+            rebuild: Vec::new(),
+        }
+    }
+}
+
+/// The commands a small client keeps in the `keep` row: start-up, state, stop and go, and a
+/// look at the block devices.
+const KEPT_COMMANDS: [&str; 10] = [
+    "qmp_capabilities",
+    "query-version",
+    "query-status",
+    "stop",
+    "cont",
+    "system_powerdown",
+    "quit",
+    "query-block",
+    "query-cpus-fast",
+    "device_del",
+];
+
+const SERDE: &str = "serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n";
+
+/// Sets up the crates, times `runs` builds of each per mode and returns the section's body.
 pub fn run(runs: usize) -> Result<String, String> {
     let qemu = qemu_source::ensure()?;
     let cli = process::build_cli()?;
     let root = process::target_dir().join("bench").join("build");
+    let schema = qemu.join("qapi").join("qapi-schema.json");
 
     let ours_dir = root.join("ours");
-    let lib = ours_dir.join("src").join("lib.rs");
-    write_crate(
-        &ours_dir,
-        "qapi-bench-ours",
-        "serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n",
-        "",
-    )?;
+    write_crate(&ours_dir, "qapi-bench-ours", SERDE, "")?;
     let started = Instant::now();
-    let mut generate = Command::new(&cli);
-    generate
-        .args(["rust", "qapi/qapi-schema.json", "-o"])
-        .arg(&lib)
-        .current_dir(&qemu);
-    succeed(&mut generate, "qapi-gen rust")?;
+    generate(&cli, &qemu, &ours_dir, &[])?;
     let generation = started.elapsed();
-    let ours_source =
-        fs::read_to_string(&lib).map_err(|err| format!("cannot read {}: {err}", lib.display()))?;
+    let ours_source = read(&ours_dir.join("src").join("lib.rs"))?;
+
+    let kept_dir = root.join("kept");
+    write_crate(&kept_dir, "qapi-bench-kept", SERDE, "")?;
+    let keep: Vec<&str> = KEPT_COMMANDS
+        .iter()
+        .flat_map(|name| ["--keep", name])
+        .collect();
+    generate(&cli, &qemu, &kept_dir, &keep)?;
+    let kept_source = read(&kept_dir.join("src").join("lib.rs"))?;
+
+    let macro_dir = root.join("macro");
+    let macros = process::workspace_root().join("qapi-macros");
+    write_crate(
+        &macro_dir,
+        "qapi-bench-macro",
+        &format!(
+            "{SERDE}qapi-macros = {{ path = {:?} }}\n",
+            macros.display().to_string()
+        ),
+        &format!(
+            "//! The QMP schema through `include_qapi!`.\n\n\
+             #![allow(missing_docs)]\n\n\
+             pub mod qmp {{\n    qapi_macros::include_qapi!({:?});\n}}\n",
+            schema.display().to_string()
+        ),
+    )?;
 
     let theirs_dir = root.join("theirs");
     write_crate(
@@ -67,20 +109,22 @@ pub fn run(runs: usize) -> Result<String, String> {
     )?;
 
     let mut crates = [
-        Scratch {
-            label: "our module (QEMU 10.0.2)",
-            dir: ours_dir,
-            own_packages: &["qapi-bench-ours"],
-            clean: Vec::new(),
-            rebuild: Vec::new(),
-        },
-        Scratch {
-            label: "`qapi-qmp` 0.15.0 (QEMU 9.1)",
-            dir: theirs_dir,
-            own_packages: &["qapi-bench-theirs", "qapi-qmp"],
-            clean: Vec::new(),
-            rebuild: Vec::new(),
-        },
+        Scratch::new("our module (QEMU 10.0.2)", ours_dir, &["qapi-bench-ours"]),
+        Scratch::new(
+            "our module, 10 commands kept",
+            kept_dir,
+            &["qapi-bench-kept"],
+        ),
+        Scratch::new(
+            "our module through `include_qapi!`",
+            macro_dir,
+            &["qapi-bench-macro"],
+        ),
+        Scratch::new(
+            "`qapi-qmp` 0.15.0 (QEMU 9.1)",
+            theirs_dir,
+            &["qapi-bench-theirs", "qapi-qmp"],
+        ),
     ];
     for scratch in &crates {
         resolve(&scratch.dir)?;
@@ -90,10 +134,9 @@ pub fn run(runs: usize) -> Result<String, String> {
     }
     for round in 0..runs {
         eprintln!("xtask: build round {} of {runs}", round + 1);
-        // Alternate which crate goes first.
-        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
-        for index in order {
-            let scratch = &mut crates[index];
+        // Rotate which crate goes first.
+        for offset in 0..crates.len() {
+            let scratch = &mut crates[(round + offset) % crates.len()];
             let clean = time_clean_build(&scratch.dir)?;
             let rebuild = time_rebuild(&scratch.dir, scratch.own_packages)?;
             eprintln!(
@@ -107,23 +150,27 @@ pub fn run(runs: usize) -> Result<String, String> {
         }
     }
 
-    let theirs_source = generated_by_qapi_qmp(&crates[1].dir);
+    let theirs_source = generated_by_qapi_qmp(&crates[3].dir);
     Ok(format!(
-        "- crates: `target/bench/build/ours`, whose `src/lib.rs` is our module for QEMU \
-         {}'s QMP schema ({}; written by `qapi-gen rust` in {:.2} s, not counted below), \
-         depending on serde and serde_json; `target/bench/build/theirs`, an empty library \
-         depending on `qapi-qmp = \"=0.15.0\"`, whose build script generates its types from \
-         QEMU 9.1's schema ({}) during the build\n\
-         - modes: clean = empty target directory, dependencies included; deps built = after \
-         a full build, `cargo clean --release -p` of `qapi-bench-ours`, or of \
-         `qapi-bench-theirs` and `qapi-qmp`, so only the crate with the types (and for \
-         `qapi-qmp` its build script) is rebuilt\n\
+        "- crates, each a workspace of its own under `target/bench/build/`: `ours`, whose \
+         `src/lib.rs` is our module for QEMU {}'s QMP schema ({}; written by `qapi-gen rust` \
+         in {:.2} s, not counted below); `kept`, the same with `--keep` for {} ({}); \
+         `macro`, the whole schema through `include_qapi!` (so its build runs the macro, \
+         compiled with the default release profile); `theirs`, an empty library depending \
+         on `qapi-qmp = \"=0.15.0\"`, whose build script generates its types from QEMU 9.1's \
+         schema ({}) during the build. All but `theirs` depend on serde and serde_json.\n\
+         - modes: clean = empty target directory, dependencies included (for `macro` that \
+         includes building the macro itself); deps built = after a full build, `cargo clean \
+         --release -p` of the crate with the types (for `qapi-qmp` also the wrapper), so \
+         only it (and for `qapi-qmp` its build script) is rebuilt\n\
          - runs: {runs} per crate and mode, interleaved, after one untimed build each; \
-         `cargo build --release --frozen` wall time, default release profile, {}\n\
+         `cargo build --release --frozen` wall time, {}\n\
          - machine: {}\n\n{}",
         qemu_source::QEMU_VERSION,
         size(&ours_source),
         generation.as_secs_f64(),
+        KEPT_COMMANDS.map(|name| format!("`{name}`")).join(", "),
+        size(&kept_source),
         theirs_source
             .as_deref()
             .map_or("size unknown".to_owned(), size),
@@ -131,6 +178,22 @@ pub fn run(runs: usize) -> Result<String, String> {
         machine_description(),
         table(&crates),
     ))
+}
+
+/// Runs `qapi-gen rust` on QEMU's QMP schema with `options`, into the crate at `dir`.
+fn generate(cli: &Path, qemu: &Path, dir: &Path, options: &[&str]) -> Result<(), String> {
+    let mut generate = Command::new(cli);
+    generate
+        .args(["rust", "qapi/qapi-schema.json"])
+        .args(options)
+        .arg("-o")
+        .arg(dir.join("src").join("lib.rs"))
+        .current_dir(qemu);
+    succeed(&mut generate, "qapi-gen rust")
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    fs::read_to_string(path).map_err(|err| format!("cannot read {}: {err}", path.display()))
 }
 
 /// Writes a crate manifest (a workspace of its own) and `src/lib.rs` (unless `lib` is empty,
@@ -245,32 +308,36 @@ fn size(source: &str) -> String {
     )
 }
 
-/// The markdown table: one row per mode, ours against qapi-qmp.
-fn table(crates: &[Scratch; 2]) -> String {
+/// The markdown table: one row per crate, its times and how they compare with qapi-qmp's
+/// (the last crate).
+fn table(crates: &[Scratch]) -> String {
     let s = |time: Duration| format!("{:.1}", time.as_secs_f64());
-    let [ours, theirs] = crates;
-    let mut table = String::from(
-        "| build | ours | min (s) | median (s) | peer | min (s) | median (s) \
-         | speed-up, min | speed-up, median |\n\
-         | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n",
+    let (theirs, ours) = crates.split_last().expect("the peer is the last crate");
+    let (theirs_clean, theirs_rebuild) = (
+        min_and_median(&theirs.clean).1,
+        min_and_median(&theirs.rebuild).1,
     );
-    let modes = [
-        ("clean", &ours.clean, &theirs.clean),
-        ("deps built", &ours.rebuild, &theirs.rebuild),
-    ];
-    for (mode, ours_times, theirs_times) in modes {
-        let (ours_min, ours_median) = min_and_median(ours_times);
-        let (theirs_min, theirs_median) = min_and_median(theirs_times);
+    let ratio = |ours: Duration, theirs: Duration| {
+        format!("{:.2}×", ours.as_secs_f64() / theirs.as_secs_f64())
+    };
+    let mut table = String::from(
+        "| crate | clean min (s) | clean median (s) | deps built min (s) \
+         | deps built median (s) | clean, median vs `qapi-qmp` \
+         | deps built, median vs `qapi-qmp` |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+    );
+    for scratch in ours.iter().chain([theirs]) {
+        let (clean_min, clean_median) = min_and_median(&scratch.clean);
+        let (rebuild_min, rebuild_median) = min_and_median(&scratch.rebuild);
         table.push_str(&format!(
-            "| {mode} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            ours.label,
-            s(ours_min),
-            s(ours_median),
-            theirs.label,
-            s(theirs_min),
-            s(theirs_median),
-            speed_up(theirs_min, ours_min),
-            speed_up(theirs_median, ours_median),
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            scratch.label,
+            s(clean_min),
+            s(clean_median),
+            s(rebuild_min),
+            s(rebuild_median),
+            ratio(clean_median, theirs_clean),
+            ratio(rebuild_median, theirs_rebuild),
         ));
     }
     table

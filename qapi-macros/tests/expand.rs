@@ -1,0 +1,62 @@
+//! `include_qapi!` expanded in a real crate: the project's demo schema, whole and cut down
+//! with options, decoding and encoding messages.
+
+use serde_json::json;
+
+/// The whole schema with the default options.
+mod demo {
+    qapi_macros::include_qapi!("../schemas/demo.json");
+}
+
+/// Only `query-status` (and what it reaches), without docs, server or forward compatibility
+/// (so enums have no `Unrecognized(String)` and can be `Copy`).
+mod status_only {
+    qapi_macros::include_qapi!(
+        "../schemas/demo.json",
+        keep = ["query-status"],
+        type_attribute = "MachineState=#[derive(Copy)]",
+        docs = false,
+        server = false,
+        forward_compatible = false,
+    );
+}
+
+#[test]
+fn the_expansion_decodes_replies_and_encodes_requests() {
+    let reply =
+        json!({ "state": "brewing", "water-percent": 80, "beans-grams": 450, "drinks-served": 12 });
+    let demo::commands::Return::QueryStatus(status) =
+        demo::commands::decode_return("query-status", reply.clone()).unwrap()
+    else {
+        panic!("query-status returns MachineStatus")
+    };
+    assert_eq!(status.state, demo::MachineState::Brewing);
+    assert_eq!(serde_json::to_value(&status).unwrap(), reply);
+
+    let request = demo::commands::RequestMessage {
+        request: demo::commands::Clean {
+            rinse_only: Some(true),
+        }
+        .into(),
+        id: Some(json!(1)),
+        oob: false,
+    };
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({ "execute": "clean", "arguments": { "rinse-only": true }, "id": 1 })
+    );
+}
+
+#[test]
+fn options_shape_the_expansion() {
+    // `Copy` comes from the type attribute.
+    let state = status_only::MachineState::Idle;
+    let copied = state;
+    assert_eq!(state, copied);
+    // `brew` is not kept.
+    let error = status_only::commands::Request::from_parts("brew", &json!({})).unwrap_err();
+    assert_eq!(
+        error.class,
+        status_only::protocol::ErrorClass::CommandNotFound
+    );
+}

@@ -1,0 +1,5 @@
+mod probe {
+    qapi_macros::include_qapi!("tests/ui/schemas/no-such-schema.json");
+}
+
+fn main() {}
