@@ -4,10 +4,10 @@
 //!
 //! Both pages are rendered by `man -l` at a fixed, very wide `MANWIDTH` (so nothing wraps or
 //! hyphenates), whitespace and dash and quote glyphs are normalised, and then each heading
-//! (`Command NAME (Since: X)`) and member line (`• name (type, optional) -- text`, `• The
-//! members of X.`) of QEMU's page must occur in ours as often. Two things are forgiven, each
-//! counted and printed: a `.INDENT` request that Sphinx's man writer leaves as text at the
-//! end of some member lines, and the title of another QEMU manual that a `:doc:` reference
+//! (`Command NAME (Since: X)`), member line (`• name (type, optional) -- text`, `• The members
+//! of X.`) and return line (`Return type -- text`) of QEMU's page must occur in ours as often.
+//! Two things are forgiven, each counted and printed: a `.INDENT` request that Sphinx's man
+//! writer leaves as text at the end of some member lines, and the title of another QEMU manual that a `:doc:` reference
 //! shows where ours shows the manual's path (the title is not in the schema). Our page must
 //! also pass `groff -ww` without a warning. Where `man`, the manuals or QEMU's source are
 //! missing the test skips, unless `QAPI_REQUIRE_LIVE=1`.
@@ -87,23 +87,27 @@ fn compare(page: &str, schema_path: &str) {
     let ours = Lines::extract(&ours_text);
     let headings = matched(&theirs.headings, &ours.headings);
     let members = matched(&theirs.members, &ours.members);
+    let returns = matched(&theirs.returns, &ours.returns);
     eprintln!(
         "{page}: headings {}/{}, member lines {}/{} ({} with a manual's title for its path, \
-         {} with a stray .INDENT)",
+         {} with a stray .INDENT), return lines {}/{}",
         headings.found,
         theirs.headings.len(),
         members.found,
         theirs.members.len(),
         members.forgiven_titles,
         theirs.stray_indents,
+        returns.found,
+        theirs.returns.len(),
     );
     assert!(
-        headings.missing.is_empty() && members.missing.is_empty(),
+        headings.missing.is_empty() && members.missing.is_empty() && returns.missing.is_empty(),
         "lines of {page}(7) missing from ours:\n{}",
         headings
             .missing
             .iter()
             .chain(&members.missing)
+            .chain(&returns.missing)
             .take(20)
             .cloned()
             .collect::<Vec<_>>()
@@ -144,6 +148,7 @@ fn render(path: &Path) -> Option<String> {
 struct Lines {
     headings: Vec<String>,
     members: Vec<String>,
+    returns: Vec<String>,
     stray_indents: usize,
 }
 
@@ -152,6 +157,7 @@ impl Lines {
         let mut lines = Lines {
             headings: Vec::new(),
             members: Vec::new(),
+            returns: Vec::new(),
             stray_indents: 0,
         };
         for raw in text.lines() {
@@ -164,6 +170,8 @@ impl Lines {
                 lines.headings.push(line);
             } else if is_member_line(&line) {
                 lines.members.push(line);
+            } else if line.starts_with("Return ") {
+                lines.returns.push(line);
             }
         }
         lines
