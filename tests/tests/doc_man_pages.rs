@@ -7,10 +7,10 @@
 //! (`Command NAME (Since: X)`), member line (`• name (type, optional) -- text`, `• The members
 //! of X.`) and return line (`Return type -- text`) of QEMU's page must occur in ours as often.
 //! Two things are forgiven, each counted and printed: a `.INDENT` request that Sphinx's man
-//! writer leaves as text at the end of some member lines, and the title of another QEMU manual that a `:doc:` reference
-//! shows where ours shows the manual's path (the title is not in the schema). Our page must
-//! also pass `groff -ww` without a warning. Where `man`, the manuals or QEMU's source are
-//! missing the test skips, unless `QAPI_REQUIRE_LIVE=1`.
+//! writer leaves as text at the end of some member lines, and the title of another QEMU
+//! manual that a `:doc:` reference shows where ours shows the manual's path (the title is not
+//! in the schema). Our page must also pass `groff -ww` without a warning. Where `man`, the
+//! manuals or QEMU's source are missing the test skips, unless `QAPI_REQUIRE_LIVE=1`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
