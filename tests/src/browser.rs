@@ -150,9 +150,9 @@ impl Browser {
         .map(drop)
     }
 
-    /// Waits up to five seconds for `script` to return something truthy, and returns it.
+    /// Waits up to twenty seconds for `script` to return something truthy, and returns it.
     pub fn wait_for(&self, script: &str) -> Result<Value, String> {
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let value = self.execute(script)?;
             let truthy = !matches!(&value, Value::Null | Value::Bool(false))
