@@ -84,6 +84,7 @@
 //! ```
 
 mod builder;
+pub mod doc;
 pub mod dump;
 pub mod introspect;
 mod options;

@@ -6,12 +6,12 @@
 //! in `qapi-parser` and `qapi-codegen`, which build.rs users depend on without clap.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Parser, Subcommand, ValueEnum};
 use qapi_codegen::{
-    OPTIONS, OptionKind, Options, Symbols, introspect, rust, write_file_atomically,
+    OPTIONS, OptionKind, Options, Symbols, doc, introspect, rust, write_file_atomically,
 };
 use qapi_parser::{Error, Format, Schema};
 
@@ -38,6 +38,8 @@ enum Command {
     Introspect(IntrospectArgs),
     /// Generate a Rust module with the schema's types, commands and events.
     Rust(RustArgs),
+    /// Generate reference documentation: reStructuredText, a man page or an HTML site.
+    Doc(DocArgs),
 }
 
 #[derive(clap::Args)]
@@ -183,6 +185,35 @@ impl OutputArgs {
     }
 }
 
+#[derive(clap::Args)]
+struct DocArgs {
+    #[command(flatten)]
+    schema: SchemaArgs,
+    /// The output format.
+    #[arg(long, value_enum)]
+    format: DocFormat,
+    /// The manual's title (default: from the schema file's name).
+    #[arg(long)]
+    title: Option<String>,
+    /// The man page's name (default: the schema file's stem).
+    #[arg(long)]
+    page_name: Option<String>,
+    /// Write to PATH instead of standard output; for html, PATH is a directory and is
+    /// required. Output appears only once it is complete.
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    path: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DocFormat {
+    /// reStructuredText for Sphinx.
+    Rst,
+    /// A man(7) page.
+    Man,
+    /// A static HTML site (a directory).
+    Html,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum MessageFormat {
     /// Source snippets with carets and the include chain.
@@ -231,7 +262,113 @@ fn main() -> ExitCode {
                 args.output.write(&text).map(|()| ExitCode::SUCCESS)
             })
         }
+        Command::Doc(args) => document(&args),
     }
+}
+
+/// Runs a documentation backend and writes its output.
+fn document(args: &DocArgs) -> ExitCode {
+    if args.format == DocFormat::Html && args.path.is_none() {
+        return usage_error("--format html writes a directory: give it with -o PATH");
+    }
+    let options = doc::Options {
+        title: args.title.clone(),
+        page_name: args.page_name.clone(),
+    };
+    run(&args.schema, |schema| {
+        write_documentation(args, schema, &options).map(|()| ExitCode::SUCCESS)
+    })
+}
+
+/// Renders the documentation in the format asked for and writes it where asked.
+fn write_documentation(
+    args: &DocArgs,
+    schema: &Schema,
+    options: &doc::Options,
+) -> std::io::Result<()> {
+    match args.format {
+        DocFormat::Rst | DocFormat::Man => {
+            let text = if args.format == DocFormat::Rst {
+                doc::rst::generate(schema, options)
+            } else {
+                doc::man::generate(schema, options)
+            };
+            let output = OutputArgs {
+                path: args.path.clone(),
+            };
+            output.write(&text)
+        }
+        DocFormat::Html => {
+            let files = doc::html::generate(schema, options);
+            let directory = args.path.as_deref().unwrap_or(Path::new("."));
+            write_directory_atomically(directory, &files)
+        }
+    }
+}
+
+/// Writes `files` (relative path, bytes) into a fresh directory beside `directory`, then
+/// puts it in place of `directory`, so a failure never leaves a half-written site there.
+fn write_directory_atomically(
+    directory: &Path,
+    files: &[(String, Vec<u8>)],
+) -> std::io::Result<()> {
+    let parent = match directory.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let name = directory.file_name().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the output path names no directory",
+        )
+    })?;
+    let with_suffix = |suffix: &str| {
+        let mut temporary_name = std::ffi::OsString::from(".");
+        temporary_name.push(name);
+        temporary_name.push(format!(".{}.{suffix}", std::process::id()));
+        parent.join(temporary_name)
+    };
+    let staging = with_suffix("tmp");
+    let old = with_suffix("old");
+    let write_all = || -> std::io::Result<()> {
+        std::fs::create_dir_all(&staging)?;
+        for (relative, bytes) in files {
+            let path = staging.join(relative);
+            if let Some(folder) = path.parent() {
+                std::fs::create_dir_all(folder)?;
+            }
+            std::fs::write(path, bytes)?;
+        }
+        // A directory cannot be renamed over a non-empty one: move the old one aside first.
+        let had_old = match std::fs::symlink_metadata(directory) {
+            Ok(metadata) if metadata.is_dir() => {
+                std::fs::rename(directory, &old)?;
+                true
+            }
+            Ok(_) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    format!("{} exists and is not a directory", directory.display()),
+                ));
+            }
+            Err(_) => false,
+        };
+        if let Err(error) = std::fs::rename(&staging, directory) {
+            if had_old {
+                let _ = std::fs::rename(&old, directory);
+            }
+            return Err(error);
+        }
+        if had_old {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        Ok(())
+    };
+    let result = write_all();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
 }
 
 fn usage_error(message: &str) -> ExitCode {

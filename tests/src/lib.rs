@@ -5,6 +5,7 @@
 //! them (see this crate's manifest); [`crate_dir`] asks `cargo metadata` where they are. QEMU
 //! 10.0.2's source tree is unpacked by `cargo xtask fetch-qemu`; [`qemu_source`] finds it.
 
+pub mod browser;
 pub mod peer;
 
 use std::path::{Path, PathBuf};

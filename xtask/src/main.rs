@@ -2,7 +2,8 @@
 //! `cargo` alone, namely fetching the QEMU sources we test against, running
 //! QEMU's QAPI front-end test suite against our `qapi-gen` binary, capturing
 //! live QEMU's replies, benchmarks against QEMU's own Python implementation
-//! and against the `qapi-qmp` crate, and regenerating checked-in bindings.
+//! and against the `qapi-qmp` crate, regenerating checked-in bindings, and
+//! regenerating the reference documentation of QEMU's schemas.
 //!
 //! Arguments are parsed by hand; the only dependencies are serde_json and the
 //! QMP client of `qapi-tests`.
@@ -10,6 +11,7 @@
 mod bench;
 mod capture;
 mod conformance;
+mod docs;
 mod process;
 mod qemu_source;
 
@@ -51,6 +53,11 @@ commands:
   bindings
       Regenerate the bindings examples/coffee-machine checks in, running
       qapi-gen with the arguments in examples/coffee-machine/qapi-gen.args.
+
+  docs
+      Build qapi-gen (release) and regenerate the reference documentation
+      of QEMU 10.0.2's QMP, guest-agent and storage-daemon schemas in
+      target/doc-site: an HTML site, a man page and reST for each.
 
   help
       Show this message.
@@ -122,6 +129,14 @@ fn dispatch(args: &[String]) -> Result<(), String> {
                 )));
             }
             regenerate_bindings()
+        }
+        "docs" => {
+            if let Some(extra) = rest.first() {
+                return Err(usage_error(format!(
+                    "docs takes no arguments, got `{extra}`"
+                )));
+            }
+            docs::run()
         }
         "help" | "-h" | "--help" => {
             print!("{USAGE}");

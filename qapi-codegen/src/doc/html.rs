@@ -1,0 +1,600 @@
+//! The HTML backend: a static reference site that needs no server and no network.
+//!
+//! The site is `index.html` (introduction, chapter list, an index of commands and events
+//! and one of types), one page per chapter (the schema's top headings: level 1, or level 2
+//! when there is at most one level-1 heading), `style.css` (responsive, readable on a
+//! phone), `search.js` and `search-index.js` (the names of every definition and member; a
+//! small script filters it as one types, so search works from `file://`). Every definition
+//! and member has an `id`, every type name links to its definition, deprecated and unstable
+//! items carry badges, conditions are shown. All schema text is HTML-escaped, and only
+//! `http`, `https` and `mailto` URLs become links.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::markup::{self, Block, Inline};
+use super::{Definition, Field, Item, Options, Part, Reference, TypeName};
+use super::{slug, type_anchor};
+use qapi_parser::Schema;
+
+/// Renders `schema`'s reference as the files of a static site: (relative path, contents).
+pub fn generate(schema: &Schema, options: &Options) -> Vec<(String, Vec<u8>)> {
+    render(&Reference::new(schema, options))
+}
+
+/// The fixed style sheet.
+const STYLE: &str = include_str!("assets/style.css");
+/// The fixed search script.
+const SEARCH: &str = include_str!("assets/search.js");
+
+/// Renders an already built reference as a static site.
+pub fn render(reference: &Reference) -> Vec<(String, Vec<u8>)> {
+    let site = Site::new(reference);
+    let mut files = Vec::new();
+    files.push(("index.html".to_string(), site.index_page().into_bytes()));
+    for (number, page) in site.pages.iter().enumerate() {
+        files.push((page.file.clone(), site.chapter_page(number).into_bytes()));
+    }
+    files.push(("style.css".to_string(), STYLE.as_bytes().to_vec()));
+    files.push(("search.js".to_string(), SEARCH.as_bytes().to_vec()));
+    files.push((
+        "search-index.js".to_string(),
+        site.search_index().into_bytes(),
+    ));
+    files
+}
+
+/// One chapter page.
+struct Page<'a> {
+    file: String,
+    title: String,
+    items: &'a [Item],
+}
+
+struct Site<'a> {
+    reference: &'a Reference,
+    /// Items before the first chapter, shown on the index page.
+    preface: &'a [Item],
+    pages: Vec<Page<'a>>,
+    /// Definition anchor → the file that holds it.
+    files_by_anchor: BTreeMap<String, String>,
+}
+
+impl<'a> Site<'a> {
+    fn new(reference: &'a Reference) -> Site<'a> {
+        let items = reference.items.as_slice();
+        let level_one = items
+            .iter()
+            .filter(|item| matches!(item, Item::Heading { level: 1, .. }))
+            .count();
+        let split_level = if level_one > 1 { 1 } else { 2 };
+        let starts: Vec<usize> = items
+            .iter()
+            .enumerate()
+            .filter(
+                |(_, item)| matches!(item, Item::Heading { level, .. } if *level <= split_level),
+            )
+            .filter(|(_, item)| {
+                // With one level-1 heading, it titles the whole schema: stay on the index.
+                !(split_level == 2 && matches!(item, Item::Heading { level: 1, .. }))
+            })
+            .map(|(index, _)| index)
+            .collect();
+        let preface_end = starts.first().copied().unwrap_or(items.len());
+        let mut pages = Vec::new();
+        let mut used_files = Vec::new();
+        for (number, &start) in starts.iter().enumerate() {
+            let end = starts.get(number + 1).copied().unwrap_or(items.len());
+            let title = match &items[start] {
+                Item::Heading { text, .. } => text.clone(),
+                _ => String::new(),
+            };
+            let mut file = format!("{}.html", slug(&title));
+            let mut suffix = 1;
+            while file == "index.html" || used_files.contains(&file) {
+                suffix += 1;
+                file = format!("{}-{suffix}.html", slug(&title));
+            }
+            used_files.push(file.clone());
+            pages.push(Page {
+                file,
+                title,
+                items: &items[start..end],
+            });
+        }
+        let mut files_by_anchor = BTreeMap::new();
+        let mut record = |items: &[Item], file: &str| {
+            for item in items {
+                match item {
+                    Item::Definition(definition) => {
+                        files_by_anchor.insert(definition.anchor(), file.to_string());
+                    }
+                    Item::Heading { anchor, .. } => {
+                        files_by_anchor.insert(anchor.clone(), file.to_string());
+                    }
+                    Item::Text(_) => {}
+                }
+            }
+        };
+        record(&items[..preface_end], "index.html");
+        for page in &pages {
+            record(page.items, &page.file);
+        }
+        Site {
+            reference,
+            preface: &items[..preface_end],
+            pages,
+            files_by_anchor,
+        }
+    }
+
+    /// The page and fragment of an anchor, not yet escaped for HTML.
+    fn href(&self, anchor: &str) -> Option<String> {
+        self.files_by_anchor
+            .get(anchor)
+            .map(|file| format!("{file}#{anchor}"))
+    }
+
+    fn frame(&self, title: &str, body: &str) -> String {
+        let mut page = String::new();
+        let site_title = escape(&self.reference.title);
+        let title = if title == self.reference.title {
+            site_title.clone()
+        } else {
+            format!("{} — {site_title}", escape(title))
+        };
+        let _ = write!(
+            page,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <title>{title}</title>\n<link rel=\"stylesheet\" href=\"style.css\">\n\
+             <script src=\"search-index.js\" defer></script>\n\
+             <script src=\"search.js\" defer></script>\n</head>\n<body>\n\
+             <header class=\"site-header\">\n<a class=\"site-title\" href=\"index.html\">{site_title}</a>\n\
+             <div class=\"search\" role=\"search\">\n\
+             <input id=\"search-input\" type=\"search\" placeholder=\"Search commands, events, types\" \
+             aria-label=\"Search\" autocomplete=\"off\">\n\
+             <ol id=\"search-results\" hidden></ol>\n</div>\n</header>\n\
+             <main>\n{body}</main>\n</body>\n</html>\n"
+        );
+        page
+    }
+
+    fn index_page(&self) -> String {
+        let mut body = String::new();
+        let _ = writeln!(body, "<h1>{}</h1>", escape(&self.reference.title));
+        self.items(&mut body, self.preface);
+        if !self.pages.is_empty() {
+            body.push_str("<h2 id=\"chapters\">Chapters</h2>\n<ul class=\"chapters\">\n");
+            for page in &self.pages {
+                let _ = writeln!(
+                    body,
+                    "<li><a href=\"{}\">{}</a></li>",
+                    attribute(&page.file),
+                    escape(&page.title)
+                );
+            }
+            body.push_str("</ul>\n");
+        }
+        let definitions: Vec<&Definition> = self.reference.definitions().collect();
+        for (heading, id, protocol) in [
+            ("Commands and events", "index-commands-events", true),
+            ("Types", "index-types", false),
+        ] {
+            let mut entries: Vec<&&Definition> = definitions
+                .iter()
+                .filter(|definition| definition.kind.is_protocol() == protocol)
+                .collect();
+            entries.sort_by(|a, b| {
+                a.name
+                    .to_lowercase()
+                    .cmp(&b.name.to_lowercase())
+                    .then(a.name.cmp(&b.name))
+            });
+            let _ = writeln!(
+                body,
+                "<h2 id=\"{id}\">{heading}</h2>\n<ul class=\"name-index\">"
+            );
+            for definition in entries {
+                let href = attribute(&self.href(&definition.anchor()).unwrap_or_default());
+                let _ = writeln!(
+                    body,
+                    "<li><a href=\"{href}\"><code>{}</code></a> <span class=\"kind\">{}</span>{}</li>",
+                    escape(&definition.name),
+                    definition.kind.title().to_lowercase(),
+                    badges(definition.deprecated, definition.unstable),
+                );
+            }
+            body.push_str("</ul>\n");
+        }
+        self.frame(&self.reference.title, &body)
+    }
+
+    fn chapter_page(&self, number: usize) -> String {
+        let page = &self.pages[number];
+        let mut body = String::new();
+        self.items(&mut body, page.items);
+        body.push_str("<nav class=\"pager\">");
+        if number > 0 {
+            let previous = &self.pages[number - 1];
+            let _ = write!(
+                body,
+                "<a rel=\"prev\" href=\"{}\">← {}</a>",
+                attribute(&previous.file),
+                escape(&previous.title)
+            );
+        }
+        body.push_str("<a href=\"index.html\">Index</a>");
+        if let Some(next) = self.pages.get(number + 1) {
+            let _ = write!(
+                body,
+                "<a rel=\"next\" href=\"{}\">{} →</a>",
+                attribute(&next.file),
+                escape(&next.title)
+            );
+        }
+        body.push_str("</nav>\n");
+        self.frame(&page.title, &body)
+    }
+
+    fn items(&self, out: &mut String, items: &[Item]) {
+        for item in items {
+            match item {
+                Item::Heading {
+                    level,
+                    text,
+                    anchor,
+                } => {
+                    let level = (*level).clamp(1, 5) + 1;
+                    let level = level.min(6);
+                    let _ = writeln!(
+                        out,
+                        "<h{level} id=\"{}\">{}</h{level}>",
+                        attribute(anchor),
+                        escape(text)
+                    );
+                }
+                Item::Text(text) => blocks(out, &markup::parse(text)),
+                Item::Definition(definition) => self.definition(out, definition),
+            }
+        }
+    }
+
+    fn definition(&self, out: &mut String, definition: &Definition) {
+        let anchor = definition.anchor();
+        let kind = definition.kind.title();
+        let _ = write!(
+            out,
+            "<section class=\"definition {}\" id=\"{}\">\n<h3 class=\"signature\">\
+             <span class=\"kind\">{kind}</span> <code class=\"name\">{}</code>",
+            kind.to_lowercase(),
+            attribute(&anchor),
+            escape(&definition.name)
+        );
+        if let Some(since) = &definition.since {
+            let _ = write!(
+                out,
+                " <span class=\"since\">(Since: {})</span>",
+                escape(since)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "{} <a class=\"permalink\" href=\"#{}\" aria-label=\"Link to {}\">#</a></h3>",
+            badges(definition.deprecated, definition.unstable),
+            attribute(&anchor),
+            attribute(&definition.name)
+        );
+        for notice in definition.notices() {
+            let _ = writeln!(out, "<p class=\"notice\">{}</p>", escape(&notice));
+        }
+        if let Some(condition) = &definition.condition {
+            let _ = writeln!(
+                out,
+                "<p class=\"condition\"><em>Availability</em>: <code>{}</code></p>",
+                escape(condition)
+            );
+        }
+        for part in &definition.parts {
+            match part {
+                Part::Text(text) => blocks(out, &markup::parse(text)),
+                Part::Fields { group, fields } => {
+                    let _ = writeln!(
+                        out,
+                        "<h4 class=\"field-group\">{}</h4>\n<ul class=\"fields\">",
+                        group.title()
+                    );
+                    for field in fields {
+                        self.field(out, &anchor, *group == super::FieldGroup::Features, field);
+                    }
+                    out.push_str("</ul>\n");
+                }
+                Part::Returns { ty, text } => {
+                    out.push_str("<div class=\"returns\"><h4 class=\"field-group\">Return</h4>\n");
+                    if let Some(ty) = ty {
+                        let _ =
+                            writeln!(out, "<p class=\"return-type\">{}</p>", self.type_html(ty));
+                    }
+                    blocks(out, &markup::parse(text));
+                    out.push_str("</div>\n");
+                }
+                Part::Errors(text) => {
+                    out.push_str("<div class=\"errors\"><h4 class=\"field-group\">Errors</h4>\n");
+                    blocks(out, &markup::parse(text));
+                    out.push_str("</div>\n");
+                }
+            }
+        }
+        out.push_str("</section>\n");
+    }
+
+    fn field(&self, out: &mut String, anchor: &str, feature: bool, field: &Field) {
+        match field {
+            Field::Named {
+                name,
+                ty,
+                optional,
+                text,
+                condition,
+                deprecated,
+                unstable,
+            } => {
+                let id = if feature {
+                    format!("{anchor}--feature-{name}")
+                } else {
+                    format!("{anchor}--{name}")
+                };
+                let _ = write!(
+                    out,
+                    "<li class=\"field\" id=\"{}\"><code class=\"member\">{}</code>",
+                    attribute(&id),
+                    escape(name)
+                );
+                if let Some(ty) = ty {
+                    let optional = if *optional { ", optional" } else { "" };
+                    let _ = write!(out, " ({}{optional})", self.type_html(ty));
+                }
+                out.push_str(&badges(*deprecated, *unstable));
+                if let Some(condition) = condition {
+                    let _ = write!(
+                        out,
+                        " <span class=\"condition\"><em>If</em> <code>{}</code></span>",
+                        escape(condition)
+                    );
+                }
+                out.push_str(" — ");
+                let parsed = markup::parse(text);
+                match parsed.as_slice() {
+                    [Block::Paragraph(runs)] => out.push_str(&inline(runs)),
+                    _ => {
+                        out.push('\n');
+                        blocks(out, &parsed);
+                    }
+                }
+                out.push_str("</li>\n");
+            }
+            Field::MembersOf { when, ty } => {
+                let link = self.type_html(&TypeName {
+                    text: ty.clone(),
+                    target: Some(ty.clone()),
+                });
+                out.push_str("<li class=\"field members-of\">");
+                if let Some((tag, value)) = when {
+                    let _ = write!(
+                        out,
+                        "When <code>{}</code> is <code>{}</code>: ",
+                        escape(tag),
+                        escape(value)
+                    );
+                }
+                let _ = writeln!(out, "The members of {link}.</li>");
+            }
+        }
+    }
+
+    /// A type name, linked to its definition where it has one.
+    fn type_html(&self, ty: &TypeName) -> String {
+        let href = ty
+            .target
+            .as_deref()
+            .and_then(|target| self.href(&type_anchor(target)))
+            .map(|href| attribute(&href));
+        match (href, &ty.target) {
+            (Some(href), Some(target)) => {
+                let link = format!(
+                    "<a class=\"type-link\" href=\"{href}\"><code>{}</code></a>",
+                    escape(target)
+                );
+                if ty.text.starts_with('[') {
+                    format!("[{link}]")
+                } else {
+                    link
+                }
+            }
+            _ => format!("<code class=\"type\">{}</code>", escape(&ty.text)),
+        }
+    }
+
+    /// `window.QAPI_SEARCH_INDEX = [[name, kind, href], …]`, definitions first, then members.
+    fn search_index(&self) -> String {
+        let mut entries = Vec::new();
+        for definition in self.reference.definitions() {
+            let anchor = definition.anchor();
+            let Some(href) = self.href(&anchor) else {
+                continue;
+            };
+            entries.push(serde_json::json!([
+                definition.name,
+                definition.kind.title().to_lowercase(),
+                href
+            ]));
+        }
+        for definition in self.reference.definitions() {
+            let anchor = definition.anchor();
+            let Some(file) = self.files_by_anchor.get(&anchor) else {
+                continue;
+            };
+            for part in &definition.parts {
+                let Part::Fields { group, fields } = part else {
+                    continue;
+                };
+                if *group == super::FieldGroup::Features {
+                    continue;
+                }
+                for field in fields {
+                    if let Field::Named { name, .. } = field {
+                        entries.push(serde_json::json!([
+                            format!("{}.{name}", definition.name),
+                            group.title().to_lowercase(),
+                            format!("{file}#{anchor}--{name}")
+                        ]));
+                    }
+                }
+            }
+        }
+        let json = serde_json::Value::Array(entries).to_string();
+        // `</script>` cannot occur in a .js file's meaning, but keep `<` out anyway.
+        format!(
+            "window.QAPI_SEARCH_INDEX = {};\n",
+            json.replace('<', "\\u003c")
+        )
+    }
+}
+
+fn badges(deprecated: bool, unstable: bool) -> String {
+    let mut html = String::new();
+    if deprecated {
+        html.push_str(" <span class=\"badge badge-deprecated\">deprecated</span>");
+    }
+    if unstable {
+        html.push_str(" <span class=\"badge badge-unstable\">unstable</span>");
+    }
+    html
+}
+
+fn blocks(out: &mut String, blocks_to_render: &[Block]) {
+    for block in blocks_to_render {
+        match block {
+            Block::Paragraph(runs) => {
+                let _ = writeln!(out, "<p>{}</p>", inline(runs));
+            }
+            Block::Literal(text) => {
+                let _ = writeln!(out, "<pre>{}</pre>", escape(text));
+            }
+            Block::BulletList(items) => {
+                out.push_str("<ul>\n");
+                for item in items {
+                    out.push_str("<li>");
+                    list_item(out, item);
+                    out.push_str("</li>\n");
+                }
+                out.push_str("</ul>\n");
+            }
+            Block::EnumeratedList(items) => {
+                out.push_str("<ul class=\"enumerated\">\n");
+                for (marker, item) in items {
+                    let _ = write!(out, "<li><span class=\"marker\">{}</span> ", escape(marker));
+                    list_item(out, item);
+                    out.push_str("</li>\n");
+                }
+                out.push_str("</ul>\n");
+            }
+            Block::Quote(inner) => {
+                out.push_str("<blockquote>\n");
+                blocks(out, inner);
+                out.push_str("</blockquote>\n");
+            }
+            Block::Admonition { title, body } => {
+                let class = if title.starts_with("Example") {
+                    "example"
+                } else {
+                    "note"
+                };
+                let _ = writeln!(
+                    out,
+                    "<div class=\"admonition {class}\"><p class=\"admonition-title\">{}</p>",
+                    escape(title)
+                );
+                blocks(out, body);
+                out.push_str("</div>\n");
+            }
+        }
+    }
+}
+
+fn list_item(out: &mut String, item: &[Block]) {
+    match item {
+        [Block::Paragraph(runs)] => out.push_str(&inline(runs)),
+        _ => blocks(out, item),
+    }
+}
+
+fn inline(runs: &[Inline]) -> String {
+    let mut html = String::new();
+    for run in runs {
+        match run {
+            Inline::Text(text) => html.push_str(&escape(text)),
+            Inline::Literal(code) => {
+                let _ = write!(html, "<code>{}</code>", escape(code));
+            }
+            Inline::Emphasis(text) => {
+                let _ = write!(html, "<em>{}</em>", escape(text));
+            }
+            Inline::Strong(text) => {
+                let _ = write!(html, "<strong>{}</strong>", escape(text));
+            }
+            Inline::Link { text, url } => {
+                let safe = ["http://", "https://", "mailto:"]
+                    .iter()
+                    .any(|scheme| url.starts_with(scheme));
+                if safe {
+                    let _ = write!(
+                        html,
+                        "<a href=\"{}\" rel=\"noreferrer\">{}</a>",
+                        attribute(url),
+                        escape(text)
+                    );
+                } else {
+                    html.push_str(&escape(text));
+                }
+            }
+        }
+    }
+    html
+}
+
+/// Escapes text for HTML element content.
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+/// Escapes text for a double-quoted attribute value.
+fn attribute(text: &str) -> String {
+    escape(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_text_is_escaped() {
+        assert_eq!(escape("<script>\"&'"), "&lt;script&gt;&quot;&amp;&#39;");
+        let html = inline(&markup::inline(
+            "`x <javascript:alert(1)>`_ and `y <https://a.b/?q=<>`_",
+        ));
+        assert!(!html.contains("javascript:alert(1)\""));
+        assert!(!html.contains("<a href=\"javascript"));
+    }
+}
