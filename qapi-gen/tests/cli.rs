@@ -1,27 +1,11 @@
 //! The command-line contract: exit statuses, where output goes, and condition options.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-fn qapi_gen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qapi-gen"))
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-        .output()
-        .expect("qapi-gen runs")
-}
+mod run;
 
-fn status(output: &Output) -> i32 {
-    output.status.code().expect("exited normally")
-}
-
-/// A fresh scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("qapi-gen-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use run::{qapi_gen, scratch, status};
 
 const KITCHEN_SINK: &str = "schemas/kitchen-sink/kitchen-sink.json";
 

@@ -1,27 +1,12 @@
 //! `qapi-gen doc`: the three formats, where output goes, and that a failed write leaves
 //! nothing half-written behind.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-fn qapi_gen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qapi-gen"))
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-        .output()
-        .expect("qapi-gen runs")
-}
+mod run;
 
-fn status(output: &Output) -> i32 {
-    output.status.code().expect("exited normally")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("qapi-gen-doc-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use run::{qapi_gen, scratch, status};
 
 const DEMO: &str = "schemas/demo.json";
 
