@@ -915,13 +915,13 @@ fn alternate_type(
         match target.json_type() {
             Some(JsonType::String) => {
                 expected.push("a string");
-                let value = match target.kind {
-                    _ if generator.selection.type_path(variant.ty).is_some() => {
-                        user_type(quote!(StrDeserializer::<E>::new(value))).expect("a user type")
-                    }
-                    EntityKind::Enum(_) => quote!(protocol::enum_value(value)?),
-                    _ => quote!(value.to_owned()),
-                };
+                let value =
+                    user_type(quote!(StrDeserializer::<E>::new(value))).unwrap_or_else(|| {
+                        match target.kind {
+                            EntityKind::Enum(_) => quote!(protocol::enum_value(value)?),
+                            _ => quote!(value.to_owned()),
+                        }
+                    });
                 let made = wrap(value);
                 visits.push(quote! {
                     #cfg fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::core::result::Result<#name, E> {
