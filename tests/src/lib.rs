@@ -6,6 +6,7 @@
 //! 10.0.2's source tree is unpacked by `cargo xtask fetch-qemu`; [`qemu_source`] finds it.
 
 pub mod browser;
+pub mod examples;
 pub mod peer;
 
 use std::path::{Path, PathBuf};
