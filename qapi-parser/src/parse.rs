@@ -7,6 +7,7 @@
 //! included, which is the order every later stage works in. Reading goes through a callback so
 //! that tests and fuzzers can serve files from memory.
 
+use std::collections::HashSet;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
@@ -77,7 +78,7 @@ pub fn parse(
             pragma: Pragma::default(),
         },
         open_files: Vec::new(),
-        seen_files: Vec::new(),
+        seen_files: HashSet::new(),
         diagnostics,
     };
     reader.file(
@@ -95,7 +96,7 @@ struct Reader<'r, 'f> {
     /// Absolute paths of the files being read, outermost first.
     open_files: Vec<PathBuf>,
     /// Absolute paths of all files read so far.
-    seen_files: Vec<PathBuf>,
+    seen_files: HashSet<PathBuf>,
     diagnostics: &'r mut Diagnostics,
 }
 
@@ -130,7 +131,7 @@ impl Reader<'_, '_> {
             return;
         }
         let syntax = syntax::parse_items(&file.text, base);
-        self.seen_files.push(absolute.clone());
+        self.seen_files.insert(absolute.clone());
         self.open_files.push(absolute);
         self.items(syntax);
         self.open_files.pop();

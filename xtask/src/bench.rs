@@ -2,21 +2,30 @@
 //! results as markdown in `docs/bench.md`, one section per benchmark:
 //!
 //! * `cli` (`bench/cli.rs`): `qapi-gen` against QEMU's Python QAPI generator;
+//! * `scaling` (`bench/scaling.rs`): `qapi-gen` on synthetic schemas 1×, 10× and 100×
+//!   the size of QEMU's QMP schema;
 //! * `decode` (`bench/decode.rs`): our generated types decoding replies captured
 //!   from live QEMU, against `qapi-qmp` and `serde_json::Value`;
 //! * `build` (`bench/build.rs`): a release build of our generated QMP module
 //!   against one of the `qapi-qmp` crate.
 //!
-//! A run may pick sections; the report keeps the other sections as they were.
+//! Each section also leaves its key figures in `docs/bench.json`, from which
+//! `bench/chart.rs` draws `docs/bench.png`. A run may pick sections; the report, the
+//! figures and so the chart keep the other sections as they were.
 
 mod build;
+mod chart;
 mod cli;
 mod decode;
+mod scaling;
 
 use std::fs;
 use std::num::NonZero;
+use std::process::{Command, Stdio};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value};
 
 use crate::process;
 
@@ -29,13 +38,30 @@ pub const DEFAULT_BUILD_RUNS: usize = 3;
 /// Where the report is kept, relative to the workspace root.
 const REPORT_PATH: &str = "docs/bench.md";
 
+/// Where each section's key figures are kept, for the chart.
+const FIGURES_PATH: &str = "docs/bench.json";
+
+/// Where the chart is drawn.
+const CHART_PATH: &str = "docs/bench.png";
+
 /// The report's opening, above the sections.
 const REPORT_HEADER: &str = "\
 # Benchmarks
 
 Produced by `cargo xtask bench`, which runs every section below; `cargo xtask bench SECTION...`
-(`cli`, `decode`, `build`) reruns only the named ones and keeps the others.
+(`cli`, `scaling`, `decode`, `build`) reruns only the named ones and keeps the others. The
+chart is drawn from the same figures (kept in `bench.json`).
+
+![Speed-ups over each peer against their goals, and time against schema size](bench.png)
 ";
+
+/// What a section measured: its text for the report, and its key figures for the chart
+/// (`{"figures": [{"label", "speed_up", "goal"}], "points": [{"task", "size",
+/// "median_ms"}]}`, either list optional).
+pub struct Measured {
+    body: String,
+    data: Value,
+}
 
 /// Command-line options for `cargo xtask bench`.
 #[derive(Debug)]
@@ -67,8 +93,10 @@ impl Default for Options {
 /// One benchmark, with its own section in the report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
-    /// `qapi-gen` against QEMU's Python generator.
+    /// `qapi-gen` against QEMU's Python generator and qapi-rs's.
     Cli,
+    /// `qapi-gen` on schemas 1×, 10× and 100× the QMP schema.
+    Scaling,
     /// Decoding captured replies.
     Decode,
     /// Building the generated module against building `qapi-qmp`.
@@ -77,12 +105,18 @@ pub enum Section {
 
 impl Section {
     /// Every section, in report order.
-    pub const ALL: [Section; 3] = [Section::Cli, Section::Decode, Section::Build];
+    pub const ALL: [Section; 4] = [
+        Section::Cli,
+        Section::Scaling,
+        Section::Decode,
+        Section::Build,
+    ];
 
     /// The name used on the command line.
     pub fn name(self) -> &'static str {
         match self {
             Section::Cli => "cli",
+            Section::Scaling => "scaling",
             Section::Decode => "decode",
             Section::Build => "build",
         }
@@ -91,7 +125,8 @@ impl Section {
     /// The section's heading line in the report, without the `## `.
     fn heading(self) -> &'static str {
         match self {
-            Section::Cli => "qapi-gen vs. QEMU's Python QAPI generator",
+            Section::Cli => "qapi-gen vs. QEMU's Python QAPI generator and qapi-rs's codegen",
+            Section::Scaling => "Scaling: synthetic schemas 1×, 10× and 100× the QMP schema",
             Section::Decode => {
                 "Decoding live QMP replies: our types vs. qapi-qmp vs. serde_json::Value"
             }
@@ -99,10 +134,11 @@ impl Section {
         }
     }
 
-    /// Runs the benchmark and returns the section's body.
-    fn run(self, options: &Options) -> Result<String, String> {
+    /// Runs the benchmark.
+    fn run(self, options: &Options) -> Result<Measured, String> {
         match self {
             Section::Cli => cli::run(options.runs),
+            Section::Scaling => scaling::run(options.runs),
             Section::Decode => decode::run(options.rounds),
             Section::Build => build::run(options.build_runs),
         }
@@ -116,27 +152,67 @@ pub fn run(options: &Options) -> Result<(), String> {
     } else {
         options.sections.clone()
     };
-    let path = process::workspace_root().join(REPORT_PATH);
+    let root = process::workspace_root();
+    let (path, figures_path) = (root.join(REPORT_PATH), root.join(FIGURES_PATH));
     let mut report = fs::read_to_string(&path).unwrap_or_default();
+    let mut figures: Map<String, Value> = fs::read_to_string(&figures_path)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
     for section in Section::ALL {
         if !chosen.contains(&section) {
             continue;
         }
         eprintln!("xtask: benchmark `{}`", section.name());
-        let body = section.run(options)?;
+        let measured = section.run(options)?;
         let text = format!(
-            "## {}\n\nProduced by `{}`.\n\n{body}",
+            "## {}\n\nProduced by `{}`.\n\n{}",
             section.heading(),
-            options.command
+            options.command,
+            measured.body
         );
         print!("\n{text}");
         // Written after every section, so a failure later keeps what was measured.
         report = with_section(&report, section, &text);
-        fs::write(&path, &report)
-            .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
-        eprintln!("xtask: wrote {}", path.display());
+        write(&path, report.as_bytes())?;
+        figures.insert(section.name().to_owned(), measured.data);
+        let json = serde_json::to_string_pretty(&figures).expect("figures encode") + "\n";
+        write(&figures_path, json.as_bytes())?;
     }
+    let sections: Vec<&Value> = Section::ALL
+        .iter()
+        .filter_map(|section| figures.get(section.name()))
+        .collect();
+    let chart = root.join(CHART_PATH);
+    chart::draw(&sections, &chart)?;
+    eprintln!("xtask: wrote {}", chart.display());
     Ok(())
+}
+
+/// Writes `bytes` to `path`, saying so.
+fn write(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    fs::write(path, bytes).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+    eprintln!("xtask: wrote {}", path.display());
+    Ok(())
+}
+
+/// Runs `command` with no input or output and returns its wall time, spawn to exit; an
+/// error names `label` if it cannot run or fails.
+fn time_command(command: &mut Command, label: &str) -> Result<Duration, String> {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let started = Instant::now();
+    let status = command
+        .spawn()
+        .and_then(|mut child| child.wait())
+        .map_err(|err| format!("cannot run {label}: {err}"))?;
+    let elapsed = started.elapsed();
+    if !status.success() {
+        return Err(format!("{label} failed ({status}): {command:?}"));
+    }
+    Ok(elapsed)
 }
 
 /// The report with `section`'s text replaced by `text`: the fixed header, then each section

@@ -12,6 +12,7 @@ mod bench;
 mod capture;
 mod conformance;
 mod docs;
+mod fuzz;
 mod process;
 mod qemu_source;
 
@@ -40,15 +41,27 @@ commands:
 
   bench [--runs N] [--rounds N] [--build-runs N] [SECTION...]
       Run the benchmarks and record them in docs/bench.md, one section
-      each; naming SECTIONs runs only those and keeps the others' text.
-        cli     `qapi-gen check` and `introspect` against QEMU's Python
-                generator, N interleaved runs each (--runs, default 20)
+      each, with their key figures in docs/bench.json and a chart of them
+      in docs/bench.png; naming SECTIONs runs only those and keeps the
+      others' results.
+        cli     `qapi-gen check`, `introspect` and `rust` against QEMU's
+                Python generator and qapi-rs's codegen, N interleaved runs
+                each (--runs, default 20)
+        scaling `qapi-gen check` and `introspect` on synthetic schemas 1x,
+                10x and 100x the QMP schema, N runs each (--runs)
         decode  capture, then decode the replies with our types, qapi-qmp's
                 and serde_json::Value, N interleaved rounds (--rounds,
                 default 30), from the benches/decode workspace
         build   `cargo build --release` of our generated QMP module against
                 the qapi-qmp crate, clean and with dependencies built, N
                 runs each (--build-runs, default 3; slow: tens of minutes)
+
+  fuzz [--runs N] [TARGET...]
+      Seed the cargo-fuzz targets in fuzz/ with real schemas, QMP examples
+      and captured replies, run each for N executions (default 10000000;
+      needs a nightly toolchain and cargo-fuzz) and record the runs in
+      docs/fuzzing.md. TARGETs: front_end, qmp_request, qmp_event,
+      qmp_return; default all.
 
   bindings
       Regenerate the bindings examples/coffee-machine checks in, running
@@ -122,6 +135,7 @@ fn dispatch(args: &[String]) -> Result<(), String> {
             capture::run().map(drop)
         }
         "bench" => bench::run(&parse_bench_args(rest)?),
+        "fuzz" => fuzz::run(&parse_fuzz_args(rest)?),
         "bindings" => {
             if let Some(extra) = rest.first() {
                 return Err(usage_error(format!(
@@ -208,6 +222,39 @@ fn parse_bench_args(args: &[String]) -> Result<bench::Options, String> {
         };
     }
     Ok(options)
+}
+
+/// Parses the arguments of `cargo xtask fuzz`.
+fn parse_fuzz_args(args: &[String]) -> Result<fuzz::Options, String> {
+    let mut options = fuzz::Options {
+        runs: fuzz::DEFAULT_RUNS,
+        targets: Vec::new(),
+    };
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.split_once('=') {
+            Some(("--runs", value)) => options.runs = positive(value)?,
+            None if arg == "--runs" => {
+                let value = iter
+                    .next()
+                    .ok_or_else(|| usage_error("--runs needs a number".to_owned()))?;
+                options.runs = positive(value)?;
+            }
+            _ if arg.starts_with('-') => {
+                return Err(usage_error(format!("unknown fuzz argument `{arg}`")));
+            }
+            _ => options.targets.push(arg.clone()),
+        }
+    }
+    Ok(options)
+}
+
+/// `value` as a positive number, or an error naming it.
+fn positive(value: &str) -> Result<u64, String> {
+    match value.parse() {
+        Ok(number) if number > 0 => Ok(number),
+        _ => Err(format!("--runs expects a positive number, got `{value}`")),
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::{machine_description, min_and_median, rustc_version};
+use serde_json::json;
+
+use super::{Measured, machine_description, min_and_median, rustc_version};
 use crate::{process, qemu_source};
 
 /// Longest a single cargo command may run.
@@ -61,7 +63,7 @@ const KEPT_COMMANDS: [&str; 10] = [
 const SERDE: &str = "serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n";
 
 /// Sets up the crates, times `runs` builds of each per mode and returns the section's body.
-pub fn run(runs: usize) -> Result<String, String> {
+pub fn run(runs: usize) -> Result<Measured, String> {
     let qemu = qemu_source::ensure()?;
     let cli = process::build_cli()?;
     let root = process::target_dir().join("bench").join("build");
@@ -151,7 +153,13 @@ pub fn run(runs: usize) -> Result<String, String> {
     }
 
     let theirs_source = generated_by_qapi_qmp(&crates[3].dir);
-    Ok(format!(
+    let clean_median = |scratch: &Scratch| min_and_median(&scratch.clean).1.as_secs_f64();
+    let data = json!({ "figures": [{
+        "label": "clean release build, ours vs. qapi-qmp",
+        "speed_up": clean_median(&crates[3]) / clean_median(&crates[0]),
+        "goal": 2.0,
+    }]});
+    let body = format!(
         "- crates, each a workspace of its own under `target/bench/build/`: `ours`, whose \
          `src/lib.rs` is our module for QEMU {}'s QMP schema ({}; written by `qapi-gen rust` \
          in {:.2} s, not counted below); `kept`, the same with `--keep` for {} ({}); \
@@ -177,7 +185,8 @@ pub fn run(runs: usize) -> Result<String, String> {
         rustc_version(),
         machine_description(),
         table(&crates),
-    ))
+    );
+    Ok(Measured { body, data })
 }
 
 /// Runs `qapi-gen rust` on QEMU's QMP schema with `options`, into the crate at `dir`.

@@ -1,47 +1,51 @@
-//! `cargo xtask bench cli`: times our `qapi-gen` against QEMU's Python QAPI
-//! generator on QEMU's main schema, for each task both can do, as a markdown
-//! table for `docs/bench.md`.
+//! `cargo xtask bench cli`: times `qapi-gen check`, `introspect` and `rust` on QEMU's QMP
+//! schema against the programs that do the same work elsewhere, as a markdown table for
+//! `docs/bench.md`.
 //!
-//! The tasks: `check` (parse and check) against QEMU's front end, and
-//! `introspect` (parse, check, write the introspection data) against QEMU's
-//! front end plus its introspection backend. Every program is timed as a whole
-//! process (spawn to exit), alternating between them so that any drift in
-//! machine load hits all equally.
+//! The peers: QEMU's Python front end alone (parse and check), its front end with the
+//! introspection backend, its whole `qapi-gen.py` (every C backend), and qapi-rs's code
+//! generator (`qapi-codegen` 0.11.3, built from `benches/qapi-rs-codegen`), which reads the
+//! schema without checking it. Every program is timed as a whole process, spawn to exit,
+//! taking turns so that drift in machine load hits all alike.
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use super::{machine_description, min_and_median, speed_up};
+use serde_json::json;
+
+use super::{Measured, machine_description, min_and_median, speed_up, time_command};
 use crate::{process, qemu_source};
 
-/// Timed runs per tool when `--runs` is not given.
+/// Timed runs per program when `--runs` is not given.
 pub const DEFAULT_RUNS: usize = 20;
 
-/// Untimed runs per tool before measuring, to warm caches.
+/// Untimed runs per program before measuring, to warm caches.
 const WARM_UP_RUNS: usize = 2;
 
-/// The schema both tools process, relative to the QEMU source root.
+/// The schema every program processes, relative to the QEMU source root.
 const SCHEMA: &str = "qapi/qapi-schema.json";
 
-/// What both tools are asked to do.
-#[derive(Clone, Copy)]
-enum Task {
-    Check,
-    Introspect,
-}
+/// The programs timed, as indices into the list `run` builds.
+const OURS_CHECK: usize = 0;
+const OURS_INTROSPECT: usize = 1;
+const OURS_RUST: usize = 2;
+const PYTHON_CHECK: usize = 3;
+const PYTHON_INTROSPECT: usize = 4;
+const PYTHON_ALL: usize = 5;
+const QAPI_RS: usize = 6;
 
-impl Task {
-    const ALL: [Task; 2] = [Task::Check, Task::Introspect];
-
-    fn name(self) -> &'static str {
-        match self {
-            Task::Check => "check",
-            Task::Introspect => "introspect",
-        }
-    }
-}
+/// The comparisons reported: ours, the peer, and the speed-up the project aims for (`None`
+/// where there is no goal, only a like-for-like figure).
+const COMPARISONS: [(usize, usize, Option<f64>); 6] = [
+    (OURS_CHECK, PYTHON_CHECK, Some(50.0)),
+    (OURS_INTROSPECT, PYTHON_ALL, Some(20.0)),
+    (OURS_RUST, PYTHON_ALL, Some(20.0)),
+    (OURS_INTROSPECT, QAPI_RS, Some(1.0)),
+    (OURS_RUST, QAPI_RS, Some(1.0)),
+    (OURS_INTROSPECT, PYTHON_INTROSPECT, None),
+];
 
 /// One program doing one task.
 struct Contender {
@@ -53,88 +57,163 @@ struct Contender {
     times: Vec<Duration>,
 }
 
-/// Times both tools on every task and returns the report section's body.
-pub fn run(runs: usize) -> Result<String, String> {
-    let qemu = qemu_source::ensure()?;
-    let cli = process::build_cli()?;
-    let scratch = std::env::temp_dir().join(format!("qapi-bench-{}", std::process::id()));
-    fs::create_dir_all(&scratch)
-        .map_err(|err| format!("cannot create {}: {err}", scratch.display()))?;
-
-    // Pairs of (ours, QEMU's) per task.
-    let mut pairs: Vec<[Contender; 2]> = Task::ALL
-        .iter()
-        .map(|&task| {
-            [
-                ours(task, &cli, &qemu, &scratch),
-                python(task, &qemu, &scratch),
-            ]
-        })
-        .collect();
-    for contender in pairs.iter().flatten() {
-        for _ in 0..WARM_UP_RUNS {
-            warm_up(contender)?;
+impl Contender {
+    fn new(label: String, command: impl Fn() -> Command + 'static) -> Contender {
+        Contender {
+            label,
+            command: Box::new(command),
+            times: Vec::new(),
         }
     }
-    eprintln!("xtask: timing {runs} interleaved runs of each tool on {SCHEMA}");
+}
+
+/// Times every program and returns the report section.
+pub fn run(runs: usize) -> Result<Measured, String> {
+    let qemu = qemu_source::ensure()?;
+    let cli = process::build_cli()?;
+    let qapi_rs = build_qapi_rs()?;
+    let scratch = std::env::temp_dir().join(format!("qapi-bench-{}", std::process::id()));
+    fs::create_dir_all(scratch.join("c"))
+        .map_err(|err| format!("cannot create {}: {err}", scratch.display()))?;
+
+    let ours = |task: &'static str, output: Option<&str>| {
+        let (cli, qemu, output) = (cli.clone(), qemu.clone(), output.map(|o| scratch.join(o)));
+        Contender::new(format!("`qapi-gen {task}`"), move || {
+            let mut command = Command::new(&cli);
+            command.args([task, SCHEMA]).current_dir(&qemu);
+            if let Some(output) = &output {
+                command.arg("-o").arg(output);
+            }
+            command
+        })
+    };
+    let python = |label: &str, args: Vec<String>| {
+        let qemu = qemu.clone();
+        Contender::new(format!("{label} ({})", python_version()), move || {
+            let mut command = Command::new("python3");
+            command.args(&args).current_dir(&qemu);
+            command
+        })
+    };
+    let scripts = qemu.join("scripts");
+    let out = |name: &str| scratch.join(name).display().to_string();
+    let mut contenders = vec![
+        ours("check", None),
+        ours("introspect", Some("ours.json")),
+        ours("rust", Some("ours.rs")),
+        python(
+            "QEMU's front end",
+            vec!["-c".into(), python_script(&scripts, false), SCHEMA.into()],
+        ),
+        python(
+            "QEMU's front end + introspection backend",
+            vec![
+                "-c".into(),
+                python_script(&scripts, true),
+                SCHEMA.into(),
+                out("."),
+            ],
+        ),
+        python(
+            "QEMU's `qapi-gen.py`, all C backends",
+            vec![
+                "scripts/qapi-gen.py".into(),
+                "-o".into(),
+                out("c"),
+                SCHEMA.into(),
+            ],
+        ),
+        {
+            let (qemu, output) = (qemu.clone(), scratch.join("qapi-rs.rs"));
+            Contender::new("qapi-rs codegen (`qapi-codegen` 0.11.3)".into(), move || {
+                let mut command = Command::new(&qapi_rs);
+                command.arg(qemu.join("qapi")).arg(&output);
+                command
+            })
+        },
+    ];
+    for contender in &contenders {
+        for _ in 0..WARM_UP_RUNS {
+            time_command(&mut (contender.command)(), &contender.label)?;
+        }
+    }
+    eprintln!("xtask: timing {runs} interleaved runs of each program on {SCHEMA}");
     for _ in 0..runs {
-        for contender in pairs.iter_mut().flatten() {
-            let elapsed = time_once(contender)?;
+        for contender in &mut contenders {
+            let elapsed = time_command(&mut (contender.command)(), &contender.label)?;
             contender.times.push(elapsed);
         }
     }
     let _ = fs::remove_dir_all(&scratch);
 
-    Ok(format!(
+    let body = format!(
         "- schema: `{SCHEMA}` from QEMU {}\n\
-         - runs: {runs} per tool, interleaved, after {WARM_UP_RUNS} warm-up runs each; \
+         - `qapi-gen rust` writes the whole module with its default options (types, commands, \
+         events, server trait, introspection data, rustdoc), formatted by prettyplease; \
+         qapi-rs's generator writes types, commands and events without checking the schema\n\
+         - runs: {runs} per program, interleaved, after {WARM_UP_RUNS} warm-up runs each; \
          whole-process wall time\n\
          - machine: {}\n\n{}",
         qemu_source::QEMU_VERSION,
         machine_description(),
-        table(&pairs),
-    ))
+        table(&contenders),
+    );
+    let figures: Vec<_> = COMPARISONS
+        .iter()
+        .filter_map(|&(ours, peer, goal)| {
+            let goal = goal?;
+            let label = format!(
+                "{} vs. {}",
+                contenders[ours].label.trim_matches('`'),
+                short_label(peer)
+            );
+            Some(json!({
+                "label": label,
+                "speed_up": median_speed_up(&contenders[peer], &contenders[ours]),
+                "goal": goal,
+            }))
+        })
+        .collect();
+    Ok(Measured {
+        body,
+        data: json!({ "figures": figures }),
+    })
 }
 
-/// `qapi-gen` doing `task`.
-fn ours(task: Task, cli: &Path, qemu: &Path, scratch: &Path) -> Contender {
-    let (cli, qemu, output) = (cli.to_owned(), qemu.to_owned(), scratch.join("ours.json"));
-    Contender {
-        label: format!("`qapi-gen {}`", task.name()),
-        command: Box::new(move || {
-            let mut command = Command::new(&cli);
-            command.args([task.name(), SCHEMA]).current_dir(&qemu);
-            if let Task::Introspect = task {
-                command.arg("-o").arg(&output);
-            }
-            command
-        }),
-        times: Vec::new(),
+/// The name of a peer on the chart, where space is short.
+fn short_label(peer: usize) -> &'static str {
+    match peer {
+        PYTHON_CHECK => "QEMU's Python front end",
+        PYTHON_ALL => "qapi-gen.py",
+        QAPI_RS => "qapi-rs codegen",
+        _ => "QEMU's Python",
     }
 }
 
-/// QEMU's Python doing `task`.
-fn python(task: Task, qemu: &Path, scratch: &Path) -> Contender {
-    let script = python_script(&qemu.join("scripts"), task);
-    let (qemu, output): (PathBuf, PathBuf) = (qemu.to_owned(), scratch.to_owned());
-    Contender {
-        label: format!("QEMU `scripts/qapi` ({})", python_version()),
-        command: Box::new(move || {
-            let mut command = Command::new("python3");
-            command
-                .args(["-c", &script, SCHEMA])
-                .arg(&output)
-                .current_dir(&qemu);
-            command
-        }),
-        times: Vec::new(),
-    }
+/// The median time of `slow` over that of `fast`.
+fn median_speed_up(slow: &Contender, fast: &Contender) -> f64 {
+    min_and_median(&slow.times).1.as_secs_f64() / min_and_median(&fast.times).1.as_secs_f64()
 }
 
-/// The Python program that does `task` with QEMU's own generator: load (parse
-/// and check) the schema, and for `introspect` write the introspection C files
-/// into the directory named by the second argument.
-fn python_script(scripts_dir: &Path, task: Task) -> String {
+/// Builds qapi-rs's code generator as a program (`benches/qapi-rs-codegen`) and returns its
+/// path.
+fn build_qapi_rs() -> Result<PathBuf, String> {
+    let dir = process::workspace_root().join("benches/qapi-rs-codegen");
+    eprintln!("xtask: building {}", dir.display());
+    let status = Command::new("cargo")
+        .args(["build", "--release", "--quiet"])
+        .current_dir(&dir)
+        .status()
+        .map_err(|err| format!("cannot run cargo: {err}"))?;
+    if !status.success() {
+        return Err(format!("building {} failed ({status})", dir.display()));
+    }
+    Ok(dir.join("target/release/qapi-rs-codegen-bench"))
+}
+
+/// The Python program that runs QEMU's front end on the schema named by its first argument
+/// and, with `introspect`, its introspection backend into the directory named by the second.
+fn python_script(scripts_dir: &Path, introspect: bool) -> String {
     // Escape the directory for use inside a single-quoted Python literal.
     let dir = scripts_dir
         .display()
@@ -145,72 +224,45 @@ fn python_script(scripts_dir: &Path, task: Task) -> String {
         "import sys; sys.path.insert(0, '{dir}'); \
          from qapi.schema import QAPISchema; schema = QAPISchema(sys.argv[1])"
     );
-    match task {
-        Task::Check => load,
-        Task::Introspect => format!(
+    if introspect {
+        format!(
             "{load}; from qapi.introspect import gen_introspect; \
              gen_introspect(schema, sys.argv[2], '', False)"
-        ),
-    }
-}
-
-/// Runs a contender once without timing it, making sure it succeeds.
-fn warm_up(contender: &Contender) -> Result<(), String> {
-    let mut command = (contender.command)();
-    let run = process::run_captured(&mut command, Duration::from_secs(600))?;
-    if run.status.is_some_and(|status| status.success()) {
-        Ok(())
+        )
     } else {
-        Err(format!(
-            "{} failed during warm-up ({}):\n{}",
-            contender.label,
-            run.describe_end(),
-            run.stderr.trim_end()
-        ))
+        load
     }
 }
 
-/// Times one complete run, from spawning the process until it has exited.
-fn time_once(contender: &Contender) -> Result<Duration, String> {
-    let mut command = (contender.command)();
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let started = Instant::now();
-    let status = command
-        .spawn()
-        .and_then(|mut child| child.wait())
-        .map_err(|err| format!("cannot run {}: {err}", contender.label))?;
-    let elapsed = started.elapsed();
-    if !status.success() {
-        return Err(format!("{} failed ({status})", contender.label));
-    }
-    Ok(elapsed)
-}
-
-/// The markdown table: one row per task, ours against QEMU's.
-fn table(pairs: &[[Contender; 2]]) -> String {
+/// The markdown table: one row per comparison.
+fn table(contenders: &[Contender]) -> String {
     let ms = |time: Duration| format!("{:.1}", time.as_secs_f64() * 1000.0);
     let mut table = String::from(
-        "| task | ours | min (ms) | median (ms) | QEMU's | min (ms) | median (ms) \
-         | speed-up, min | speed-up, median |\n\
-         | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n",
+        "| ours | min / median (ms) | peer | min / median (ms) \
+         | speed-up, min / median | goal |\n\
+         | --- | ---: | --- | ---: | ---: | --- |\n",
     );
-    for (task, [ours, python]) in Task::ALL.iter().zip(pairs) {
+    for (ours, peer, goal) in COMPARISONS {
+        let (ours, peer) = (&contenders[ours], &contenders[peer]);
         let (ours_min, ours_median) = min_and_median(&ours.times);
-        let (python_min, python_median) = min_and_median(&python.times);
+        let (peer_min, peer_median) = min_and_median(&peer.times);
+        let goal = match goal {
+            Some(goal) => {
+                let met = median_speed_up(peer, ours) >= goal;
+                format!("≥ {goal}×: {}", if met { "met" } else { "missed" })
+            }
+            None => "—".to_owned(),
+        };
         table.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            task.name(),
+            "| {} | {} / {} | {} | {} / {} | {} / {} | {goal} |\n",
             ours.label,
             ms(ours_min),
             ms(ours_median),
-            python.label,
-            ms(python_min),
-            ms(python_median),
-            speed_up(python_min, ours_min),
-            speed_up(python_median, ours_median),
+            peer.label,
+            ms(peer_min),
+            ms(peer_median),
+            speed_up(peer_min, ours_min),
+            speed_up(peer_median, ours_median),
         ));
     }
     table
@@ -227,10 +279,10 @@ mod tests {
 
     #[test]
     fn quotes_the_scripts_directory_for_python() {
-        let script = python_script(Path::new("/src/it's/scripts"), Task::Check);
+        let script = python_script(Path::new("/src/it's/scripts"), false);
         assert!(script.contains(r"sys.path.insert(0, '/src/it\'s/scripts')"));
         assert!(script.ends_with("QAPISchema(sys.argv[1])"));
-        let script = python_script(Path::new("/src"), Task::Introspect);
+        let script = python_script(Path::new("/src"), true);
         assert!(script.ends_with("gen_introspect(schema, sys.argv[2], '', False)"));
     }
 }

@@ -6,9 +6,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use super::{machine_description, min_and_median, rustc_version, speed_up};
+use super::{Measured, machine_description, min_and_median, rustc_version, speed_up};
 use crate::{capture, process, qemu_source};
 
 /// Rounds when `--rounds` is not given.
@@ -58,7 +58,7 @@ impl Reply {
 }
 
 /// Captures, measures and returns the report section's body.
-pub fn run(rounds: usize) -> Result<String, String> {
+pub fn run(rounds: usize) -> Result<Measured, String> {
     let qemu = qemu_source::ensure()?;
     let capture = capture::run()?;
     let results = process::target_dir()
@@ -92,7 +92,32 @@ pub fn run(rounds: usize) -> Result<String, String> {
     let text = std::fs::read_to_string(&results)
         .map_err(|err| format!("cannot read {}: {err}", results.display()))?;
     let replies = parse_results(&text)?;
-    Ok(body(&replies, rounds, &capture.qemu_version, &capture.path))
+    Ok(Measured {
+        body: body(&replies, rounds, &capture.qemu_version, &capture.path),
+        data: figures(&replies),
+    })
+}
+
+/// The chart's figures: over the replies every contender decodes, ours against qapi-qmp on
+/// the schema both were generated from, and ours against `Value`.
+fn figures(replies: &[Reply]) -> Value {
+    let shared: Vec<&Reply> = replies
+        .iter()
+        .filter(|reply| (0..CONTENDERS.len()).all(|c| reply.times(c).is_some()))
+        .collect();
+    let median = |contender| min_and_median(&sum_rounds(&shared, contender)).1.as_secs_f64();
+    json!({ "figures": [
+        {
+            "label": "decode, ours vs. qapi-qmp (QEMU 9.1 schema)",
+            "speed_up": median(QAPI_QMP) / median(OURS_9_1),
+            "goal": 1.5,
+        },
+        {
+            "label": "decode, ours vs. serde_json::Value",
+            "speed_up": median(VALUE) / median(OURS),
+            "goal": 1.0,
+        },
+    ]})
 }
 
 /// Reads the benchmark's results file.
