@@ -126,9 +126,8 @@ impl Generator<'_> {
     }
 }
 
-/// Every named type's definition, in schema order.
-pub fn definitions(generator: &Generator) -> TokenStream {
-    let mut out = TokenStream::new();
+/// Every named type's definition, in schema order, one `emit` per type.
+pub fn definitions(generator: &Generator, emit: &mut dyn FnMut(TokenStream)) {
     for (id, entity) in generator.kept_entities() {
         if !Generator::is_named_type(entity) {
             continue;
@@ -165,9 +164,8 @@ pub fn definitions(generator: &Generator) -> TokenStream {
             }
             _ => unreachable!("only named types are defined"),
         };
-        out.extend(super::with_cfg(&cfg, definition));
+        emit(super::with_cfg(&cfg, definition));
     }
-    out
 }
 
 impl<'s> Generator<'s> {
