@@ -3,8 +3,8 @@
 
 fn main() {
     println!("cargo::rerun-if-env-changed=QAPI_QEMU_SRC");
-    let qemu = qapi_tests::qemu_source()
-        .expect("QEMU's source tree: run `cargo xtask fetch-qemu` first");
+    let qemu =
+        qapi_tests::qemu_source().expect("QEMU's source tree: run `cargo xtask fetch-qemu` first");
     qapi_codegen::Builder::new(qemu.join("qapi/qapi-schema.json"))
         .file_name("qmp.rs")
         .generate()

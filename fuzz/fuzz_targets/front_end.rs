@@ -30,7 +30,11 @@ fuzz_target!(|data: &[u8]| {
             let _ = qapi_codegen::dump::generate(&schema);
         }
         Err(error) => {
-            for format in [qapi_parser::Format::Human, qapi_parser::Format::Short, qapi_parser::Format::Json] {
+            for format in [
+                qapi_parser::Format::Human,
+                qapi_parser::Format::Short,
+                qapi_parser::Format::Json,
+            ] {
                 let _ = error.render(format, false);
             }
         }

@@ -110,7 +110,10 @@ pub fn run(options: &Options) -> Result<(), String> {
     let report = report(&old, &outcomes);
     fs::write(&path, report).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
     eprintln!("xtask: wrote {}", path.display());
-    match outcomes.iter().find(|outcome| !outcome.artifacts.is_empty()) {
+    match outcomes
+        .iter()
+        .find(|outcome| !outcome.artifacts.is_empty())
+    {
         Some(outcome) => Err(format!(
             "`{}` left {}",
             outcome.target,
@@ -132,7 +135,8 @@ fn seed(target: &str, qemu: &Path, corpus: &Path) -> Result<usize, String> {
         }
         _ => example_seeds(qemu, target),
     };
-    fs::create_dir_all(corpus).map_err(|err| format!("cannot create {}: {err}", corpus.display()))?;
+    fs::create_dir_all(corpus)
+        .map_err(|err| format!("cannot create {}: {err}", corpus.display()))?;
     for seed in &seeds {
         let path = corpus.join(format!("seed-{:016x}", fnv1a(seed)));
         fs::write(&path, seed).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
@@ -161,7 +165,9 @@ fn schema_files(qemu: &Path) -> Result<Vec<Vec<u8>>, String> {
             .collect();
         paths.sort();
         for path in paths {
-            files.push(fs::read(&path).map_err(|err| format!("cannot read {}: {err}", path.display()))?);
+            files.push(
+                fs::read(&path).map_err(|err| format!("cannot read {}: {err}", path.display()))?,
+            );
         }
     }
     Ok(files)
@@ -202,8 +208,8 @@ fn captured_replies() -> Result<Vec<Vec<u8>>, String> {
     let Ok(text) = fs::read_to_string(&path) else {
         return Ok(Vec::new());
     };
-    let replies: BTreeMap<String, String> = serde_json::from_str(&text)
-        .map_err(|err| format!("{}: {err}", path.display()))?;
+    let replies: BTreeMap<String, String> =
+        serde_json::from_str(&text).map_err(|err| format!("{}: {err}", path.display()))?;
     Ok(replies
         .into_iter()
         .map(|(command, reply)| format!("{command}\n{reply}").into_bytes())
@@ -229,10 +235,13 @@ fn count_files(dir: &Path) -> usize {
 
 /// The execution count of libFuzzer's closing `Done N runs in S second(s)` line.
 fn executions(stderr: &str) -> Option<u64> {
-    stderr
-        .lines()
-        .rev()
-        .find_map(|line| line.strip_prefix("Done ")?.split_once(" runs")?.0.parse().ok())
+    stderr.lines().rev().find_map(|line| {
+        line.strip_prefix("Done ")?
+            .split_once(" runs")?
+            .0
+            .parse()
+            .ok()
+    })
 }
 
 /// The last `count` lines of `text`.
@@ -254,7 +263,9 @@ fn report(old: &str, outcomes: &[Outcome]) -> String {
         .lines()
         .filter_map(|line| {
             let target = line.strip_prefix("| `")?.split_once('`')?.0;
-            TARGETS.contains(&target).then(|| (target.to_owned(), line.to_owned()))
+            TARGETS
+                .contains(&target)
+                .then(|| (target.to_owned(), line.to_owned()))
         })
         .collect();
     for outcome in outcomes {

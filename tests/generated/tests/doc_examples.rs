@@ -7,7 +7,6 @@
 #[cfg(qemu_source)]
 mod examples {
     use std::collections::BTreeMap;
-    use std::path::Path;
 
     use serde_json::{Value, json};
 

@@ -34,10 +34,17 @@ struct Point {
 
 /// Draws the chart of `sections` (each a section's figures, see `Measured`) into `path`.
 pub fn draw(sections: &[&Value], path: &Path) -> Result<(), String> {
-    let font = std::fs::read(FONT_FILE)
-        .map_err(|err| format!("cannot read the chart's font {FONT_FILE} ({err}); on Debian it is in fonts-dejavu-core"))?;
-    register_font("sans-serif", FontStyle::Normal, Box::leak(font.into_boxed_slice()))
-        .map_err(|_| format!("{FONT_FILE} is not a font plotters can use"))?;
+    let font = std::fs::read(FONT_FILE).map_err(|err| {
+        format!(
+            "cannot read the chart's font {FONT_FILE} ({err}); on Debian it is in fonts-dejavu-core"
+        )
+    })?;
+    register_font(
+        "sans-serif",
+        FontStyle::Normal,
+        Box::leak(font.into_boxed_slice()),
+    )
+    .map_err(|_| format!("{FONT_FILE} is not a font plotters can use"))?;
 
     let bars: Vec<Bar> = sections
         .iter()
@@ -151,9 +158,11 @@ fn x_start(smallest: f64) -> f64 {
 fn draw_scaling(area: &DrawingArea<BitMapBackend, Shift>, points: &[Point]) -> Result<(), String> {
     let mut tasks: Vec<&str> = points.iter().map(|point| point.task.as_str()).collect();
     tasks.dedup();
-    let (min_ms, max_ms) = points.iter().fold((f64::MAX, 1.0_f64), |(low, high), point| {
-        (low.min(point.median_ms), high.max(point.median_ms))
-    });
+    let (min_ms, max_ms) = points
+        .iter()
+        .fold((f64::MAX, 1.0_f64), |(low, high), point| {
+            (low.min(point.median_ms), high.max(point.median_ms))
+        });
     let min_ms = if min_ms == f64::MAX { 1.0 } else { min_ms };
     let mut chart = ChartBuilder::on(area)
         .caption("Time against schema size (log-log)", ("sans-serif", 22))
@@ -193,7 +202,11 @@ fn draw_scaling(area: &DrawingArea<BitMapBackend, Shift>, points: &[Point]) -> R
             .label(*task)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(3)));
         chart
-            .draw_series(series.iter().map(|&point| Circle::new(point, 5, colour.filled())))
+            .draw_series(
+                series
+                    .iter()
+                    .map(|&point| Circle::new(point, 5, colour.filled())),
+            )
             .map_err(error)?;
     }
     chart

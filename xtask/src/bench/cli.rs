@@ -125,11 +125,14 @@ pub fn run(runs: usize) -> Result<Measured, String> {
         ),
         {
             let (qemu, output) = (qemu.clone(), scratch.join("qapi-rs.rs"));
-            Contender::new("qapi-rs codegen (`qapi-codegen` 0.11.3)".into(), move || {
-                let mut command = Command::new(&qapi_rs);
-                command.arg(qemu.join("qapi")).arg(&output);
-                command
-            })
+            Contender::new(
+                "qapi-rs codegen (`qapi-codegen` 0.11.3)".into(),
+                move || {
+                    let mut command = Command::new(&qapi_rs);
+                    command.arg(qemu.join("qapi")).arg(&output);
+                    command
+                },
+            )
         },
     ];
     for contender in &contenders {

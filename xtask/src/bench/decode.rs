@@ -105,7 +105,11 @@ fn figures(replies: &[Reply]) -> Value {
         .iter()
         .filter(|reply| (0..CONTENDERS.len()).all(|c| reply.times(c).is_some()))
         .collect();
-    let median = |contender| min_and_median(&sum_rounds(&shared, contender)).1.as_secs_f64();
+    let median = |contender| {
+        min_and_median(&sum_rounds(&shared, contender))
+            .1
+            .as_secs_f64()
+    };
     json!({ "figures": [
         {
             "label": "decode, ours vs. qapi-qmp (QEMU 9.1 schema)",

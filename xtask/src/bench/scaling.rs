@@ -131,7 +131,8 @@ pub fn run(runs: usize) -> Result<Measured, String> {
 /// Every `.json` file of QEMU's `qapi/` directory: its name and text.
 fn qmp_files(dir: &Path) -> Result<Vec<(String, String)>, String> {
     let mut files = Vec::new();
-    let entries = fs::read_dir(dir).map_err(|err| format!("cannot list {}: {err}", dir.display()))?;
+    let entries =
+        fs::read_dir(dir).map_err(|err| format!("cannot list {}: {err}", dir.display()))?;
     for entry in entries {
         let path = entry.map_err(|err| err.to_string())?.path();
         let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
@@ -195,7 +196,8 @@ fn synthesize(
             };
             bytes += renamed.len();
             let path = copy_dir.join(name);
-            fs::write(&path, renamed).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+            fs::write(&path, renamed)
+                .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
         }
         root.push_str(&format!("{{ 'include': 'copy{copy}/{ROOT}' }}\n"));
     }
@@ -218,7 +220,11 @@ fn joined_pragmas(pragma: &str, names: &BTreeSet<String>, copies: usize) -> Stri
     let mut rest = code.as_str();
     // Each `'key': value` pair inside a pragma: the value is a boolean or a list of strings.
     while let Some(at) = rest.find("': ") {
-        let key = rest[..at].rsplit('\'').next().unwrap_or_default().to_owned();
+        let key = rest[..at]
+            .rsplit('\'')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         let value = rest[at + 3..].trim_start();
         if let Some(list) = value.strip_prefix('[') {
             let end = list.find(']').unwrap_or(list.len());
@@ -237,7 +243,10 @@ fn joined_pragmas(pragma: &str, names: &BTreeSet<String>, copies: usize) -> Stri
             rest = &list[end..];
         } else if key != "pragma" {
             let end = value.find([' ', '}', ',']).unwrap_or(value.len());
-            flags.push(format!("{{ 'pragma': {{ '{key}': {} }} }}\n", &value[..end]));
+            flags.push(format!(
+                "{{ 'pragma': {{ '{key}': {} }} }}\n",
+                &value[..end]
+            ));
             rest = &value[end..];
         } else {
             rest = value;
@@ -258,7 +267,9 @@ fn rename(text: &str, names: &BTreeSet<String>, copy: usize) -> String {
     let mut rest = text;
     while let Some(start) = rest.find(is_word) {
         out.push_str(&rest[..start]);
-        let word_len = rest[start..].find(|c| !is_word(c)).unwrap_or(rest.len() - start);
+        let word_len = rest[start..]
+            .find(|c| !is_word(c))
+            .unwrap_or(rest.len() - start);
         let word = &rest[start..start + word_len];
         out.push_str(word);
         rest = &rest[start + word_len..];
