@@ -90,7 +90,9 @@ fn draw_bars(area: &DrawingArea<BitMapBackend, Shift>, bars: &[Bar]) -> Result<(
         .flat_map(|bar| [bar.speed_up, bar.goal])
         .fold(1.0_f64, f64::min);
     let x_range = (smallest / 2.0)..(largest * 2.0);
-    let labels: Vec<String> = bars.iter().map(|bar| bar.label.clone()).collect();
+    // The first bar on top: segment `n - 1` is the highest.
+    let row = |index: usize| bars.len() - 1 - index;
+    let labels: Vec<String> = bars.iter().rev().map(|bar| bar.label.clone()).collect();
     let mut chart = ChartBuilder::on(area)
         .caption(
             "Speed-up over each peer (median; red: goal)",
@@ -99,7 +101,10 @@ fn draw_bars(area: &DrawingArea<BitMapBackend, Shift>, bars: &[Bar]) -> Result<(
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(400)
-        .build_cartesian_2d(x_range.log_scale(), (0..bars.len()).into_segmented())
+        .build_cartesian_2d(
+            x_range.log_scale(),
+            (0..bars.len().saturating_sub(1)).into_segmented(),
+        )
         .map_err(error)?;
     chart
         .configure_mesh()
@@ -117,8 +122,8 @@ fn draw_bars(area: &DrawingArea<BitMapBackend, Shift>, bars: &[Bar]) -> Result<(
         .draw_series(bars.iter().enumerate().map(|(index, bar)| {
             let mut rectangle = Rectangle::new(
                 [
-                    (x_start(smallest), SegmentValue::Exact(index)),
-                    (bar.speed_up, SegmentValue::Exact(index + 1)),
+                    (x_start(smallest), SegmentValue::Exact(row(index))),
+                    (bar.speed_up, SegmentValue::Exact(row(index) + 1)),
                 ],
                 BAR.filled(),
             );
@@ -130,8 +135,8 @@ fn draw_bars(area: &DrawingArea<BitMapBackend, Shift>, bars: &[Bar]) -> Result<(
         .draw_series(bars.iter().enumerate().map(|(index, bar)| {
             PathElement::new(
                 [
-                    (bar.goal, SegmentValue::Exact(index)),
-                    (bar.goal, SegmentValue::Exact(index + 1)),
+                    (bar.goal, SegmentValue::Exact(row(index))),
+                    (bar.goal, SegmentValue::Exact(row(index) + 1)),
                 ],
                 GOAL.stroke_width(4),
             )
@@ -141,7 +146,7 @@ fn draw_bars(area: &DrawingArea<BitMapBackend, Shift>, bars: &[Bar]) -> Result<(
         .draw_series(bars.iter().enumerate().map(|(index, bar)| {
             Text::new(
                 format!("{:.1}×", bar.speed_up),
-                (bar.speed_up * 1.08, SegmentValue::CenterOf(index)),
+                (bar.speed_up * 1.08, SegmentValue::CenterOf(row(index))),
                 ("sans-serif", 15),
             )
         }))
