@@ -1546,7 +1546,11 @@ pub mod events {
             use ::serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(::core::option::Option::None)?;
             map.serialize_entry("event", self.event.name())?;
-            if let ::core::option::Option::Some(data) = self.event.data() {
+            let data = self
+                .event
+                .data()
+                .filter(|data| data.as_object().is_none_or(|data| !data.is_empty()));
+            if let ::core::option::Option::Some(data) = data {
                 map.serialize_entry("data", &data)?;
             }
             if let ::core::option::Option::Some(timestamp) = &self.timestamp {

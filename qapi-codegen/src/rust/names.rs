@@ -44,7 +44,8 @@ fn words(name: &str) -> Vec<String> {
     words
 }
 
-/// `UpperCamelCase`, with a `V` in front of a leading digit.
+/// `UpperCamelCase`, with a `V` in front of a leading digit, and `Self_` for `self`: `Self`
+/// is the one keyword in upper camel case, and it cannot be a raw identifier.
 pub fn upper_camel(name: &str) -> String {
     let mut camel = String::new();
     for word in words(name) {
@@ -56,6 +57,9 @@ pub fn upper_camel(name: &str) -> String {
     }
     if camel.is_empty() || camel.starts_with(|c: char| c.is_ascii_digit()) {
         camel.insert(0, 'V');
+    }
+    if camel == "Self" {
+        camel.push('_');
     }
     camel
 }
@@ -147,6 +151,9 @@ mod tests {
             ("NFSServer", "NfsServer"),
             ("vhost-user-blk", "VhostUserBlk"),
             ("1.5", "V15"),
+            ("self", "Self_"),
+            ("SELF", "Self_"),
+            ("self-test", "SelfTest"),
         ];
         for (qapi, rust) in cases {
             assert_eq!(upper_camel(qapi), rust, "{qapi}");

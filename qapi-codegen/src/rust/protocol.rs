@@ -224,6 +224,73 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
             #cfg Request::#ident(arguments) => respond(#call, #success_response),
         });
     }
+    // A schema without commands has empty `Request` and `Return` enums: a match on a
+    // reference to one needs a dereference to be exhaustive without arms, and code that would
+    // handle a command is left out, or it is unreachable and its inputs unused.
+    let no_commands = commands.is_empty();
+    let name_body = if no_commands {
+        quote!(match *self {})
+    } else {
+        quote!(match self { #(#names)* })
+    };
+    let from_parts_body = if no_commands {
+        quote! {
+            let _ = arguments;
+            ::core::result::Result::Err(super::protocol::Error::command_not_found(name))
+        }
+    } else {
+        quote! {
+            let decoded: ::core::result::Result<Request, super::protocol::DecodeError> = match name {
+                #(#from_parts)*
+                _ => return ::core::result::Result::Err(super::protocol::Error::command_not_found(name)),
+            };
+            decoded.map_err(|error| super::protocol::Error::generic(::std::format!("Invalid arguments for {name}: {error}")))
+        }
+    };
+    let arguments_body = if no_commands {
+        quote!(match *self {})
+    } else {
+        quote! {
+            let arguments = match self {
+                #(#arguments_arms)*
+            };
+            arguments.unwrap_or_default()
+        }
+    };
+    let return_serialize_body = if no_commands {
+        quote!(let _ = serializer; match *self {})
+    } else {
+        quote!(match self { #(#return_serialize)* })
+    };
+    let unknown_command = quote! {
+        ::core::result::Result::Err(super::protocol::DecodeError {
+            path: "return".to_owned(),
+            type_name: ::core::option::Option::None,
+            message: ::std::format!("unknown command {command}"),
+        })
+    };
+    let decode_return_body = if no_commands {
+        quote!(let _ = value; #unknown_command)
+    } else {
+        quote! {
+            match command {
+                #(#decode_return)*
+                _ => #unknown_command,
+            }
+        }
+    };
+    let respond = (!no_commands).then(|| {
+        quote! {
+            fn respond<T: ::serde::Serialize>(result: ::core::result::Result<T, super::protocol::Error>, success_response: bool) -> ::core::option::Option<::core::result::Result<::serde_json::Value, super::protocol::Error>> {
+                match result {
+                    ::core::result::Result::Ok(_) if !success_response => ::core::option::Option::None,
+                    ::core::result::Result::Ok(value) => ::core::option::Option::Some(::serde_json::to_value(value).map_err(super::protocol::Error::generic)),
+                    ::core::result::Result::Err(error) => ::core::option::Option::Some(::core::result::Result::Err(error)),
+                }
+            }
+        }
+    });
+    let unused_server = no_commands.then(|| quote!(let _ = server;));
     let server = generator.options.server.then(|| {
         quote! {
             /// A server: one method per command, each reporting `CommandNotFound` unless
@@ -237,13 +304,8 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
             /// does not respond on success.
             #[inline]
             pub fn dispatch<S: Server + ?::core::marker::Sized>(server: &mut S, message: &::serde_json::Value) -> ::core::option::Option<::serde_json::Value> {
-                fn respond<T: ::serde::Serialize>(result: ::core::result::Result<T, super::protocol::Error>, success_response: bool) -> ::core::option::Option<::core::result::Result<::serde_json::Value, super::protocol::Error>> {
-                    match result {
-                        ::core::result::Result::Ok(_) if !success_response => ::core::option::Option::None,
-                        ::core::result::Result::Ok(value) => ::core::option::Option::Some(::serde_json::to_value(value).map_err(super::protocol::Error::generic)),
-                        ::core::result::Result::Err(error) => ::core::option::Option::Some(::core::result::Result::Err(error)),
-                    }
-                }
+                #respond
+                #unused_server
                 let id = message.get("id").cloned();
                 let outcome = match RequestMessage::from_value(message) {
                     ::core::result::Result::Ok(RequestMessage { request, .. }) => match request {
@@ -301,9 +363,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
                 /// The command's wire name.
                 #[inline]
                 pub fn name(&self) -> &'static str {
-                    match self {
-                        #(#names)*
-                    }
+                    #name_body
                 }
 
                 /// The request for command `name` with `arguments` (an object), checked as
@@ -312,20 +372,13 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
                 /// unknown enum value give `GenericError`.
                 #[inline]
                 pub fn from_parts(name: &str, arguments: &::serde_json::Value) -> ::core::result::Result<Request, super::protocol::Error> {
-                    let decoded: ::core::result::Result<Request, super::protocol::DecodeError> = match name {
-                        #(#from_parts)*
-                        _ => return ::core::result::Result::Err(super::protocol::Error::command_not_found(name)),
-                    };
-                    decoded.map_err(|error| super::protocol::Error::generic(::std::format!("Invalid arguments for {name}: {error}")))
+                    #from_parts_body
                 }
 
                 /// The arguments as a JSON object.
                 #[inline]
                 pub fn arguments(&self) -> ::serde_json::Value {
-                    let arguments = match self {
-                        #(#arguments_arms)*
-                    };
-                    arguments.unwrap_or_default()
+                    #arguments_body
                 }
             }
 
@@ -396,23 +449,14 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
 
             impl ::serde::Serialize for Return {
                 fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                    match self {
-                        #(#return_serialize)*
-                    }
+                    #return_serialize_body
                 }
             }
 
             /// Decodes the `return` value of a reply to `command`.
             #[inline]
             pub fn decode_return(command: &str, value: ::serde_json::Value) -> ::core::result::Result<Return, super::protocol::DecodeError> {
-                match command {
-                    #(#decode_return)*
-                    _ => ::core::result::Result::Err(super::protocol::DecodeError {
-                        path: "return".to_owned(),
-                        type_name: ::core::option::Option::None,
-                        message: ::std::format!("unknown command {command}"),
-                    }),
-                }
+                #decode_return_body
             }
 
             #server
@@ -553,7 +597,10 @@ pub fn events_module(generator: &Generator) -> TokenStream {
                     use ::serde::ser::SerializeMap as _;
                     let mut map = serializer.serialize_map(::core::option::Option::None)?;
                     map.serialize_entry("event", self.event.name())?;
-                    if let ::core::option::Option::Some(data) = self.event.data() {
+                    // QEMU leaves `data` out when it is empty, even for events with a data
+                    // type (all members optional and absent, or an empty struct).
+                    let data = self.event.data().filter(|data| data.as_object().is_none_or(|data| !data.is_empty()));
+                    if let ::core::option::Option::Some(data) = data {
                         map.serialize_entry("data", &data)?;
                     }
                     if let ::core::option::Option::Some(timestamp) = &self.timestamp {
