@@ -109,12 +109,9 @@ impl SourceMap {
     ) -> FileId {
         let start = self.files.last().map_or(0, |last| last.span().end + 1);
         let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, byte)| *byte == b'\n')
-                .map(|(index, _)| index as u32 + 1),
-        );
+        // `match_indices` with a `char` searches with memchr, several times faster than a
+        // loop over the bytes.
+        line_starts.extend(text.match_indices('\n').map(|(index, _)| index as u32 + 1));
         self.files.push(SourceFile {
             path,
             absolute,
