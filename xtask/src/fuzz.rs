@@ -291,8 +291,9 @@ fn report(old: &str, outcomes: &[Outcome]) -> String {
         "# Fuzzing\n\n\
          Produced by `cargo xtask fuzz` (cargo-fuzz, libFuzzer; release build with debug \
          assertions and overflow checks, no sanitizer); each row is that target's latest run. \
-         The targets are in `fuzz/fuzz_targets/`; the findings fixed so far have regression \
-         tests of their own.\n\n\
+         The targets are in `fuzz/fuzz_targets/`. A finding leaves its input in \
+         `fuzz/artifacts/TARGET/` and fails the run; \"none\" means the run ended with no \
+         crash, panic, leak or timeout.\n\n\
          | target | executions | seconds | seeds | corpus after | findings |\n\
          | --- | ---: | ---: | ---: | ---: | --- |\n",
     );
