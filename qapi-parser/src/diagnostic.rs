@@ -92,10 +92,21 @@ fn shorten(message: String) -> String {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diagnostics(Vec<Diagnostic>);
 
+/// How many diagnostics are kept; after them one more says that the rest were dropped. A
+/// hostile file can hold an error every two bytes, and locating each on a long line costs
+/// time in proportion to the line, so without a limit a megabyte takes seconds to report.
+pub const MAX_DIAGNOSTICS: usize = 100;
+
 impl Diagnostics {
-    /// Records one diagnostic.
+    /// Records one diagnostic, unless [`MAX_DIAGNOSTICS`] are recorded already.
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.0.push(diagnostic);
+        match self.0.len() {
+            count if count < MAX_DIAGNOSTICS => self.0.push(diagnostic),
+            MAX_DIAGNOSTICS => self.0.push(Diagnostic::unplaced(format!(
+                "too many errors; stopped after the first {MAX_DIAGNOSTICS}"
+            ))),
+            _ => {}
+        }
     }
 
     /// Whether nothing was recorded.

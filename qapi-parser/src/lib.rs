@@ -38,7 +38,7 @@ use std::fmt;
 use std::io;
 use std::path::Path;
 
-pub use diagnostic::{Diagnostic, Format, Label};
+pub use diagnostic::{Diagnostic, Format, Label, MAX_DIAGNOSTICS};
 pub use doc::{Doc, Section, SectionKind};
 pub use schema::*;
 pub use source::{SourceMap, Span};

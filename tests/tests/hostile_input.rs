@@ -175,3 +175,30 @@ fn an_object_with_a_hundred_thousand_keys() {
     assert_located(&error, "wide.json", 1);
     assert!(error.contains("'m7'"), "{error}");
 }
+
+/// Found by the `front_end` fuzz target, scaled up: one long line holding an error every two
+/// bytes (empty strings at the top level). Every error is located on that line, so reporting
+/// all of them took time in the square of the line's length; the report now stops after
+/// `MAX_DIAGNOSTICS` of them.
+#[test]
+fn a_megabyte_line_of_errors_is_cut_short() {
+    let dir = scratch("quotes");
+    let text = format!(
+        "{}{}{}7''' and then some\n",
+        "'".repeat(300_000),
+        "9".repeat(100_000),
+        "'".repeat(500_000)
+    );
+    let path = write(&dir, "quotes.json", text);
+    assert_located(&first_error(&path), "quotes.json", 1);
+    let Err(error) = qapi_parser::parse_file(&path) else {
+        panic!("accepted")
+    };
+    let short = error.render(Format::Short, false);
+    assert_eq!(short.lines().count(), qapi_parser::MAX_DIAGNOSTICS + 1);
+    assert!(
+        short.ends_with("too many errors; stopped after the first 100\n"),
+        "{}",
+        &short[short.len().saturating_sub(200)..]
+    );
+}
