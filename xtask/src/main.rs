@@ -191,10 +191,7 @@ fn parse_bench_args(args: &[String]) -> Result<bench::Options, String> {
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value)),
-            _ => (arg.as_str(), None),
-        };
+        let (flag, inline) = split_flag(arg);
         let target = match flag {
             "--runs" => &mut options.runs,
             "--rounds" => &mut options.rounds,
@@ -213,13 +210,7 @@ fn parse_bench_args(args: &[String]) -> Result<bench::Options, String> {
                 continue;
             }
         };
-        let Some(value) = inline.or_else(|| iter.next().map(String::as_str)) else {
-            return Err(usage_error(format!("{flag} needs a number")));
-        };
-        *target = match value.parse() {
-            Ok(number) if number > 0 => number,
-            _ => return Err(format!("{flag} expects a positive number, got `{value}`")),
-        };
+        *target = flag_number(flag, inline, &mut iter)?;
     }
     Ok(options)
 }
@@ -232,16 +223,10 @@ fn parse_fuzz_args(args: &[String]) -> Result<fuzz::Options, String> {
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
-        match arg.split_once('=') {
-            Some(("--runs", value)) => options.runs = positive(value)?,
-            None if arg == "--runs" => {
-                let value = iter
-                    .next()
-                    .ok_or_else(|| usage_error("--runs needs a number".to_owned()))?;
-                options.runs = positive(value)?;
-            }
-            _ if arg.starts_with('-') => {
-                return Err(usage_error(format!("unknown fuzz argument `{arg}`")));
+        match split_flag(arg) {
+            ("--runs", inline) => options.runs = flag_number("--runs", inline, &mut iter)?,
+            (flag, _) if flag.starts_with('-') => {
+                return Err(usage_error(format!("unknown fuzz argument `{flag}`")));
             }
             _ => options.targets.push(arg.clone()),
         }
@@ -249,11 +234,29 @@ fn parse_fuzz_args(args: &[String]) -> Result<fuzz::Options, String> {
     Ok(options)
 }
 
-/// `value` as a positive number, or an error naming it.
-fn positive(value: &str) -> Result<u64, String> {
-    match value.parse() {
-        Ok(number) if number > 0 => Ok(number),
-        _ => Err(format!("--runs expects a positive number, got `{value}`")),
+/// `--flag=VALUE` as the flag and its value; any other argument as it is, with no value.
+fn split_flag(arg: &str) -> (&str, Option<&str>) {
+    match arg.split_once('=') {
+        Some((flag, value)) if flag.starts_with("--") => (flag, Some(value)),
+        _ => (arg, None),
+    }
+}
+
+/// The positive number `flag` takes: `inline` (from `--flag=N`), else the next argument.
+fn flag_number<'a, T>(
+    flag: &str,
+    inline: Option<&'a str>,
+    rest: &mut impl Iterator<Item = &'a String>,
+) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + Default,
+{
+    let Some(value) = inline.or_else(|| rest.next().map(String::as_str)) else {
+        return Err(usage_error(format!("{flag} needs a number")));
+    };
+    match value.parse::<T>() {
+        Ok(number) if number > T::default() => Ok(number),
+        _ => Err(format!("{flag} expects a positive number, got `{value}`")),
     }
 }
 
@@ -309,5 +312,17 @@ mod tests {
             "cargo xtask bench decode --rounds=9 build --build-runs 2"
         );
         assert!(parse_bench_args(&strings(&["nonsense"])).is_err());
+    }
+
+    #[test]
+    fn fuzz_arguments() {
+        let options = parse_fuzz_args(&strings(&["qmp_event", "--runs=5", "front_end"])).unwrap();
+        assert_eq!(options.runs, 5);
+        assert_eq!(options.targets, ["qmp_event", "front_end"]);
+        assert_eq!(parse_fuzz_args(&strings(&["--runs", "7"])).unwrap().runs, 7);
+        assert_eq!(parse_fuzz_args(&[]).unwrap().runs, fuzz::DEFAULT_RUNS);
+        assert!(parse_fuzz_args(&strings(&["--runs", "0"])).is_err());
+        assert!(parse_fuzz_args(&strings(&["--runs"])).is_err());
+        assert!(parse_fuzz_args(&strings(&["--bogus"])).is_err());
     }
 }

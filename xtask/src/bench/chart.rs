@@ -89,7 +89,9 @@ fn draw_bars(area: &DrawingArea<BitMapBackend, Shift>, bars: &[Bar]) -> Result<(
         .iter()
         .flat_map(|bar| [bar.speed_up, bar.goal])
         .fold(1.0_f64, f64::min);
-    let x_range = (smallest / 2.0)..(largest * 2.0);
+    // Bars start at the axis' left edge.
+    let left = smallest / 2.0;
+    let x_range = left..(largest * 2.0);
     // The first bar on top: segment `n - 1` is the highest.
     let row = |index: usize| bars.len() - 1 - index;
     let labels: Vec<String> = bars.iter().rev().map(|bar| bar.label.clone()).collect();
@@ -122,7 +124,7 @@ fn draw_bars(area: &DrawingArea<BitMapBackend, Shift>, bars: &[Bar]) -> Result<(
         .draw_series(bars.iter().enumerate().map(|(index, bar)| {
             let mut rectangle = Rectangle::new(
                 [
-                    (x_start(smallest), SegmentValue::Exact(row(index))),
+                    (left, SegmentValue::Exact(row(index))),
                     (bar.speed_up, SegmentValue::Exact(row(index) + 1)),
                 ],
                 BAR.filled(),
@@ -152,11 +154,6 @@ fn draw_bars(area: &DrawingArea<BitMapBackend, Shift>, bars: &[Bar]) -> Result<(
         }))
         .map_err(error)?;
     Ok(())
-}
-
-/// Where bars start: the left edge of the axis.
-fn x_start(smallest: f64) -> f64 {
-    smallest / 2.0
 }
 
 /// The scaling panel.

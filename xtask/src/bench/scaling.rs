@@ -57,10 +57,10 @@ pub fn run(runs: usize) -> Result<Measured, String> {
         }
         command
     };
-    for (task, _) in TASKS.iter().enumerate() {
+    for task in TASKS {
         for (_, schema, _) in &schemas {
             // Untimed: proves the schema is accepted and warms the file cache.
-            time_command(&mut command(TASKS[task], schema), TASKS[task])?;
+            time_command(&mut command(task, schema), task)?;
         }
     }
     eprintln!("xtask: timing {runs} interleaved runs per task and size");
