@@ -177,6 +177,15 @@ impl Builder {
         self
     }
 
+    /// Reads the schema exactly as QEMU release `release` (such as `"7.2"`) does; by default
+    /// whatever any supported release accepts is accepted.
+    pub fn qemu(&mut self, release: &str) -> &mut Self {
+        if let Err(message) = self.options.set("qemu", release) {
+            self.errors.push(format!("qemu: {message}"));
+        }
+        self
+    }
+
     /// Parses the schema, renders it and writes the module; returns the file written.
     ///
     /// The file is replaced only once the whole module is ready. Cargo is told to rerun the
@@ -194,7 +203,7 @@ impl Builder {
             options.set("cfg_file", &text).map_err(BuildError::new)?;
             watched.push(path.clone());
         }
-        let schema = qapi_parser::parse_file(&self.schema)
+        let schema = qapi_parser::parse_file_as(&self.schema, options.dialect)
             .map_err(|error| BuildError::new(error.to_string()))?;
         let code = crate::rust::generate(&schema, &options)?;
         let out_dir = match &self.out_dir {

@@ -149,6 +149,11 @@ fn condition(out: &mut String, indent: usize, ifcond: &Option<IfCond>) {
     if let Some(ifcond) = ifcond {
         let text = match ifcond {
             IfCond::Name(name) => name.clone(),
+            // QEMU 6.1 and older kept a list of C expressions.
+            IfCond::All(operands) if operands.iter().all(is_preprocessor) => {
+                let texts: Vec<String> = operands.iter().map(python_repr).collect();
+                format!("[{}]", texts.join(", "))
+            }
             compound => python_repr(compound),
         };
         line(out, indent, format_args!("if {text}"));
@@ -169,7 +174,12 @@ fn python_repr(ifcond: &IfCond) -> String {
             let operands: Vec<String> = operands.iter().map(python_repr).collect();
             format!("{{'{operator}': [{}]}}", operands.join(", "))
         }
+        IfCond::Preprocessor { text, .. } => format!("'{text}'"),
     }
+}
+
+fn is_preprocessor(ifcond: &IfCond) -> bool {
+    matches!(ifcond, IfCond::Preprocessor { .. })
 }
 
 fn documentation(out: &mut String, doc: &Doc) {

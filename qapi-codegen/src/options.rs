@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use qapi_parser::Dialect;
+
 use crate::Symbols;
 
 /// How the Rust module is rendered.
@@ -37,6 +39,9 @@ pub struct Options {
     pub forward_compatible: bool,
     /// Whether the `Server` trait and `dispatch` are generated.
     pub server: bool,
+    /// The QEMU release whose language rules the schema is read with; the default accepts
+    /// what any supported release accepts.
+    pub dialect: Dialect,
 }
 
 impl Default for Options {
@@ -50,6 +55,7 @@ impl Default for Options {
             docs: true,
             forward_compatible: true,
             server: true,
+            dialect: Dialect::Any,
         }
     }
 }
@@ -79,6 +85,8 @@ pub enum OptionKind {
     Pair,
     /// `true` or `false`.
     Bool,
+    /// One value; a later one replaces an earlier one.
+    Single,
     /// The path of a file, which the caller reads and hands over as text; the option may be
     /// given many times.
     File,
@@ -106,6 +114,13 @@ impl OptionSpec {
 
 /// Every option of the Rust backend.
 pub const OPTIONS: &[OptionSpec] = &[
+    OptionSpec {
+        key: "qemu",
+        value_name: "X.Y",
+        kind: OptionKind::Single,
+        help: "Read the schema exactly as QEMU release X.Y's generator does (default: accept \
+               what any supported release accepts)",
+    },
     OptionSpec {
         key: "keep",
         value_name: "NAME",
@@ -208,6 +223,7 @@ impl Options {
             "docs" => self.docs = boolean(value)?,
             "forward_compatible" => self.forward_compatible = boolean(value)?,
             "server" => self.server = boolean(value)?,
+            "qemu" => self.dialect = Dialect::Release(value.parse()?),
             other => unreachable!("option {other} has no setter"),
         }
         Ok(())
@@ -275,6 +291,7 @@ mod tests {
     fn every_option_has_a_setter() {
         for spec in OPTIONS {
             let value = match spec.kind {
+                OptionKind::Single => "7.2",
                 OptionKind::List | OptionKind::File => "A",
                 OptionKind::Pair if spec.key == "type_attribute" => "A=#[derive(Hash)]",
                 OptionKind::Pair => "A=B",

@@ -13,7 +13,7 @@ use clap::{Arg, ArgAction, ArgMatches, Parser, Subcommand, ValueEnum};
 use qapi_codegen::{
     OPTIONS, OptionKind, Options, Symbols, doc, introspect, rust, write_file_atomically,
 };
-use qapi_parser::{Error, Format, Schema};
+use qapi_parser::{Dialect, Error, Format, Release, Schema};
 
 // The front end allocates many small strings and vectors; mimalloc serves them in fewer
 // instructions and page faults than the system allocator.
@@ -31,9 +31,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check a schema and report every problem found.
-    Check(SchemaArgs),
+    Check(ReadArgs),
     /// Print the checked schema in the line format of QEMU's front-end tests.
-    Dump(SchemaArgs),
+    Dump(ReadArgs),
     /// Print the introspection data QEMU's query-qmp-schema returns, as a JSON list.
     Introspect(IntrospectArgs),
     /// Generate a Rust module with the schema's types, commands and events.
@@ -51,10 +51,32 @@ struct SchemaArgs {
     message_format: MessageFormat,
 }
 
+/// The schema and the release whose rules to read it by (`rust` takes `--qemu` from the
+/// option table instead).
+#[derive(clap::Args)]
+struct ReadArgs {
+    #[command(flatten)]
+    schema: SchemaArgs,
+    /// Read the schema exactly as QEMU release X.Y's generator does (default: accept what
+    /// any supported release accepts).
+    #[arg(long = "qemu", value_name = "X.Y", value_parser = parse_release)]
+    release: Option<Release>,
+}
+
+impl ReadArgs {
+    fn dialect(&self) -> Dialect {
+        self.release.map_or(Dialect::Any, Dialect::Release)
+    }
+}
+
+fn parse_release(text: &str) -> Result<Release, String> {
+    text.parse()
+}
+
 #[derive(clap::Args)]
 struct IntrospectArgs {
     #[command(flatten)]
-    schema: SchemaArgs,
+    schema: ReadArgs,
     #[command(flatten)]
     conditions: ConditionArgs,
     /// Show type names instead of the numbers QEMU replaces them with.
@@ -126,6 +148,7 @@ impl clap::Args for RustOptions {
                 .help(spec.help);
             command.arg(match spec.kind {
                 OptionKind::Bool => arg.action(ArgAction::Set).value_parser(["true", "false"]),
+                OptionKind::Single => arg.action(ArgAction::Set),
                 OptionKind::List | OptionKind::Pair | OptionKind::File => {
                     arg.action(ArgAction::Append)
                 }
@@ -188,7 +211,7 @@ impl OutputArgs {
 #[derive(clap::Args)]
 struct DocArgs {
     #[command(flatten)]
-    schema: SchemaArgs,
+    schema: ReadArgs,
     /// The output format.
     #[arg(long, value_enum)]
     format: DocFormat,
@@ -227,8 +250,8 @@ enum MessageFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check(args) => run(&args, |_| Ok(ExitCode::SUCCESS)),
-        Command::Dump(args) => run(&args, |schema| {
+        Command::Check(args) => run(&args.schema, args.dialect(), |_| Ok(ExitCode::SUCCESS)),
+        Command::Dump(args) => run(&args.schema, args.dialect(), |schema| {
             write_stdout(&qapi_codegen::dump::generate(schema)).map(|()| ExitCode::SUCCESS)
         }),
         Command::Rust(args) => {
@@ -236,7 +259,7 @@ fn main() -> ExitCode {
                 Ok(options) => options,
                 Err(message) => return usage_error(&message),
             };
-            run(&args.schema, |schema| {
+            run(&args.schema, options.dialect, |schema| {
                 match rust::generate(schema, &options) {
                     Ok(code) => args.output.write(&code).map(|()| ExitCode::SUCCESS),
                     Err(error) => {
@@ -253,7 +276,7 @@ fn main() -> ExitCode {
                 Ok(symbols) => symbols,
                 Err(message) => return usage_error(&message),
             };
-            run(&args.schema, |schema| {
+            run(&args.schema.schema, args.schema.dialect(), |schema| {
                 let options = introspect::Options {
                     unmask: args.unmask,
                     symbols: symbols.as_ref(),
@@ -275,7 +298,7 @@ fn document(args: &DocArgs) -> ExitCode {
         title: args.title.clone(),
         page_name: args.page_name.clone(),
     };
-    run(&args.schema, |schema| {
+    run(&args.schema.schema, args.schema.dialect(), |schema| {
         write_documentation(args, schema, &options).map(|()| ExitCode::SUCCESS)
     })
 }
@@ -378,8 +401,12 @@ fn usage_error(message: &str) -> ExitCode {
 
 /// Parses the schema, reports errors, and hands a valid schema to `output`, which gives the
 /// exit status.
-fn run(args: &SchemaArgs, output: impl FnOnce(&Schema) -> std::io::Result<ExitCode>) -> ExitCode {
-    match qapi_parser::parse_file(&args.schema) {
+fn run(
+    args: &SchemaArgs,
+    dialect: Dialect,
+    output: impl FnOnce(&Schema) -> std::io::Result<ExitCode>,
+) -> ExitCode {
+    match qapi_parser::parse_file_as(&args.schema, dialect) {
         Ok(schema) => {
             // The process ends right after; freeing the IR would only cost time.
             let schema = std::mem::ManuallyDrop::new(schema);

@@ -154,7 +154,7 @@ fn expand(invocation: &Invocation) -> syn::Result<TokenStream> {
     // the user wrote them.
     let written = invocation.schema.value();
     let mut read = |file: &Path| std::fs::read(manifest_dir.join(file));
-    let schema = match qapi_parser::parse_with(&written, &mut read) {
+    let schema = match qapi_parser::parse_with(&written, &mut read, options.dialect) {
         Ok(schema) => schema,
         Err(qapi_parser::Error::Io { path, error }) => {
             return Err(at_schema(format!(

@@ -17,6 +17,8 @@ use crate::ast::{
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::doc::{Doc, SectionKind};
 use crate::parse::Expression;
+use crate::preprocessor;
+use crate::release::{Dialect, Rule};
 use crate::schema::Pragma;
 use crate::source::Span;
 
@@ -25,6 +27,7 @@ pub fn check_expressions(
     expressions: Vec<Expression>,
     docs: &[Doc],
     pragma: &Pragma,
+    dialect: Dialect,
     diagnostics: &mut Diagnostics,
 ) -> Vec<TopLevel> {
     let mut checked = Vec::with_capacity(expressions.len());
@@ -39,6 +42,7 @@ pub fn check_expressions(
         let checker = Checker {
             at: Span::new(value.span.start, value.span.start + 1),
             pragma,
+            dialect,
         };
         match checker.definition(&value, doc, docs) {
             Ok(definition) => checked.push(TopLevel::Definition(definition)),
@@ -53,6 +57,7 @@ pub fn check_expressions(
 struct Checker<'a> {
     at: Span,
     pragma: &'a Pragma,
+    dialect: Dialect,
 }
 
 type Result<T> = std::result::Result<T, Diagnostic>;
@@ -247,6 +252,13 @@ impl Checker<'_> {
             _ => {
                 let what = format!("{} name", meta.keyword());
                 self.name(name, Case::Camel, &what, span)?;
+                if name.ends_with("Kind") && self.dialect.holds(Rule::KindSuffixReserved) {
+                    return Err(self.error(
+                        format!("type names must not end in 'Kind', which is kept for the implicit enums of simple unions: '{name}'"),
+                        span,
+                        "reserved suffix",
+                    ));
+                }
                 if name.ends_with("List") {
                     return Err(self.error(
                         format!("type names must not end in 'List', which is kept for array types: '{name}'"),
@@ -367,6 +379,21 @@ impl Checker<'_> {
                 .error(format!("'{name}' is not a valid {what}"), span, "invalid name")
                 .with_note("names start with a letter and continue with letters, digits, '-' and '_', optionally after an 'x-' or '__vendor.example_' prefix; 'q_' is reserved"));
         };
+        if !self.dialect.holds(Rule::NameCaseRules) {
+            // Before QEMU 6.0 only lower-case names had a rule: no upper case, unless a
+            // pragma allowed it.
+            return match case {
+                Case::Lower {
+                    permit_upper: false,
+                    ..
+                } if name.bytes().any(|b| b.is_ascii_uppercase()) => Err(self.error(
+                    format!("{what} '{name}' must not contain upper case letters"),
+                    span,
+                    "here",
+                )),
+                _ => Ok(()),
+            };
+        }
         let problem = match case {
             Case::Upper if stem.bytes().any(|b| b.is_ascii_lowercase() || b == b'-') => {
                 "must not contain lower case letters or '-'"
@@ -710,13 +737,55 @@ impl Checker<'_> {
     }
 
     fn condition(&self, value: &Value, what: &(impl fmt::Display + ?Sized)) -> Result<IfCond> {
+        let structured = self.dialect.holds(Rule::StructuredConditions);
+        if self.dialect.holds(Rule::StringConditions) {
+            match &value.kind {
+                ValueKind::String(symbol) if structured && is_symbol(symbol) => {}
+                ValueKind::String(text) => {
+                    let condition = self.preprocessor_condition(text, value.span, what)?;
+                    return Ok(if structured {
+                        condition
+                    } else {
+                        IfCond::All(vec![condition])
+                    });
+                }
+                ValueKind::Array(elements) => {
+                    if elements.is_empty() {
+                        return Err(self.error(
+                            format!("the 'if' condition of {what} is an empty list, which says nothing"),
+                            value.span,
+                            "empty",
+                        ));
+                    }
+                    let operands = elements
+                        .iter()
+                        .map(|element| match element.as_str() {
+                            Some(symbol) if structured && is_symbol(symbol) => {
+                                Ok(IfCond::Name(symbol.to_string()))
+                            }
+                            Some(text) => self.preprocessor_condition(text, element.span, what),
+                            None => Err(self.error(
+                                format!("the 'if' condition of {what} must be a string or a list of strings"),
+                                element.span,
+                                "not a string",
+                            )),
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    return Ok(IfCond::All(operands));
+                }
+                _ if !structured => {
+                    return Err(self.error(
+                        format!("the 'if' condition of {what} must be a string or a list of strings"),
+                        value.span,
+                        "neither",
+                    ));
+                }
+                _ => {}
+            }
+        }
         match &value.kind {
             ValueKind::String(symbol) => {
-                let valid = symbol.starts_with(|c: char| c.is_ascii_uppercase())
-                    && symbol
-                        .bytes()
-                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
-                if !valid {
+                if !is_symbol(symbol) {
                     return Err(self.error(
                         format!("the condition '{symbol}' of {what} is not a valid symbol (upper case letters, digits and '_', starting with a letter)"),
                         value.span,
@@ -771,6 +840,26 @@ impl Checker<'_> {
                 "neither",
             )),
         }
+    }
+
+    /// A condition written as a C preprocessor expression.
+    fn preprocessor_condition(
+        &self,
+        text: &str,
+        span: Span,
+        what: &(impl fmt::Display + ?Sized),
+    ) -> Result<IfCond> {
+        if text.trim().is_empty() {
+            return Err(self.error(
+                format!("the 'if' condition '{text}' of {what} is blank"),
+                span,
+                "blank",
+            ));
+        }
+        Ok(IfCond::Preprocessor {
+            text: text.to_string(),
+            meaning: Box::new(preprocessor::meaning(text)),
+        })
     }
 
     fn features(&self, features: Option<&Member>) -> Result<Vec<FeatureDef>> {
@@ -841,6 +930,15 @@ impl fmt::Display for MemberOf<'_> {
 }
 
 /// The value of a flag, or its default when absent.
+/// Whether `text` is a condition symbol: upper case letters, digits and `_`, starting with a
+/// letter.
+fn is_symbol(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_uppercase())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
 fn flag(object: &Object, key: &str, default: bool) -> bool {
     object
         .get(key)

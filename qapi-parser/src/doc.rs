@@ -9,6 +9,7 @@
 
 use crate::ast::DocBlock;
 use crate::diagnostic::Diagnostic;
+use crate::release::{Dialect, Rule};
 use crate::source::{SourceMap, Span};
 
 /// A parsed documentation block.
@@ -54,9 +55,25 @@ pub enum SectionKind {
     Since,
     /// `TODO:`.
     Todo,
+    /// `Note:` (QEMU 9.1 and older).
+    Note,
+    /// `Notes:` (QEMU 9.1 and older).
+    Notes,
+    /// `Example:` (QEMU 9.1 and older).
+    Example,
+    /// `Examples:` (QEMU 9.1 and older).
+    Examples,
 }
 
 impl SectionKind {
+    /// Whether it is one of the sections QEMU 9.2 replaced by rST directives.
+    pub fn is_legacy(self) -> bool {
+        matches!(
+            self,
+            SectionKind::Note | SectionKind::Notes | SectionKind::Example | SectionKind::Examples
+        )
+    }
+
     /// The section's tag as it reads in a schema (`Returns`, `Since`, …); `Plain`, `Member`
     /// and `Feature` for the untagged kinds.
     pub fn title(self) -> &'static str {
@@ -68,6 +85,10 @@ impl SectionKind {
             SectionKind::Errors => "Errors",
             SectionKind::Since => "Since",
             SectionKind::Todo => "Todo",
+            SectionKind::Note => "Note",
+            SectionKind::Notes => "Notes",
+            SectionKind::Example => "Example",
+            SectionKind::Examples => "Examples",
         }
     }
 }
@@ -211,14 +232,22 @@ impl Doc {
     }
 }
 
-/// Parses a documentation block. Problems with the block's lines are the `Err` side; the
-/// returned block still needs [`finish`] once the token after the block is known to be sound.
-pub fn parse(sources: &SourceMap, block: &DocBlock) -> Result<Doc, Diagnostic> {
+/// Parses a documentation block in `dialect`. Problems with the block's lines are the `Err`
+/// side; the returned blocks still need [`finish`] once the token after the block is known
+/// to be sound. A comment is one block, except where a `=` heading after text starts a new
+/// one ([`Rule::HeadingSplitsComment`]).
+pub fn parse(
+    sources: &SourceMap,
+    block: &DocBlock,
+    dialect: Dialect,
+) -> Result<Vec<Doc>, Diagnostic> {
     let mut lines = Lines {
         sources,
         block,
+        dialect,
         next: 0,
         current: block.opening,
+        literal: None,
     };
     if sources.text(block.opening) != "##" {
         return Err(Diagnostic::error(
@@ -255,31 +284,62 @@ pub fn parse(sources: &SourceMap, block: &DocBlock) -> Result<Doc, Diagnostic> {
             line = lines.next()?;
             definition_sections(&mut doc, &mut lines, line)?;
         }
-        _ => {
-            doc.ensure_plain_section(lines.current);
-            let mut first = true;
-            while let Some(text) = line {
-                if let Some((name, _)) = at_name_colon(text) {
-                    return Err(Diagnostic::error(
-                        lines.current,
-                        format!(
-                            "'@{name}:' describes a member, which free-form documentation cannot do"
-                        ),
-                    ));
-                }
-                if text.starts_with('=') && !first {
-                    return Err(Diagnostic::error(
-                        lines.current,
-                        "a '=' heading must be the first line of its comment block",
-                    ));
-                }
-                doc.append_line(text);
-                line = lines.next()?;
-                first = false;
+        _ => return free_form(doc, &mut lines, line),
+    }
+    Ok(vec![doc])
+}
+
+/// Reads a free-form block: chapter text, with `=` headings where the dialect has them.
+fn free_form<'a>(
+    mut doc: Doc,
+    lines: &mut Lines<'a>,
+    mut line: Option<&'a str>,
+) -> Result<Vec<Doc>, Diagnostic> {
+    let dialect = lines.dialect;
+    let mut docs = Vec::new();
+    doc.ensure_plain_section(lines.current);
+    let mut first = true;
+    while let Some(text) = line {
+        if let Some((name, _)) = at_name_colon(text) {
+            return Err(Diagnostic::error(
+                lines.current,
+                format!("'@{name}:' describes a member, which free-form documentation cannot do"),
+            ));
+        }
+        if is_heading(text, dialect) && !first {
+            if !dialect.holds(Rule::HeadingSplitsComment) {
+                return Err(Diagnostic::error(
+                    lines.current,
+                    "a '=' heading must be the first line of its comment block",
+                ));
+            }
+            if !doc.body().text.is_empty() {
+                let span = doc.span;
+                docs.push(std::mem::replace(
+                    &mut doc,
+                    Doc {
+                        span,
+                        symbol: None,
+                        sections: Vec::new(),
+                    },
+                ));
+                doc.start_section(SectionKind::Plain, None, lines.current);
             }
         }
+        doc.append_line(text);
+        line = lines.next()?;
+        first = false;
     }
-    Ok(doc)
+    docs.push(doc);
+    Ok(docs)
+}
+
+/// Whether a free-form line is a `= Heading` in `dialect`. A line of nothing but `=` is an
+/// rST underline where such lines are plain text.
+fn is_heading(text: &str, dialect: Dialect) -> bool {
+    text.starts_with('=')
+        && dialect.holds(Rule::EqualsHeadings)
+        && !(dialect.holds(Rule::EqualsLinesAreText) && text.bytes().all(|byte| byte == b'='))
 }
 
 /// Trims the sections and checks that tagged sections have text.
@@ -342,11 +402,16 @@ fn definition_sections<'a>(
             line = descriptions(doc, lines, Some(text), SectionKind::Member)?;
             descriptions_closed = true;
         } else if let Some((tag, rest)) = tagged_section(text) {
+            let legacy = lines.dialect.holds(Rule::LegacyDocSections);
             let kind = match tag {
                 "Returns" => SectionKind::Returns,
                 "Errors" => SectionKind::Errors,
                 "Since" => SectionKind::Since,
                 "TODO" => SectionKind::Todo,
+                "Note" if legacy => SectionKind::Note,
+                "Notes" if legacy => SectionKind::Notes,
+                "Example" if legacy => SectionKind::Example,
+                "Examples" if legacy => SectionKind::Examples,
                 "Note" | "Notes" => {
                     return Err(Diagnostic::error(
                         lines.current,
@@ -368,9 +433,13 @@ fn definition_sections<'a>(
             if !rest.is_empty() {
                 doc.append_line(rest);
             }
-            line = indented_text(doc, lines)?;
+            line = if kind.is_legacy() {
+                legacy_section_text(doc, lines)?
+            } else {
+                indented_text(doc, lines)?
+            };
             descriptions_closed = true;
-        } else if text.starts_with('=') {
+        } else if text.starts_with('=') && !lines.dialect.holds(Rule::EqualsLinesAreText) {
             return Err(Diagnostic::error(
                 lines.current,
                 "'=' headings belong in free-form documentation, not a definition's",
@@ -444,6 +513,22 @@ fn indented_text<'a>(doc: &mut Doc, lines: &mut Lines<'a>) -> Result<Option<&'a 
     }
 }
 
+/// Reads the text of a `Note:` or `Example:` section: every line up to the next section tag
+/// or `@name:` line, as QEMU's generators before 9.2 did.
+fn legacy_section_text<'a>(
+    doc: &mut Doc,
+    lines: &mut Lines<'a>,
+) -> Result<Option<&'a str>, Diagnostic> {
+    loop {
+        match lines.next()? {
+            Some(text) if tagged_section(text).is_none() && at_name_colon(text).is_none() => {
+                doc.append_line(text);
+            }
+            other => return Ok(other),
+        }
+    }
+}
+
 /// Reads the rest of a plain paragraph; returns the blank line or end that ends it.
 fn paragraph<'a>(doc: &mut Doc, lines: &mut Lines<'a>) -> Result<Option<&'a str>, Diagnostic> {
     loop {
@@ -486,9 +571,12 @@ fn tagged_section(text: &str) -> Option<(&str, &str)> {
 struct Lines<'a> {
     sources: &'a SourceMap,
     block: &'a DocBlock,
+    dialect: Dialect,
     next: usize,
     /// The line most recently read.
     current: Span,
+    /// Inside an rST literal block: the indentation of its first line (0 until it is seen).
+    literal: Option<usize>,
 }
 
 impl<'a> Lines<'a> {
@@ -515,11 +603,123 @@ impl<'a> Lines<'a> {
             return Ok(Some(""));
         }
         match raw.strip_prefix("# ") {
-            Some(text) => Ok(Some(text.trim_end())),
+            Some(text) => {
+                let text = text.trim_end();
+                self.check_style(text, span.start + 2)?;
+                Ok(Some(text))
+            }
             None => Err(Diagnostic::error(
                 span,
                 "documentation comment lines must start with '# ' (a space after the '#')",
             )),
         }
     }
+
+    /// The line style rules of QEMU 10.2 and later, outside rST literal blocks: at most 70
+    /// columns, two spaces after a full stop.
+    fn check_style(&mut self, text: &str, start: u32) -> Result<(), Diagnostic> {
+        let long_lines = self.dialect.holds(Rule::DocLineLimit);
+        let sentences = self.dialect.holds(Rule::TwoSpacesBetweenSentences);
+        if !long_lines && !sentences {
+            return Ok(());
+        }
+        let indent = indentation(text);
+        if starts_literal_block(text) {
+            self.literal = Some(0);
+        } else if let Some(literal) = self.literal
+            && !text.is_empty()
+        {
+            if literal == 0 {
+                self.literal = Some(indent);
+            } else if indent < literal {
+                self.literal = None;
+            }
+        }
+        if self.literal.is_some() {
+            return Ok(());
+        }
+        if long_lines && text.chars().count() + 2 > MAX_LINE_WIDTH && !is_url_line(text) {
+            return Err(Diagnostic::error(
+                self.current,
+                format!("this documentation line is longer than {MAX_LINE_WIDTH} columns"),
+            ));
+        }
+        if sentences && let Some(offset) = single_space_after_sentence(text) {
+            let at = start + offset as u32;
+            return Err(Diagnostic::error(
+                Span::new(at, at + 1),
+                "one space after the end of a sentence; separate sentences with two",
+            )
+            .with_note("if this is not the end of a sentence, rephrase it"));
+        }
+        Ok(())
+    }
+}
+
+/// The widest a documentation line may be, `# ` included, where [`Rule::DocLineLimit`]
+/// holds.
+const MAX_LINE_WIDTH: usize = 70;
+
+/// Whether a line opens an rST literal block in the sense of the style rules: `::` alone or
+/// `.. qmp-example::`.
+fn starts_literal_block(text: &str) -> bool {
+    let rest = match text.strip_prefix("..") {
+        Some(directive) => {
+            let name = directive.trim_start_matches(' ');
+            if name.len() == directive.len() {
+                return false;
+            }
+            match name.strip_prefix("qmp-example") {
+                Some(rest) => rest,
+                None => return false,
+            }
+        }
+        None => text,
+    };
+    rest.trim_start_matches(' ') == "::"
+}
+
+/// Whether a line is a lone URL, which may be as long as it needs.
+fn is_url_line(text: &str) -> bool {
+    let url = text.trim_start_matches(' ');
+    ["http://", "https://", "ftp://"]
+        .iter()
+        .any(|scheme| url.starts_with(scheme))
+        && !url.contains(' ')
+}
+
+/// Finds a sentence end (`.`, `!` or `?`) followed by one space and a capital letter, digit
+/// or `(`; returns the byte offset of the space. `e.g.` and a numbered list item's `1.` are
+/// not sentence ends.
+fn single_space_after_sentence(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let starts_sentence = |at: usize| {
+        bytes.get(at) == Some(&b' ')
+            && bytes
+                .get(at + 1)
+                .is_some_and(|next| next.is_ascii_uppercase() || next.is_ascii_digit() || *next == b'(')
+    };
+    let is_word = |character: char| character.is_alphanumeric() || character == '_';
+    // A numbered item at the start of the line is skipped as a whole.
+    let mut at = 0;
+    let digits = text.trim_start_matches(' ');
+    let item = text.len() - digits.len();
+    if digits.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        && bytes.get(item + 1) == Some(&b'.')
+        && starts_sentence(item + 2)
+    {
+        at = item + 4;
+    }
+    while at < bytes.len() {
+        let previous_is_word = text[..at].chars().next_back().is_some_and(is_word);
+        if text[at..].starts_with("e.g.") && !previous_is_word && starts_sentence(at + 4) {
+            at += 6;
+            continue;
+        }
+        if matches!(bytes[at], b'.' | b'!' | b'?') && starts_sentence(at + 1) {
+            return Some(at + 1);
+        }
+        at += text[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
 }

@@ -30,6 +30,8 @@ pub mod diagnostic;
 pub mod doc;
 mod lower;
 mod parse;
+mod preprocessor;
+pub mod release;
 pub mod schema;
 pub mod source;
 mod syntax;
@@ -39,6 +41,7 @@ use std::io;
 use std::path::Path;
 
 pub use diagnostic::{Diagnostic, Format, Label, MAX_DIAGNOSTICS};
+pub use release::{Dialect, Release, Rule};
 pub use doc::{Doc, Section, SectionKind};
 pub use schema::*;
 pub use source::{SourceMap, Span};
@@ -97,20 +100,27 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Reads and checks the schema at `path` and everything it includes.
+/// Reads and checks the schema at `path` and everything it includes, accepting whatever
+/// some supported QEMU release accepts ([`Dialect::Any`]).
 pub fn parse_file(path: impl AsRef<Path>) -> Result<Schema, Error> {
-    let path = path.as_ref().to_string_lossy().into_owned();
-    parse_with(&path, &mut |file: &Path| std::fs::read(file))
+    parse_file_as(path, Dialect::Any)
 }
 
-/// Like [`parse_file`], with files read through `read` (for tests, fuzzing, or schemas kept
-/// in memory).
+/// Reads and checks the schema at `path` by the rules of `dialect`.
+pub fn parse_file_as(path: impl AsRef<Path>, dialect: Dialect) -> Result<Schema, Error> {
+    let path = path.as_ref().to_string_lossy().into_owned();
+    parse_with(&path, &mut |file: &Path| std::fs::read(file), dialect)
+}
+
+/// Like [`parse_file_as`], with files read through `read` (for tests, fuzzing, or schemas
+/// kept in memory).
 pub fn parse_with(
     root: &str,
     read: &mut dyn FnMut(&Path) -> io::Result<Vec<u8>>,
+    dialect: Dialect,
 ) -> Result<Schema, Error> {
     let mut diagnostics = diagnostic::Diagnostics::default();
-    let parsed = parse::parse(root, read, &mut diagnostics).map_err(|unreadable| Error::Io {
+    let parsed = parse::parse(root, read, dialect, &mut diagnostics).map_err(|unreadable| Error::Io {
         path: unreadable.path,
         error: unreadable.error,
     })?;
@@ -127,10 +137,11 @@ pub fn parse_with(
     if !diagnostics.is_empty() {
         return Err(invalid(sources, diagnostics));
     }
-    let expressions = check::check_expressions(expressions, &docs, &pragma, &mut diagnostics);
+    let expressions =
+        check::check_expressions(expressions, &docs, &pragma, dialect, &mut diagnostics);
     if !diagnostics.is_empty() {
         return Err(invalid(sources, diagnostics));
     }
-    lower::lower(expressions, sources, docs, pragma, &mut diagnostics)
+    lower::lower(expressions, sources, docs, pragma, dialect, &mut diagnostics)
         .map_err(|sources| invalid(sources, diagnostics))
 }

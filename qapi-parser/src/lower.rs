@@ -37,6 +37,7 @@ use crate::schema::{
     EnumType, Event, Feature, IfCond, JsonType, Member, Module, ModuleId, ModuleItem, ObjectType,
     Pragma, SPECIAL_FEATURES, Schema, Variant, Variants,
 };
+use crate::release::Dialect;
 use crate::source::{SourceMap, Span};
 
 /// How many distinct features a schema may use (they are bits of a 64-bit mask in QEMU).
@@ -75,6 +76,7 @@ pub fn lower(
     sources: SourceMap,
     docs: Vec<Doc>,
     pragma: Pragma,
+    dialect: Dialect,
     diagnostics: &mut Diagnostics,
 ) -> Result<Schema, SourceMap> {
     let errors_before = diagnostics.len();
@@ -124,6 +126,7 @@ pub fn lower(
         docs,
         features: features.into_keys().collect(),
         pragma,
+        dialect,
         names: names
             .into_iter()
             .map(|(name, index)| (name, EntityId(index as u32)))

@@ -14,6 +14,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::ast::{Item, Value};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::doc::{self, Doc};
+use crate::release::{Dialect, Rule};
 use crate::schema::Pragma;
 use crate::source::{SourceMap, Span};
 use crate::syntax;
@@ -63,6 +64,7 @@ pub struct RootUnreadable {
 pub fn parse(
     root: &str,
     read: &mut ReadFile<'_>,
+    dialect: Dialect,
     diagnostics: &mut Diagnostics,
 ) -> Result<Parsed, RootUnreadable> {
     let bytes = read(Path::new(root)).map_err(|error| RootUnreadable {
@@ -79,6 +81,7 @@ pub fn parse(
         },
         open_files: Vec::new(),
         seen_files: HashSet::new(),
+        dialect,
         diagnostics,
     };
     reader.file(
@@ -97,6 +100,8 @@ struct Reader<'r, 'f> {
     open_files: Vec<PathBuf>,
     /// Absolute paths of all files read so far.
     seen_files: HashSet<PathBuf>,
+    /// The language rules in force.
+    dialect: Dialect,
     diagnostics: &'r mut Diagnostics,
 }
 
@@ -147,8 +152,8 @@ impl Reader<'_, '_> {
             match item {
                 Item::Doc(block) => {
                     self.reject_pending_doc(&mut pending_doc);
-                    let mut doc = match doc::parse(&self.parsed.sources, &block) {
-                        Ok(doc) => doc,
+                    let docs = match doc::parse(&self.parsed.sources, &block, self.dialect) {
+                        Ok(docs) => docs,
                         Err(error) => {
                             self.diagnostics.push(error);
                             return;
@@ -158,11 +163,13 @@ impl Reader<'_, '_> {
                         self.diagnostics.push(error);
                         return;
                     }
-                    if let Err(error) = doc::finish(&mut doc) {
-                        self.diagnostics.push(error);
+                    for mut doc in docs {
+                        if let Err(error) = doc::finish(&mut doc) {
+                            self.diagnostics.push(error);
+                        }
+                        pending_doc = Some(self.parsed.docs.len());
+                        self.parsed.docs.push(doc);
                     }
-                    pending_doc = Some(self.parsed.docs.len());
-                    self.parsed.docs.push(doc);
                 }
                 Item::Expression(value) => {
                     if let Some(error) = preempting {
@@ -317,16 +324,23 @@ impl Reader<'_, '_> {
                     )),
                 };
             }
-            "command-name-exceptions" => &mut pragma.command_name_exceptions,
-            "command-returns-exceptions" => &mut pragma.command_returns_exceptions,
-            "documentation-exceptions" => &mut pragma.documentation_exceptions,
-            "member-name-exceptions" => &mut pragma.member_name_exceptions,
-            _ => {
-                return Err(Diagnostic::error(
-                    at,
-                    format!("there is no pragma '{name}'"),
-                ));
+            "command-name-exceptions" | "command-returns-exceptions" | "member-name-exceptions"
+                if !self.dialect.holds(Rule::ExceptionPragmas) =>
+            {
+                return Err(unknown_pragma(name, self.dialect, at));
             }
+            "returns-whitelist" | "name-case-whitelist"
+                if !self.dialect.holds(Rule::WhitelistPragmas) =>
+            {
+                return Err(unknown_pragma(name, self.dialect, at));
+            }
+            "command-name-exceptions" => &mut pragma.command_name_exceptions,
+            "command-returns-exceptions" | "returns-whitelist" => {
+                &mut pragma.command_returns_exceptions
+            }
+            "documentation-exceptions" => &mut pragma.documentation_exceptions,
+            "member-name-exceptions" | "name-case-whitelist" => &mut pragma.member_name_exceptions,
+            _ => return Err(unknown_pragma(name, self.dialect, at)),
         };
         let names: Option<Vec<String>> = value.as_array().and_then(|elements| {
             elements
@@ -358,6 +372,11 @@ impl Reader<'_, '_> {
             }
         }
     }
+}
+
+/// The error for a pragma name the dialect does not know.
+fn unknown_pragma(name: &str, dialect: Dialect, at: Span) -> Diagnostic {
+    Diagnostic::error(at, format!("there is no pragma '{name}' in {dialect}"))
 }
 
 /// Describes an I/O error without Rust's "(os error N)" suffix.

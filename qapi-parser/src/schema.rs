@@ -9,6 +9,7 @@
 use indexmap::IndexMap;
 
 use crate::doc::Doc;
+use crate::release::Dialect;
 use crate::source::{SourceMap, Span};
 
 /// A checked schema.
@@ -27,6 +28,9 @@ pub struct Schema {
     pub features: Vec<String>,
     /// The pragmas in force.
     pub pragma: Pragma,
+    /// The language rules it was read with; backends consult them where releases differ in
+    /// output.
+    pub dialect: Dialect,
     pub(crate) names: IndexMap<String, EntityId, rustc_hash::FxBuildHasher>,
 }
 
@@ -343,6 +347,14 @@ pub enum IfCond {
     Any(Vec<IfCond>),
     /// True when the operand is not.
     Not(Box<IfCond>),
+    /// A C preprocessor expression, as QEMU 6.1 and older wrote conditions, with its
+    /// meaning (see `preprocessor.rs` for what is understood).
+    Preprocessor {
+        /// The expression as written.
+        text: String,
+        /// What it means.
+        meaning: Box<IfCond>,
+    },
 }
 
 impl IfCond {
@@ -353,6 +365,7 @@ impl IfCond {
             IfCond::All(operands) => operands.iter().all(|operand| operand.evaluate(defined)),
             IfCond::Any(operands) => operands.iter().any(|operand| operand.evaluate(defined)),
             IfCond::Not(operand) => !operand.evaluate(defined),
+            IfCond::Preprocessor { meaning, .. } => meaning.evaluate(defined),
         }
     }
 }

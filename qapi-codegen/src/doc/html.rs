@@ -318,8 +318,12 @@ impl<'a> Site<'a> {
                     blocks(out, &markup::parse(text));
                     out.push_str("</div>\n");
                 }
-                Part::Errors(text) => {
-                    out.push_str("<div class=\"errors\"><h4 class=\"field-group\">Errors</h4>\n");
+                Part::Titled { title, text } => {
+                    let _ = writeln!(
+                        out,
+                        "<div class=\"{}\"><h4 class=\"field-group\">{title}</h4>",
+                        title.to_lowercase()
+                    );
                     blocks(out, &markup::parse(text));
                     out.push_str("</div>\n");
                 }

@@ -89,9 +89,9 @@ impl Page {
                     }
                     self.lead_and_blocks(&lead, text);
                 }
-                Part::Errors(text) => {
+                Part::Titled { title, text } => {
                     self.request(".sp");
-                    self.line("\\fBErrors\\fP");
+                    self.line(&format!("\\fB{title}\\fP"));
                     self.request(".RS 7");
                     self.blocks(&markup::parse(text));
                     self.request(".RE");

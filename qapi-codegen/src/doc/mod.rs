@@ -129,8 +129,14 @@ pub enum Part {
         /// The description (reST source).
         text: String,
     },
-    /// The errors a command reports (reST source).
-    Errors(String),
+    /// A titled section: the errors a command reports, or a note or example of QEMU 9.1
+    /// and older (reST source).
+    Titled {
+        /// The title as the manuals print it: `Errors`, `Note`, `Example`, …
+        title: &'static str,
+        /// The text.
+        text: String,
+    },
 }
 
 /// The labels of field lists.
@@ -484,7 +490,18 @@ impl Builder<'_> {
                     };
                     parts.push(Part::Returns { ty, text });
                 }
-                SectionKind::Errors => parts.push(Part::Errors(text)),
+                SectionKind::Errors => parts.push(Part::Titled {
+                    title: "Errors",
+                    text,
+                }),
+                SectionKind::Note | SectionKind::Notes => parts.push(Part::Titled {
+                    title: section.kind.title(),
+                    text,
+                }),
+                SectionKind::Example | SectionKind::Examples => parts.push(Part::Titled {
+                    title: section.kind.title(),
+                    text: literal_block(&text),
+                }),
                 SectionKind::Since | SectionKind::Todo => {}
             }
             if index + 1 == pointer_after {
@@ -654,6 +671,7 @@ pub fn condition_words(ifcond: &IfCond) -> String {
             IfCond::All(operands) => join(operands, " and "),
             IfCond::Any(operands) => join(operands, " or "),
             IfCond::Not(operand) => format!("not {}", words(operand, true)),
+            IfCond::Preprocessor { text, .. } => text.clone(),
         }
     }
     words(ifcond, false)
@@ -758,4 +776,18 @@ mod tests {
         assert_eq!(dedent("\n   body\n   more\n"), "body\nmore");
         assert_eq!(dedent("    - item\n      more"), "- item\n  more");
     }
+}
+
+/// Text shown verbatim, as the manuals of QEMU 9.1 and older show `Example:` sections: an
+/// rST literal block.
+fn literal_block(text: &str) -> String {
+    let mut block = String::from("::\n\n");
+    for line in text.lines() {
+        if !line.is_empty() {
+            block.push_str("  ");
+            block.push_str(line);
+        }
+        block.push('\n');
+    }
+    block
 }

@@ -176,8 +176,8 @@ fn definition_text(out: &mut String, definition: &Definition, labels: &Labels) {
                 }
                 out.push_str(&format!("{line} {}\n\n", plain_sphinx(text)));
             }
-            Part::Errors(text) => {
-                out.push_str("**Errors**\n\n");
+            Part::Titled { title, text } => {
+                out.push_str(&format!("**{title}**\n\n"));
                 out.push_str(&plain_sphinx(text));
                 out.push_str("\n\n");
             }

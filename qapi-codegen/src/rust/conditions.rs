@@ -74,6 +74,7 @@ impl<'o> Conditions<'o> {
                 Presence::Never => Presence::Always,
                 Presence::Cfg(predicate) => Presence::Cfg(quote!(not(#predicate))),
             },
+            IfCond::Preprocessor { meaning, .. } => self.reduce(meaning),
             IfCond::All(operands) => self.combine(operands, false),
             IfCond::Any(operands) => self.combine(operands, true),
         }

@@ -185,6 +185,7 @@ fn condition(ifcond: &IfCond) -> String {
         IfCond::All(operands) => format!("all({})", list(operands)),
         IfCond::Any(operands) => format!("any({})", list(operands)),
         IfCond::Not(operand) => format!("not({})", condition(operand)),
+        IfCond::Preprocessor { text, .. } => text.clone(),
     }
 }
 

@@ -1,0 +1,284 @@
+//! QEMU releases and the table of language rules that changed between them.
+//!
+//! The QAPI language has no version marker: each QEMU release's generator accepts its own
+//! dialect. Every rule that differs between releases is a [`Rule`] with the first and last
+//! release it holds for, in one table, [`RULES`]. Code asks a [`Dialect`] whether a rule
+//! holds and never compares release numbers itself.
+//!
+//! A dialect is either one release, whose rules apply exactly, or [`Dialect::Any`], which
+//! accepts whatever some release accepts: rules that allow a construct hold, rules that
+//! forbid one do not. Where releases only differ in how they present a schema (dump
+//! layout, where an error is placed), `Any` behaves as the newest release.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A QEMU release, by major and minor version (`10.0` for 10.0.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Release {
+    /// The major version.
+    pub major: u8,
+    /// The minor version.
+    pub minor: u8,
+}
+
+impl Release {
+    /// The release `major.minor`.
+    pub const fn new(major: u8, minor: u8) -> Release {
+        Release { major, minor }
+    }
+
+    /// The oldest release whose language [`RULES`] describe.
+    pub const OLDEST: Release = Release::new(5, 0);
+    /// The newest release whose language [`RULES`] describe.
+    pub const NEWEST: Release = Release::new(10, 2);
+
+    /// The releases whose generators and test suites this project checks itself against.
+    pub const VERIFIED: [Release; 4] = [
+        Release::new(5, 2),
+        Release::new(7, 2),
+        Release::new(10, 0),
+        Release::new(10, 2),
+    ];
+}
+
+impl fmt::Display for Release {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}.{}", self.major, self.minor)
+    }
+}
+
+impl FromStr for Release {
+    type Err = String;
+
+    /// Reads `X.Y` or `X.Y.Z` (the micro version does not change the language).
+    fn from_str(text: &str) -> Result<Release, String> {
+        let mut parts = text.trim().split('.');
+        let mut number = |what: &str| -> Result<u8, String> {
+            parts
+                .next()
+                .and_then(|part| part.parse().ok())
+                .ok_or_else(|| format!("'{text}' is not a QEMU release: expected X.Y ({what})"))
+        };
+        let release = Release::new(number("major")?, number("minor")?);
+        let _micro = parts.next();
+        if parts.next().is_some() {
+            return Err(format!("'{text}' is not a QEMU release: expected X.Y"));
+        }
+        if !(Release::OLDEST..=Release::NEWEST).contains(&release) {
+            return Err(format!(
+                "QEMU {release} is not supported: releases {} to {} are",
+                Release::OLDEST,
+                Release::NEWEST
+            ));
+        }
+        Ok(release)
+    }
+}
+
+/// Which language a schema is read in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// Whatever some supported release accepts.
+    #[default]
+    Any,
+    /// Exactly what one release accepts.
+    Release(Release),
+}
+
+impl Dialect {
+    /// Whether `rule` holds in this dialect.
+    pub fn holds(self, rule: Rule) -> bool {
+        let entry = rule.entry();
+        match self {
+            Dialect::Any => match entry.kind {
+                RuleKind::Allows => true,
+                RuleKind::Forbids => false,
+                RuleKind::Presents => entry.last.is_none(),
+            },
+            Dialect::Release(release) => {
+                entry.first.is_none_or(|first| first <= release)
+                    && entry.last.is_none_or(|last| release <= last)
+            }
+        }
+    }
+
+    /// The release, or `None` for [`Dialect::Any`].
+    pub fn release(self) -> Option<Release> {
+        match self {
+            Dialect::Any => None,
+            Dialect::Release(release) => Some(release),
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Dialect::Any => formatter.write_str("any release"),
+            Dialect::Release(release) => write!(formatter, "QEMU {release}"),
+        }
+    }
+}
+
+/// Whether a rule widens or narrows the language, which decides how [`Dialect::Any`] treats
+/// it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleKind {
+    /// The rule accepts a construct: under `Any` it holds.
+    Allows,
+    /// The rule rejects a construct: under `Any` it does not hold.
+    Forbids,
+    /// The rule changes how a schema is presented (its dump, its docs, where an error is
+    /// placed), not whether it is accepted: under `Any` it holds if it holds in the newest
+    /// release.
+    Presents,
+}
+
+/// One row of [`RULES`].
+#[derive(Clone, Copy, Debug)]
+pub struct RuleEntry {
+    /// The rule.
+    pub rule: Rule,
+    /// Whether it widens the language.
+    pub kind: RuleKind,
+    /// The first release it holds for; `None` for "since before the oldest supported".
+    pub first: Option<Release>,
+    /// The last release it holds for; `None` for "still holds".
+    pub last: Option<Release>,
+    /// What it says, for docs/releases.md and messages.
+    pub summary: &'static str,
+}
+
+macro_rules! rules {
+    ($($(#[doc = $doc:literal])* $rule:ident: $kind:ident, $first:expr, $last:expr;)*) => {
+        /// A language rule that holds for some QEMU releases only.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Rule {
+            $($(#[doc = $doc])* $rule,)*
+        }
+
+        /// Every rule with the releases it holds for, oldest change first.
+        pub const RULES: &[RuleEntry] = &[
+            $(RuleEntry {
+                rule: Rule::$rule,
+                kind: RuleKind::$kind,
+                first: $first,
+                last: $last,
+                summary: concat!($($doc),*),
+            },)*
+        ];
+    };
+}
+
+const fn since(major: u8, minor: u8) -> Option<Release> {
+    Some(Release::new(major, minor))
+}
+
+const fn until(major: u8, minor: u8) -> Option<Release> {
+    Some(Release::new(major, minor))
+}
+
+const ALWAYS: Option<Release> = None;
+
+rules! {
+    /// Unions without a discriminator ("simple unions"), whose branches are wrapped in an
+    /// object with one member `data`.
+    SimpleUnions: Allows, ALWAYS, until(6, 1);
+    /// Conditions written as C preprocessor expressions (`'defined(CONFIG_X)'`) or lists
+    /// of them.
+    StringConditions: Allows, ALWAYS, until(6, 1);
+    /// Conditions written as `{ 'all': … }`, `{ 'any': … }` and `{ 'not': … }`.
+    StructuredConditions: Allows, since(6, 2), ALWAYS;
+    /// The pragmas `returns-whitelist` and `name-case-whitelist`.
+    WhitelistPragmas: Allows, ALWAYS, until(5, 2);
+    /// The pragmas `command-returns-exceptions`, `member-name-exceptions` and
+    /// `command-name-exceptions`.
+    ExceptionPragmas: Allows, since(6, 0), ALWAYS;
+    /// Definition names follow their kind's case (types CamelCase, commands and members
+    /// lower case, events upper case).
+    NameCaseRules: Forbids, since(6, 0), ALWAYS;
+    /// Type names ending in `Kind` are reserved for simple unions' implicit enums.
+    KindSuffixReserved: Forbids, ALWAYS, until(6, 1);
+    /// The built-in `QType` enum has the C prefix `QTYPE`.
+    QtypePrefix: Presents, ALWAYS, until(7, 2);
+    /// A command or event whose arguments have conditions must be `boxed`.
+    ConditionalArgumentsNeedBoxed: Forbids, since(10, 0), ALWAYS;
+    /// `Note:`, `Notes:`, `Example:` and `Examples:` sections in documentation comments.
+    LegacyDocSections: Allows, ALWAYS, until(9, 1);
+    /// Errors about documented members that do not exist are placed at the comment's
+    /// first line.
+    DocErrorsAtCommentStart: Presents, ALWAYS, until(8, 2);
+    /// Every line of a description is indented at least as much as its first line.
+    StrictDocIndentation: Forbids, ALWAYS, until(8, 2);
+    /// `= Heading` lines start chapters in free-form documentation comments, and are
+    /// errors in a definition's.
+    EqualsHeadings: Allows, ALWAYS, until(10, 0);
+    /// A `=` heading after text in a comment starts a new block; later releases demand it
+    /// come first.
+    HeadingSplitsComment: Allows, ALWAYS, until(8, 2);
+    /// Lines starting with `=` are plain text (rST section underlines among them).
+    EqualsLinesAreText: Allows, since(10, 1), ALWAYS;
+    /// A command that returns something gets a `Returns:` section in its documentation
+    /// even when the comment has none.
+    ReturnsStub: Presents, since(10, 1), ALWAYS;
+    /// Documentation lines are at most 70 columns wide (URLs and literal blocks aside).
+    DocLineLimit: Forbids, since(10, 2), ALWAYS;
+    /// Sentences in documentation are separated by two spaces.
+    TwoSpacesBetweenSentences: Forbids, since(10, 2), ALWAYS;
+}
+
+impl Rule {
+    /// The rule's row in [`RULES`].
+    pub fn entry(self) -> &'static RuleEntry {
+        RULES
+            .iter()
+            .find(|entry| entry.rule == self)
+            .expect("every rule has a row")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn releases_parse_and_print() {
+        assert_eq!("7.2".parse::<Release>(), Ok(Release::new(7, 2)));
+        assert_eq!("10.0.2".parse::<Release>(), Ok(Release::new(10, 0)));
+        assert_eq!(Release::new(10, 2).to_string(), "10.2");
+        assert!("7".parse::<Release>().is_err());
+        assert!("4.2".parse::<Release>().is_err());
+        assert!("11.0".parse::<Release>().is_err());
+        assert!("7.2.1.0".parse::<Release>().is_err());
+    }
+
+    #[test]
+    fn rules_hold_in_their_ranges() {
+        let at = |major, minor| Dialect::Release(Release::new(major, minor));
+        assert!(at(6, 1).holds(Rule::SimpleUnions));
+        assert!(!at(6, 2).holds(Rule::SimpleUnions));
+        assert!(at(10, 2).holds(Rule::DocLineLimit));
+        assert!(!at(10, 0).holds(Rule::DocLineLimit));
+    }
+
+    #[test]
+    fn any_release_accepts_what_some_release_accepts() {
+        assert!(Dialect::Any.holds(Rule::SimpleUnions));
+        assert!(Dialect::Any.holds(Rule::StructuredConditions));
+        assert!(!Dialect::Any.holds(Rule::NameCaseRules));
+        assert!(!Dialect::Any.holds(Rule::DocLineLimit));
+        assert!(!Dialect::Any.holds(Rule::QtypePrefix));
+        assert!(Dialect::Any.holds(Rule::ReturnsStub));
+    }
+
+    #[test]
+    fn every_rule_has_one_row() {
+        for entry in RULES {
+            assert_eq!(entry.rule.entry().summary, entry.summary);
+            if let (Some(first), Some(last)) = (entry.first, entry.last) {
+                assert!(first <= last, "{:?}", entry.rule);
+            }
+        }
+    }
+}
