@@ -184,6 +184,7 @@ struct PendingMember {
     span: Span,
 }
 
+#[derive(Clone)]
 struct PendingUnion {
     discriminator: String,
     branches: Vec<PendingMember>,
@@ -244,6 +245,20 @@ struct Lowerer<'a> {
 }
 
 type Resolved = Vec<Option<EntityKind>>;
+
+/// Why checking an entity failed.
+enum Failure {
+    /// The entity is wrong, and the diagnostic says how.
+    Error(Diagnostic),
+    /// An entity it depends on failed and reported why, so this one fails silently.
+    Dependency,
+}
+
+impl From<Diagnostic> for Failure {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Failure::Error(diagnostic)
+    }
+}
 
 impl Lowerer<'_> {
     // ---- Defining ----
@@ -561,12 +576,24 @@ impl Lowerer<'_> {
             PendingKind::Builtin(json_type) => Ok(EntityKind::Builtin(BuiltinType {
                 json_type: *json_type,
             })),
-            PendingKind::Enum { .. } => self.check_enum(index),
-            PendingKind::Array { .. } => self.check_array(index),
-            PendingKind::Object { .. } => self.check_object(index, states, resolved),
-            PendingKind::Alternate { .. } => self.check_alternate(index),
-            PendingKind::Command { .. } | PendingKind::Event { .. } => {
-                self.check_command_or_event(index, states, resolved)
+            PendingKind::Enum { values, prefix } => self.check_enum(index, values, prefix),
+            PendingKind::Array { element } => self.check_array(index, element),
+            PendingKind::Object {
+                base,
+                members,
+                union,
+            } => {
+                let (base, members, union) = (base.clone(), members.clone(), union.clone());
+                self.check_object(index, base, &members, union, states, resolved)
+            }
+            PendingKind::Alternate { branches } => self.check_alternate(index, branches),
+            PendingKind::Command { arg, ret, command } => {
+                let (arg, ret, command) = (arg.clone(), ret.clone(), command.clone());
+                self.check_command(index, arg, ret, command, states, resolved)
+            }
+            PendingKind::Event { arg, boxed } => {
+                let (arg, boxed) = (arg.clone(), *boxed);
+                self.check_event(index, arg, boxed, states, resolved)
             }
         };
         match result {
@@ -575,8 +602,8 @@ impl Lowerer<'_> {
                 states[index] = State::Done;
                 true
             }
-            Err(Some(diagnostic)) => self.fail(index, diagnostic, states),
-            Err(None) => {
+            Err(Failure::Error(diagnostic)) => self.fail(index, diagnostic, states),
+            Err(Failure::Dependency) => {
                 states[index] = State::Failed;
                 false
             }
@@ -625,14 +652,16 @@ impl Lowerer<'_> {
         Ok(())
     }
 
-    fn check_enum(&self, index: usize) -> Result<EntityKind, Option<Diagnostic>> {
-        let PendingKind::Enum { values, prefix } = &self.entities[index].kind else {
-            return Err(None);
-        };
+    fn check_enum(
+        &self,
+        index: usize,
+        values: &[EnumValueDef],
+        prefix: &Option<String>,
+    ) -> Result<EntityKind, Failure> {
         let mut seen: NameMap<&str> = NameMap::default();
         for value in values {
             if let Some(previous) = seen.insert(c_name(&value.name).into_owned(), &value.name) {
-                return Err(Some(
+                return Err(Failure::Error(
                     Diagnostic::error(
                         self.at(index),
                         format!("value '{}' clashes with value '{previous}'", value.name),
@@ -654,18 +683,15 @@ impl Lowerer<'_> {
         }))
     }
 
-    fn check_array(&self, index: usize) -> Result<EntityKind, Option<Diagnostic>> {
-        let PendingKind::Array { element } = &self.entities[index].kind else {
-            return Err(None);
-        };
+    fn check_array(&self, index: usize, element: &str) -> Result<EntityKind, Failure> {
         let Some(element_index) = self.lookup_type(element) else {
-            return Err(Some(Diagnostic::error(
+            return Err(Failure::Error(Diagnostic::error(
                 self.at(index),
                 format!("array of unknown type '{element}'"),
             )));
         };
         if matches!(self.entities[element_index].kind, PendingKind::Array { .. }) {
-            return Err(Some(Diagnostic::error(
+            return Err(Failure::Error(Diagnostic::error(
                 self.at(index),
                 format!("arrays of arrays are not supported: '{element}' is already an array"),
             )));
@@ -816,28 +842,18 @@ impl Lowerer<'_> {
     fn check_object(
         &mut self,
         index: usize,
+        base: Option<(String, Span)>,
+        local: &[PendingMember],
+        union: Option<PendingUnion>,
         states: &mut [State],
         resolved: &mut Resolved,
-    ) -> Result<EntityKind, Option<Diagnostic>> {
-        let PendingKind::Object {
-            base,
-            members: local,
-            union,
-        } = &self.entities[index].kind
-        else {
-            return Err(None);
-        };
-        let (base, local) = (base.clone(), local.clone());
-        let union = union.as_ref().map(|union| PendingUnion {
-            discriminator: union.discriminator.clone(),
-            branches: union.branches.clone(),
-        });
+    ) -> Result<EntityKind, Failure> {
         let mut seen: NameMap<Seen> = NameMap::default();
         let mut members = Vec::new();
         let mut base_id = None;
         if let Some((base_name, base_span)) = &base {
             let Some(base_index) = self.lookup_type(base_name) else {
-                return Err(Some(
+                return Err(Failure::Error(
                     self.unknown_type(index, "the base", base_name, *base_span),
                 ));
             };
@@ -846,7 +862,7 @@ impl Lowerer<'_> {
                 PendingKind::Object { union: None, .. }
             );
             if !is_struct {
-                return Err(Some(
+                return Err(Failure::Error(
                     Diagnostic::error(
                         self.at(index),
                         format!(
@@ -858,7 +874,7 @@ impl Lowerer<'_> {
                 ));
             }
             if !self.check(base_index, states, resolved) {
-                return Err(None);
+                return Err(Failure::Dependency);
             }
             if let Some(EntityKind::Object(base_object)) = &resolved[base_index] {
                 for member in &base_object.members {
@@ -868,22 +884,17 @@ impl Lowerer<'_> {
                         &member.name,
                         member.defined_in.0 as usize,
                         index,
-                    )
-                    .map_err(Some)?;
+                    )?;
                     members.push(member.clone());
                 }
             }
             base_id = Some(EntityId(base_index as u32));
         }
         let mut local_members = Vec::with_capacity(local.len());
-        for member in &local {
-            let ty = self
-                .resolve_member(index, member, Role::Member)
-                .map_err(Some)?;
-            self.feature_clash(&member.features, self.at(index))
-                .map_err(Some)?;
-            self.clash(&mut seen, Role::Member, &member.name, index, index)
-                .map_err(Some)?;
+        for member in local {
+            let ty = self.resolve_member(index, member, Role::Member)?;
+            self.feature_clash(&member.features, self.at(index))?;
+            self.clash(&mut seen, Role::Member, &member.name, index, index)?;
             local_members.push(Member {
                 name: member.name.clone(),
                 ty: EntityId(ty as u32),
@@ -898,8 +909,7 @@ impl Lowerer<'_> {
             Some(union) => {
                 let variants = self.check_branches(index, &union, &members, states, resolved)?;
                 for variant in &variants.variants {
-                    self.clash_object(&seen, variant.ty.0 as usize, index, resolved)
-                        .map_err(Some)?;
+                    self.clash_object(&seen, variant.ty.0 as usize, index, resolved)?;
                 }
                 Some(variants)
             }
@@ -920,11 +930,11 @@ impl Lowerer<'_> {
         members: &[Member],
         states: &mut [State],
         resolved: &mut Resolved,
-    ) -> Result<Variants, Option<Diagnostic>> {
+    ) -> Result<Variants, Failure> {
         let at = self.at(index);
         let discriminator = &union.discriminator;
         let Some(tag) = members.iter().find(|member| member.name == *discriminator) else {
-            return Err(Some(Diagnostic::error(
+            return Err(Failure::Error(Diagnostic::error(
                 at,
                 format!("the discriminator '{discriminator}' is not a member of the base"),
             )));
@@ -937,19 +947,19 @@ impl Lowerer<'_> {
         };
         let tag_type = &self.entities[tag.ty.0 as usize];
         let PendingKind::Enum { values, .. } = &tag_type.kind else {
-            return Err(Some(Diagnostic::error(
+            return Err(Failure::Error(Diagnostic::error(
                 at,
                 format!("the discriminator '{discriminator}' of {base} must have an enum type"),
             )));
         };
         if tag.optional {
-            return Err(Some(Diagnostic::error(
+            return Err(Failure::Error(Diagnostic::error(
                 at,
                 format!("the discriminator '{discriminator}' of {base} must not be optional"),
             )));
         }
         if tag.ifcond.is_some() {
-            return Err(Some(Diagnostic::error(
+            return Err(Failure::Error(Diagnostic::error(
                 at,
                 format!("the discriminator '{discriminator}' of {base} must not be conditional"),
             )));
@@ -970,18 +980,16 @@ impl Lowerer<'_> {
             }
         }
         if branches.is_empty() {
-            return Err(Some(Diagnostic::error(
+            return Err(Failure::Error(Diagnostic::error(
                 at,
                 "the union has no branches (its discriminator enum has no values)",
             )));
         }
         let mut variants = Vec::with_capacity(branches.len());
         for branch in &branches {
-            let ty = self
-                .resolve_member(index, branch, Role::Branch)
-                .map_err(Some)?;
+            let ty = self.resolve_member(index, branch, Role::Branch)?;
             if !value_names.contains(&branch.name) {
-                return Err(Some(
+                return Err(Failure::Error(
                     Diagnostic::error(
                         at,
                         format!("branch '{}' is not a value of the discriminator's enum '{tag_type_name}'", branch.name),
@@ -990,7 +998,7 @@ impl Lowerer<'_> {
                 ));
             }
             if !matches!(self.entities[ty].kind, PendingKind::Object { .. }) {
-                return Err(Some(
+                return Err(Failure::Error(
                     Diagnostic::error(
                         at,
                         format!(
@@ -1003,7 +1011,7 @@ impl Lowerer<'_> {
                 ));
             }
             if !self.check(ty, states, resolved) {
-                return Err(None);
+                return Err(Failure::Dependency);
             }
             variants.push(Variant {
                 name: branch.name.clone(),
@@ -1017,25 +1025,23 @@ impl Lowerer<'_> {
         })
     }
 
-    fn check_alternate(&self, index: usize) -> Result<EntityKind, Option<Diagnostic>> {
-        let PendingKind::Alternate { branches } = &self.entities[index].kind else {
-            return Err(None);
-        };
+    fn check_alternate(
+        &self,
+        index: usize,
+        branches: &[PendingMember],
+    ) -> Result<EntityKind, Failure> {
         let at = self.at(index);
         let mut variants = Vec::with_capacity(branches.len());
         let mut types: Vec<usize> = Vec::with_capacity(branches.len());
         for branch in branches {
-            let ty = self
-                .resolve_member(index, branch, Role::Branch)
-                .map_err(Some)?;
+            let ty = self.resolve_member(index, branch, Role::Branch)?;
             types.push(ty);
         }
         let mut seen: NameMap<Seen> = NameMap::default();
         // Which branch takes each JSON type an input can have.
         let mut taken: Vec<(AlternateInput, &str)> = Vec::new();
         for (branch, &ty) in branches.iter().zip(&types) {
-            self.clash(&mut seen, Role::Branch, &branch.name, index, index)
-                .map_err(Some)?;
+            self.clash(&mut seen, Role::Branch, &branch.name, index, index)?;
             let entity = &self.entities[ty];
             let json_type = match &entity.kind {
                 PendingKind::Builtin(json_type) => *json_type,
@@ -1046,7 +1052,7 @@ impl Lowerer<'_> {
             };
             let inputs: Vec<AlternateInput> = match json_type {
                 JsonType::Value => {
-                    return Err(Some(
+                    return Err(Failure::Error(
                         Diagnostic::error(
                             at,
                             format!("branch '{}' cannot have {}: an alternate tells its branches apart by JSON type", branch.name, self.describe_type(ty)),
@@ -1088,7 +1094,7 @@ impl Lowerer<'_> {
                 if let Some((_, other)) =
                     taken.iter().find(|(taken_input, _)| *taken_input == input)
                 {
-                    return Err(Some(
+                    return Err(Failure::Error(
                         Diagnostic::error(
                             at,
                             format!("branch '{}' cannot be told apart from branch '{other}': both accept {}", branch.name, input.describe()),
@@ -1112,78 +1118,21 @@ impl Lowerer<'_> {
         }))
     }
 
-    fn check_command_or_event(
+    fn check_command(
         &mut self,
         index: usize,
+        arg: Option<(String, Span)>,
+        ret: Option<(String, Span)>,
+        command: Command,
         states: &mut [State],
         resolved: &mut Resolved,
-    ) -> Result<EntityKind, Option<Diagnostic>> {
-        let (arg, ret, boxed, what) = match &self.entities[index].kind {
-            PendingKind::Command { arg, ret, command } => {
-                (arg.clone(), ret.clone(), command.boxed, "command")
-            }
-            PendingKind::Event { arg, boxed } => (arg.clone(), None, *boxed, "event"),
-            _ => return Err(None),
-        };
+    ) -> Result<EntityKind, Failure> {
+        let arg_type = self.check_data(index, "command", arg, command.boxed, states, resolved)?;
         let at = self.at(index);
-        let mut arg_type = None;
-        if let Some((arg_name, arg_span)) = &arg {
-            let Some(arg_index) = self.lookup_type(arg_name) else {
-                return Err(Some(self.unknown_type(
-                    index,
-                    &format!("the {what}'s 'data'"),
-                    arg_name,
-                    *arg_span,
-                )));
-            };
-            let PendingKind::Object { union, .. } = &self.entities[arg_index].kind else {
-                return Err(Some(
-                    Diagnostic::error(
-                        at,
-                        format!(
-                            "the {what}'s 'data' must be an object type, not {}",
-                            self.describe_type(arg_index)
-                        ),
-                    )
-                    .with_label(*arg_span, "data"),
-                ));
-            };
-            if union.is_some() && !boxed {
-                return Err(Some(
-                    Diagnostic::error(
-                        at,
-                        format!(
-                            "the {what}'s 'data' can be {} only with 'boxed': true",
-                            self.describe_type(arg_index)
-                        ),
-                    )
-                    .with_label(*arg_span, "data"),
-                ));
-            }
-            if !self.check(arg_index, states, resolved) {
-                return Err(None);
-            }
-            let conditional = match &resolved[arg_index] {
-                Some(EntityKind::Object(object)) => {
-                    object.members.iter().any(|member| member.ifcond.is_some())
-                }
-                _ => false,
-            };
-            if conditional && !boxed {
-                return Err(Some(Diagnostic::error(
-                    at,
-                    format!("an {what} with conditional arguments needs 'boxed': true"),
-                )));
-            }
-            arg_type = Some(EntityId(arg_index as u32));
-        }
-        if let PendingKind::Event { boxed, .. } = self.entities[index].kind {
-            return Ok(EntityKind::Event(Event { arg_type, boxed }));
-        }
         let mut ret_type = None;
         if let Some((ret_name, ret_span)) = &ret {
             let Some(ret_index) = self.lookup_type(ret_name) else {
-                return Err(Some(self.unknown_type(
+                return Err(Failure::Error(self.unknown_type(
                     index,
                     "the command's 'returns'",
                     ret_name,
@@ -1197,7 +1146,7 @@ impl Lowerer<'_> {
                     returned = array.element.0 as usize;
                 }
                 if !matches!(self.entities[returned].kind, PendingKind::Object { .. }) {
-                    return Err(Some(
+                    return Err(Failure::Error(
                         Diagnostic::error(
                             at,
                             format!("a command may return only an object or an array of objects, not {}", self.describe_type(ret_index)),
@@ -1209,14 +1158,87 @@ impl Lowerer<'_> {
             }
             ret_type = Some(EntityId(ret_index as u32));
         }
-        let PendingKind::Command { command, .. } = &self.entities[index].kind else {
-            return Err(None);
-        };
         Ok(EntityKind::Command(Command {
             arg_type,
             ret_type,
-            ..command.clone()
+            ..command
         }))
+    }
+
+    fn check_event(
+        &mut self,
+        index: usize,
+        arg: Option<(String, Span)>,
+        boxed: bool,
+        states: &mut [State],
+        resolved: &mut Resolved,
+    ) -> Result<EntityKind, Failure> {
+        let arg_type = self.check_data(index, "event", arg, boxed, states, resolved)?;
+        Ok(EntityKind::Event(Event { arg_type, boxed }))
+    }
+
+    /// The 'data' of a command or event (`what`): an object type, checked.
+    fn check_data(
+        &mut self,
+        index: usize,
+        what: &str,
+        arg: Option<(String, Span)>,
+        boxed: bool,
+        states: &mut [State],
+        resolved: &mut Resolved,
+    ) -> Result<Option<EntityId>, Failure> {
+        let Some((arg_name, arg_span)) = &arg else {
+            return Ok(None);
+        };
+        let at = self.at(index);
+        let Some(arg_index) = self.lookup_type(arg_name) else {
+            return Err(Failure::Error(self.unknown_type(
+                index,
+                &format!("the {what}'s 'data'"),
+                arg_name,
+                *arg_span,
+            )));
+        };
+        let PendingKind::Object { union, .. } = &self.entities[arg_index].kind else {
+            return Err(Failure::Error(
+                Diagnostic::error(
+                    at,
+                    format!(
+                        "the {what}'s 'data' must be an object type, not {}",
+                        self.describe_type(arg_index)
+                    ),
+                )
+                .with_label(*arg_span, "data"),
+            ));
+        };
+        if union.is_some() && !boxed {
+            return Err(Failure::Error(
+                Diagnostic::error(
+                    at,
+                    format!(
+                        "the {what}'s 'data' can be {} only with 'boxed': true",
+                        self.describe_type(arg_index)
+                    ),
+                )
+                .with_label(*arg_span, "data"),
+            ));
+        }
+        if !self.check(arg_index, states, resolved) {
+            return Err(Failure::Dependency);
+        }
+        let conditional = match &resolved[arg_index] {
+            Some(EntityKind::Object(object)) => {
+                object.members.iter().any(|member| member.ifcond.is_some())
+            }
+            _ => false,
+        };
+        if conditional && !boxed {
+            return Err(Failure::Error(Diagnostic::error(
+                at,
+                format!("an {what} with conditional arguments needs 'boxed': true"),
+            )));
+        }
+        Ok(Some(EntityId(arg_index as u32)))
     }
 
     fn describe_type(&self, index: usize) -> String {
