@@ -1,0 +1,164 @@
+//! Documentation: binds each checked entity's doc comment to its members and features
+//! (reporting what is left undocumented), then reports descriptions of things that do not
+//! exist.
+
+use crate::diagnostic::Diagnostic;
+use crate::doc::SectionKind;
+use crate::schema::{Command, EntityKind, Event};
+use crate::source::Span;
+
+use super::{Lowerer, Resolved, Role};
+
+impl Lowerer<'_> {
+    /// Binds the documentation of entity `index` to its members and features.
+    pub(super) fn connect_doc(&mut self, index: usize, resolved: &Resolved) {
+        let Some(doc) = self.entities[index].doc else {
+            return;
+        };
+        if let Err(diagnostic) = self.connect_entity(index, doc, resolved) {
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    fn connect_entity(
+        &mut self,
+        index: usize,
+        doc: usize,
+        resolved: &Resolved,
+    ) -> Result<(), Diagnostic> {
+        let at = self.at(index);
+        let entity_features: Vec<String> = self.entities[index]
+            .features
+            .iter()
+            .map(|f| f.name.clone())
+            .collect();
+        for feature in &entity_features {
+            self.connect_feature(doc, feature, at)?;
+        }
+        match &resolved[index] {
+            Some(EntityKind::Enum(enumeration)) => {
+                for value in &enumeration.members {
+                    self.connect_member(doc, Role::Value, &value.name, at)?;
+                    for feature in &value.features {
+                        self.connect_feature(doc, &feature.name, at)?;
+                    }
+                }
+            }
+            Some(EntityKind::Object(object)) => {
+                if let Some(base) = object.base {
+                    if self.entities[base.0 as usize].name.starts_with("q_obj_") {
+                        self.connect_object_members(doc, base.0 as usize, resolved, at)?;
+                    }
+                }
+                self.connect_object_members(doc, index, resolved, at)?;
+            }
+            Some(EntityKind::Alternate(alternate)) => {
+                for variant in &alternate.variants.variants {
+                    self.connect_member(doc, Role::Branch, &variant.name, at)?;
+                }
+            }
+            Some(
+                EntityKind::Command(Command {
+                    arg_type: Some(arg),
+                    ..
+                })
+                | EntityKind::Event(Event {
+                    arg_type: Some(arg),
+                    ..
+                }),
+            ) if self.entities[arg.0 as usize].name.starts_with("q_obj_") => {
+                self.connect_object_members(doc, arg.0 as usize, resolved, at)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn connect_object_members(
+        &mut self,
+        doc: usize,
+        object: usize,
+        resolved: &Resolved,
+        at: Span,
+    ) -> Result<(), Diagnostic> {
+        let Some(EntityKind::Object(object)) = &resolved[object] else {
+            return Ok(());
+        };
+        for member in &object.local_members {
+            self.connect_member(doc, Role::Member, &member.name, at)?;
+            for feature in &member.features {
+                self.connect_feature(doc, &feature.name, at)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn connect_member(
+        &mut self,
+        doc: usize,
+        role: Role,
+        name: &str,
+        at: Span,
+    ) -> Result<(), Diagnostic> {
+        let block = &mut self.docs[doc];
+        if block.member(name).is_none() {
+            let symbol = block.symbol.clone().unwrap_or_default();
+            if !self.pragma.documentation_exceptions.contains(&symbol) {
+                return Err(Diagnostic::error(
+                    at,
+                    format!("{} '{name}' is not documented", role.noun()),
+                )
+                .with_label(block.span, "in this documentation comment")
+                .with_note(format!("add '@{name}:' with a description")));
+            }
+            block.add_member_stub(name);
+        }
+        self.doc_links[doc].members.insert(name.to_string());
+        Ok(())
+    }
+
+    fn connect_feature(&mut self, doc: usize, name: &str, at: Span) -> Result<(), Diagnostic> {
+        let block = &self.docs[doc];
+        if block.feature(name).is_none() {
+            return Err(
+                Diagnostic::error(at, format!("feature '{name}' is not documented"))
+                    .with_label(block.span, "in this documentation comment")
+                    .with_note(format!("add '@{name}:' under 'Features:'")),
+            );
+        }
+        self.doc_links[doc].features.insert(name.to_string());
+        Ok(())
+    }
+
+    /// Every description must describe something that exists.
+    pub(super) fn check_docs(&mut self) {
+        for (doc, links) in self.docs.iter().zip(&self.doc_links) {
+            for (kind, linked, noun) in [
+                (SectionKind::Member, &links.members, "member"),
+                (SectionKind::Feature, &links.features, "feature"),
+            ] {
+                let bogus: Vec<&crate::doc::Section> = doc
+                    .sections
+                    .iter()
+                    .filter(|section| section.kind == kind)
+                    .filter(|section| !linked.contains(section.name.as_deref().unwrap_or_default()))
+                    .collect();
+                let Some(first) = bogus.first() else {
+                    continue;
+                };
+                let names: Vec<String> = bogus
+                    .iter()
+                    .map(|section| format!("'{}'", section.name.as_deref().unwrap_or_default()))
+                    .collect();
+                let message = if names.len() == 1 {
+                    format!("the documented {noun} {} does not exist", names[0])
+                } else {
+                    format!("the documented {noun}s {} do not exist", names.join(", "))
+                };
+                self.diagnostics
+                    .push(Diagnostic::error(first.span, message));
+                break;
+            }
+        }
+    }
+}
