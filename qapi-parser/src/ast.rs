@@ -251,6 +251,12 @@ pub enum DefinitionKind {
         /// The branches.
         branches: Vec<BranchDef>,
     },
+    /// A union without a discriminator (QEMU 6.1 and older): each branch's value is wrapped
+    /// in an object with one member `data`, and an implicit enum names the branches.
+    SimpleUnion {
+        /// The branches.
+        branches: Vec<BranchDef>,
+    },
     /// An alternate.
     Alternate {
         /// The alternatives.

@@ -141,6 +141,32 @@ impl Checker<'_> {
                 )?;
                 self.enumeration(object, name)?
             }
+            Meta::Union if self.dialect.holds(Rule::SimpleUnions) => {
+                self.keys(
+                    object,
+                    keyword,
+                    &["union", "data"],
+                    &["base", "discriminator", "if", "features"],
+                )?;
+                match (object.get("base"), object.get("discriminator")) {
+                    (Some(base), None) => {
+                        return Err(self.error(
+                            "a union with a 'base' needs a 'discriminator'",
+                            base.key_span,
+                            "base",
+                        ));
+                    }
+                    (None, Some(discriminator)) => {
+                        return Err(self.error(
+                            "a union with a 'discriminator' needs a 'base'",
+                            discriminator.key_span,
+                            "discriminator",
+                        ));
+                    }
+                    (None, None) => self.simple_union(object)?,
+                    (Some(_), Some(_)) => self.union(object, name)?,
+                }
+            }
             Meta::Union => {
                 self.keys(
                     object,
@@ -523,6 +549,23 @@ impl Checker<'_> {
         })
     }
 
+    fn simple_union(&self, object: &Object) -> Result<DefinitionKind> {
+        let data = &object["data"].value;
+        let Some(entries) = data.as_object() else {
+            return Err(self.error(
+                "the 'data' of a union must be an object of branches",
+                data.span,
+                "not an object",
+            ));
+        };
+        let mut branches = Vec::with_capacity(entries.len());
+        for (key, entry) in entries {
+            self.name(key, LOWER, "branch name", entry.key_span)?;
+            branches.push(self.branch(key, entry, true)?);
+        }
+        Ok(DefinitionKind::SimpleUnion { branches })
+    }
+
     fn alternate(&self, object: &Object) -> Result<DefinitionKind> {
         let data = &object["data"].value;
         if !data.is_truthy() {
@@ -538,7 +581,8 @@ impl Checker<'_> {
         let mut branches = Vec::with_capacity(entries.len());
         for (key, entry) in entries {
             self.name(key, LOWER, "branch name", entry.key_span)?;
-            branches.push(self.branch(key, entry, true)?);
+            let arrays = self.dialect.holds(Rule::ArrayAlternatives);
+            branches.push(self.branch(key, entry, arrays)?);
         }
         Ok(DefinitionKind::Alternate { branches })
     }

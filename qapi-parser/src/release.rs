@@ -185,6 +185,8 @@ rules! {
     /// Unions without a discriminator ("simple unions"), whose branches are wrapped in an
     /// object with one member `data`.
     SimpleUnions: Allows, ALWAYS, until(6, 1);
+    /// An alternate's branch may be an array.
+    ArrayAlternatives: Allows, since(6, 0), ALWAYS;
     /// Conditions written as C preprocessor expressions (`'defined(CONFIG_X)'`) or lists
     /// of them.
     StringConditions: Allows, ALWAYS, until(6, 1);

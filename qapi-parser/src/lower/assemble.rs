@@ -97,11 +97,15 @@ pub(super) fn assemble(
             }
         })
         .collect::<Vec<_>>();
-    // An array has its element type's condition (an element is never an array itself).
+    // An array has its element type's condition (an element is never an array itself), and
+    // so has a simple union's wrapper object the condition of the type it wraps.
     for index in 0..entities.len() {
-        if let EntityKind::Array(array) = &entities[index].kind {
-            entities[index].ifcond = entities[array.element.0 as usize].ifcond.clone();
-        }
+        let inherited = match &entities[index].kind {
+            EntityKind::Array(array) => array.element,
+            EntityKind::Object(object) if is_wrapper(&entities[index].name) => object.members[0].ty,
+            _ => continue,
+        };
+        entities[index].ifcond = entities[inherited.0 as usize].ifcond.clone();
     }
     let modules = modules
         .into_iter()
@@ -134,4 +138,9 @@ fn relative_path(target: &Path, base: &Path) -> String {
     } else {
         parts.join("/")
     }
+}
+
+/// Whether `name` is that of a simple union's implicit wrapper object.
+fn is_wrapper(name: &str) -> bool {
+    name.starts_with("q_obj_") && name.ends_with("-wrapper")
 }

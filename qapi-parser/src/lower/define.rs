@@ -7,6 +7,7 @@ use crate::ast::{
     TypeOrMembers, TypeRef,
 };
 use crate::diagnostic::Diagnostic;
+use crate::release::Rule;
 use crate::schema::{Command, IfCond, JsonType};
 use crate::source::Span;
 
@@ -59,13 +60,11 @@ impl Lowerer<'_> {
                 span: Span::default(),
             })
             .collect();
-        self.define(builtin(
-            "QType",
-            PendingKind::Enum {
-                values,
-                prefix: None,
-            },
-        ));
+        let prefix = self
+            .dialect
+            .holds(Rule::QtypePrefix)
+            .then(|| "QTYPE".to_string());
+        self.define(builtin("QType", PendingKind::Enum { values, prefix }));
     }
 
     pub(super) fn define_all(&mut self, expressions: Vec<TopLevel>) {
@@ -118,6 +117,7 @@ impl Lowerer<'_> {
                     }),
                 }
             }
+            DefinitionKind::SimpleUnion { branches } => self.simple_union(&name, branches, span, &ifcond),
             DefinitionKind::Alternate { branches } => PendingKind::Alternate {
                 branches: self.branches(branches, span, &name),
             },
@@ -273,6 +273,89 @@ impl Lowerer<'_> {
                 span: branch.span,
             })
             .collect()
+    }
+
+    /// A simple union as the flat union it stands for: each branch type wrapped in the
+    /// object `q_obj_TYPE-wrapper` (shared by every union with that branch type), then the
+    /// enum `NAMEKind` of the branch names, then the union itself with the member `type` of
+    /// that enum as its discriminator.
+    fn simple_union(
+        &mut self,
+        name: &str,
+        branches: Vec<BranchDef>,
+        span: Span,
+        ifcond: &Option<IfCond>,
+    ) -> PendingKind {
+        let mut values = Vec::with_capacity(branches.len());
+        let mut wrapped = Vec::with_capacity(branches.len());
+        for branch in branches {
+            let ty = self.type_name(&branch.ty, span, name);
+            let wrapper = format!("q_obj_{ty}-wrapper");
+            if !self.names.contains_key(&wrapper) {
+                self.define(Pending {
+                    name: wrapper.clone(),
+                    span: Some(span),
+                    definition: Some(name.to_string()),
+                    doc: None,
+                    ifcond: None,
+                    features: Vec::new(),
+                    kind: PendingKind::Object {
+                        base: None,
+                        members: vec![PendingMember {
+                            name: "data".to_string(),
+                            ty,
+                            optional: false,
+                            ifcond: None,
+                            features: Vec::new(),
+                            span: branch.span,
+                        }],
+                        union: None,
+                    },
+                });
+            }
+            values.push(EnumValueDef {
+                name: branch.name.clone(),
+                ifcond: branch.ifcond.clone(),
+                features: Vec::new(),
+                span: branch.span,
+            });
+            wrapped.push(PendingMember {
+                ty: wrapper,
+                name: branch.name,
+                optional: false,
+                ifcond: branch.ifcond,
+                features: Vec::new(),
+                span: branch.span,
+            });
+        }
+        let kind_enum = format!("{name}Kind");
+        self.define(Pending {
+            name: kind_enum.clone(),
+            span: Some(span),
+            definition: Some(name.to_string()),
+            doc: None,
+            ifcond: ifcond.clone(),
+            features: Vec::new(),
+            kind: PendingKind::Enum {
+                values,
+                prefix: None,
+            },
+        });
+        PendingKind::Object {
+            base: None,
+            members: vec![PendingMember {
+                name: "type".to_string(),
+                ty: kind_enum,
+                optional: false,
+                ifcond: None,
+                features: Vec::new(),
+                span,
+            }],
+            union: Some(PendingUnion {
+                discriminator: "type".to_string(),
+                branches: wrapped,
+            }),
+        }
     }
 
     /// A named type as is; inline members as the implicit object `q_obj_NAME-ROLE` (none

@@ -60,6 +60,7 @@ pub fn lower(
     let errors_before = diagnostics.len();
     let mut lowerer = Lowerer {
         pragma: &pragma,
+        dialect,
         doc_links: vec![DocLinks::default(); docs.len()],
         docs,
         entities: Vec::new(),
@@ -206,6 +207,7 @@ impl Role {
 
 struct Lowerer<'a> {
     pragma: &'a Pragma,
+    dialect: Dialect,
     docs: Vec<Doc>,
     doc_links: Vec<DocLinks>,
     entities: Vec<Pending>,

@@ -6,6 +6,7 @@
 use crate::ast::EnumValueDef;
 use crate::check::c_name;
 use crate::diagnostic::Diagnostic;
+use crate::release::Rule;
 use crate::schema::{
     AlternateType, ArrayType, BuiltinType, Command, EntityId, EntityKind, EnumMember, EnumType,
     Event, JsonType, Member, ObjectType, SPECIAL_FEATURES, Variant, Variants,
@@ -587,10 +588,10 @@ impl Lowerer<'_> {
             }
             _ => false,
         };
-        if conditional && !boxed {
+        if conditional && !boxed && self.dialect.holds(Rule::ConditionalArgumentsNeedBoxed) {
             return Err(Failure::Error(Diagnostic::error(
                 at,
-                format!("an {what} with conditional arguments needs 'boxed': true"),
+                format!("the {what}'s arguments have conditions, so it needs 'boxed': true"),
             )));
         }
         Ok(Some(EntityId(arg_index as u32)))
