@@ -2,8 +2,9 @@
 //! and live QEMU processes to compare with.
 //!
 //! Upstream schemas are never part of this repository. Cargo downloads the crates that ship
-//! them (see this crate's manifest); [`crate_dir`] asks `cargo metadata` where they are. QEMU
-//! 10.0.2's source tree is unpacked by `cargo xtask fetch-qemu`; [`qemu_source`] finds it.
+//! them (see this crate's manifest); [`crate_dir`] asks `cargo metadata` where they are. QEMU's
+//! source trees are unpacked by `cargo xtask fetch-qemu`; [`qemu_source`] finds 10.0.2's,
+//! [`qemu_source_of`] any release's.
 
 pub mod browser;
 pub mod examples;
@@ -17,20 +18,46 @@ use serde_json::Value;
 /// The QEMU release whose source tree and binaries the tests compare with.
 pub const QEMU_VERSION: &str = "10.0.2";
 
+/// The QEMU releases whose source trees `cargo xtask fetch-qemu` unpacks, oldest first: the
+/// name `--qemu` takes, the full version (the tree is the cache's `qemu-VERSION`), and the
+/// environment variable that may name the unpacked tree instead. 10.0's variable is the plain
+/// `QAPI_QEMU_SRC`, which predates the others.
+pub const QEMU_RELEASES: [(&str, &str, &str); 4] = [
+    ("5.2", "5.2.0", "QAPI_QEMU_SRC_5_2"),
+    ("7.2", "7.2.0", "QAPI_QEMU_SRC_7_2"),
+    ("10.0", QEMU_VERSION, "QAPI_QEMU_SRC"),
+    ("10.2", "10.2.2", "QAPI_QEMU_SRC_10_2"),
+];
+
 /// The unpacked QEMU 10.0.2 source tree, where `cargo xtask fetch-qemu` leaves it:
 /// `$QAPI_QEMU_SRC`, else `qapi-toolchain/qemu-10.0.2` in the user's cache directory.
 /// `None` when it has not been fetched.
 pub fn qemu_source() -> Option<PathBuf> {
+    qemu_source_of("10.0")
+}
+
+/// The unpacked source tree of `release` (a name in [`QEMU_RELEASES`], such as `"7.2"`), as
+/// [`qemu_source_dir`] places it; `None` when it has not been fetched.
+pub fn qemu_source_of(release: &str) -> Option<PathBuf> {
+    qemu_source_dir(release).filter(|dir| dir.join("VERSION").is_file())
+}
+
+/// Where the source tree of `release` is or will be: the release's variable in
+/// [`QEMU_RELEASES`] if set, else `qapi-toolchain/qemu-VERSION` in the user's cache
+/// directory (`$XDG_CACHE_HOME`, else `$HOME/.cache`). `None` for a release not in the table
+/// or when there is no cache directory.
+pub fn qemu_source_dir(release: &str) -> Option<PathBuf> {
     let var = |name| std::env::var_os(name).filter(|value| !value.is_empty());
-    let dir = match var("QAPI_QEMU_SRC") {
-        Some(dir) => PathBuf::from(dir),
-        None => var("XDG_CACHE_HOME")
-            .map(PathBuf::from)
-            .or_else(|| var("HOME").map(|home| Path::new(&home).join(".cache")))?
-            .join("qapi-toolchain")
-            .join(format!("qemu-{QEMU_VERSION}")),
-    };
-    dir.join("VERSION").is_file().then_some(dir)
+    let (_, version, variable) = QEMU_RELEASES
+        .into_iter()
+        .find(|(name, _, _)| *name == release)?;
+    if let Some(dir) = var(variable) {
+        return Some(PathBuf::from(dir));
+    }
+    let cache = var("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| var("HOME").map(|home| Path::new(&home).join(".cache")))?;
+    Some(cache.join("qapi-toolchain").join(format!("qemu-{version}")))
 }
 
 /// Whether tests that need something absent from the machine must fail rather than skip:

@@ -24,15 +24,20 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  fetch-qemu
-      Make sure the QEMU 10.0.2 sources we need are unpacked in the cache
-      directory and print its path. The location can be overridden with
-      QAPI_QEMU_SRC (the unpacked qemu-10.0.2 directory itself).
+  fetch-qemu [--qemu X.Y]...
+      Make sure the sources we need of the QEMU releases we test against
+      (5.2, 7.2, 10.0, 10.2; default all) are unpacked in the cache
+      directory and print their paths. QAPI_QEMU_SRC overrides the
+      location of the 10.0 tree (the unpacked qemu-10.0.2 directory
+      itself), QAPI_QEMU_SRC_5_2, _7_2 and _10_2 those of the others.
 
-  conformance [--verbose | -v] [CASE...]
-      Build qapi-gen (release) and run QEMU's tests/qapi-schema cases plus
-      the three shipped QEMU schemas through it. CASE names (with or
-      without .json) limit the run to those test cases.
+  conformance [--qemu X.Y]... [--verbose | -v] [CASE...]
+      Build qapi-gen (release) and run each release's tests/qapi-schema
+      cases and its three shipped schemas through `qapi-gen --qemu X.Y`,
+      comparing introspection with that release's Python; then check that
+      qapi-gen without --qemu accepts every case and schema some release
+      accepts. --qemu limits the run to those releases (default all); CASE
+      names (with or without .json) to those test cases.
 
   capture
       Start `qemu-system-x86_64 -machine none`, run every `query-*` command
@@ -116,13 +121,10 @@ fn dispatch(args: &[String]) -> Result<(), String> {
     };
     match command.as_str() {
         "fetch-qemu" => {
-            if let Some(extra) = rest.first() {
-                return Err(usage_error(format!(
-                    "fetch-qemu takes no arguments, got `{extra}`"
-                )));
+            for release in parse_fetch_args(rest)? {
+                let dir = qemu_source::ensure_release(release)?;
+                println!("{}", dir.display());
             }
-            let dir = qemu_source::ensure()?;
-            println!("{}", dir.display());
             Ok(())
         }
         "conformance" => conformance::run(&parse_conformance_args(rest)?),
@@ -166,18 +168,67 @@ fn usage_error(message: String) -> String {
     message
 }
 
-fn parse_conformance_args(args: &[String]) -> Result<conformance::Options, String> {
-    let mut options = conformance::Options::default();
-    for arg in args {
-        match arg.as_str() {
-            "--verbose" | "-v" => options.verbose = true,
-            flag if flag.starts_with('-') => {
-                return Err(usage_error(format!("unknown conformance option `{flag}`")));
+/// The releases `fetch-qemu` is asked for: those named by `--qemu`, else all.
+fn parse_fetch_args(args: &[String]) -> Result<Vec<&'static qemu_source::Release>, String> {
+    let mut releases = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match split_flag(arg) {
+            ("--qemu", inline) => push_release(&mut releases, inline, &mut iter)?,
+            (other, _) => {
+                return Err(usage_error(format!(
+                    "unknown fetch-qemu argument `{other}`"
+                )));
             }
-            case => options.cases.push(case.to_owned()),
         }
     }
+    if releases.is_empty() {
+        releases.extend(&qemu_source::RELEASES);
+    }
+    Ok(releases)
+}
+
+fn parse_conformance_args(args: &[String]) -> Result<conformance::Options, String> {
+    let mut options = conformance::Options::default();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match split_flag(arg) {
+            ("--qemu", inline) => push_release(&mut options.releases, inline, &mut iter)?,
+            ("--verbose" | "-v", None) => options.verbose = true,
+            (flag, _) if flag.starts_with('-') => {
+                return Err(usage_error(format!("unknown conformance option `{flag}`")));
+            }
+            _ => options.cases.push(arg.clone()),
+        }
+    }
+    if options.releases.is_empty() {
+        options.releases.extend(&qemu_source::RELEASES);
+    }
     Ok(options)
+}
+
+/// Adds the release `--qemu` names (`inline`, from `--qemu=X.Y`, else the next argument),
+/// once, keeping the table's order.
+fn push_release<'a>(
+    releases: &mut Vec<&'static qemu_source::Release>,
+    inline: Option<&'a str>,
+    rest: &mut impl Iterator<Item = &'a String>,
+) -> Result<(), String> {
+    let Some(name) = inline.or_else(|| rest.next().map(String::as_str)) else {
+        return Err(usage_error(
+            "--qemu needs a release, such as 10.0".to_owned(),
+        ));
+    };
+    let release = qemu_source::release(name)?;
+    if !releases.contains(&release) {
+        releases.push(release);
+        releases.sort_by_key(|known| {
+            qemu_source::RELEASES
+                .iter()
+                .position(|release| release == *known)
+        });
+    }
+    Ok(())
 }
 
 fn parse_bench_args(args: &[String]) -> Result<bench::Options, String> {
@@ -268,12 +319,42 @@ mod tests {
         args.iter().map(|s| (*s).to_owned()).collect()
     }
 
+    fn names(releases: &[&qemu_source::Release]) -> Vec<&'static str> {
+        releases.iter().map(|release| release.name).collect()
+    }
+
     #[test]
     fn conformance_arguments() {
         let options = parse_conformance_args(&strings(&["-v", "empty", "comments.json"])).unwrap();
         assert!(options.verbose);
         assert_eq!(options.cases, ["empty", "comments.json"]);
+        assert_eq!(names(&options.releases), ["5.2", "7.2", "10.0", "10.2"]);
         assert!(parse_conformance_args(&strings(&["--bogus"])).is_err());
+
+        let options = parse_conformance_args(&strings(&[
+            "--qemu",
+            "10.2",
+            "--qemu=7.2",
+            "--qemu",
+            "10.2",
+        ]))
+        .unwrap();
+        assert_eq!(names(&options.releases), ["7.2", "10.2"]);
+        assert!(parse_conformance_args(&strings(&["--qemu", "6.0"])).is_err());
+        assert!(parse_conformance_args(&strings(&["--qemu"])).is_err());
+    }
+
+    #[test]
+    fn fetch_arguments() {
+        assert_eq!(
+            names(&parse_fetch_args(&[]).unwrap()),
+            ["5.2", "7.2", "10.0", "10.2"]
+        );
+        assert_eq!(
+            names(&parse_fetch_args(&strings(&["--qemu", "5.2"])).unwrap()),
+            ["5.2"]
+        );
+        assert!(parse_fetch_args(&strings(&["extra"])).is_err());
     }
 
     #[test]

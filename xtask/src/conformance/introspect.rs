@@ -1,5 +1,6 @@
 //! Introspection conformance: `qapi-gen introspect` against QEMU's own introspection
-//! visitor, run by Python from the fetched source tree (`introspect_oracle.py`).
+//! visitor, run by Python from the fetched source tree of the same release
+//! (`introspect_oracle.py`).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -7,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use super::QapiGen;
 use crate::process;
 
 /// One comparison: a schema rendered one way.
@@ -32,7 +34,7 @@ const PYTHON_TIME_LIMIT: Duration = Duration::from_secs(600);
 
 /// Runs every job through `qapi-gen introspect`, then lets QEMU's Python judge them all in
 /// one process.
-pub fn compare(cli: &Path, qemu: &Path, jobs: &[Job]) -> Result<Vec<Outcome>, String> {
+pub fn compare(cli: QapiGen, qemu: &Path, jobs: &[Job]) -> Result<Vec<Outcome>, String> {
     let scratch = std::env::temp_dir().join(format!("qapi-conformance-{}", std::process::id()));
     fs::create_dir_all(&scratch)
         .map_err(|err| format!("cannot create {}: {err}", scratch.display()))?;
@@ -42,7 +44,7 @@ pub fn compare(cli: &Path, qemu: &Path, jobs: &[Job]) -> Result<Vec<Outcome>, St
 }
 
 fn compare_in(
-    cli: &Path,
+    cli: QapiGen,
     qemu: &Path,
     jobs: &[Job],
     scratch: &Path,
@@ -51,12 +53,8 @@ fn compare_in(
     let mut failed_runs = Vec::new();
     for (index, job) in jobs.iter().enumerate() {
         let ours = scratch.join(format!("{index}.json"));
-        let mut command = Command::new(cli);
-        command
-            .arg("introspect")
-            .arg(&job.schema)
-            .arg("-o")
-            .arg(&ours);
+        let mut command = cli.command("introspect");
+        command.arg(&job.schema).arg("-o").arg(&ours);
         if job.unmask {
             command.arg("--unmask");
         }

@@ -6,6 +6,11 @@ the SchemaInfo list; conditions are then evaluated against a symbol set the way 
 compiles them in or out, and optional lists left empty are dropped, as QEMU's reply drops
 them.
 
+It runs with the Python of every release we test against. QEMU 6.0 replaced the
+`(value, {"if": [...], "comment": ...})` pairs of the visitor's tree with `Annotated` objects,
+and QEMU 6.2 the list of C conditions with `QAPISchemaIfCond` and its `all`/`any`/`not` tree;
+`unwrap` and `holds` read both.
+
 The second argument names a file with one job per line, tab-separated: schema path, "1" to unmask names,
 symbol file (empty to keep every item), path of our JSON output. Standard output gets one
 line per job: "ok", "differs: ..." or "error: ...".
@@ -16,8 +21,13 @@ import sys
 
 sys.path.insert(0, sys.argv[1])
 
-from qapi.introspect import Annotated, QAPISchemaGenIntrospectVisitor  # noqa: E402
+from qapi.introspect import QAPISchemaGenIntrospectVisitor  # noqa: E402
 from qapi.schema import QAPISchema  # noqa: E402
+
+try:
+    from qapi.introspect import Annotated  # noqa: E402
+except ImportError:  # before QEMU 6.0: annotations are (value, extra) pairs
+    Annotated = None
 
 
 class Collector(QAPISchemaGenIntrospectVisitor):
@@ -29,10 +39,24 @@ class Collector(QAPISchemaGenIntrospectVisitor):
         self.entries = self._trees
 
 
+def unwrap(value):
+    """An annotated value as (value, condition); anything else with no condition."""
+    if Annotated is not None and isinstance(value, Annotated):
+        return value.value, value.ifcond.ifcond
+    if isinstance(value, tuple):
+        inner, extra = value
+        return inner, extra.get("if")
+    return value, None
+
+
 def holds(cond, symbols):
     if symbols is None or cond is None:
         return True
+    if isinstance(cond, list):  # before QEMU 6.2: C conditions, all of which must hold
+        return all(holds(c, symbols) for c in cond)
     if isinstance(cond, str):
+        if cond.startswith("defined(") and cond.endswith(")"):
+            cond = cond[len("defined("):-1]
         return cond in symbols
     if "all" in cond:
         return all(holds(c, symbols) for c in cond["all"])
@@ -42,12 +66,10 @@ def holds(cond, symbols):
 
 
 def select(value, symbols):
-    if isinstance(value, Annotated):
-        return select(value.value, symbols)
+    value, _ = unwrap(value)
     if isinstance(value, list):
         return [select(item, symbols) for item in value
-                if not isinstance(item, Annotated)
-                or holds(item.ifcond.ifcond, symbols)]
+                if holds(unwrap(item)[1], symbols)]
     if isinstance(value, dict):
         result = {key: select(item, symbols) for key, item in value.items()}
         for key in ("features", "variants"):
@@ -66,7 +88,7 @@ def compare(schema, unmask, symbol_file, ours_path):
     collector = Collector("", unmask)
     QAPISchema(schema).visit(collector)
     theirs = [select(entry, symbols) for entry in collector.entries
-              if holds(entry.ifcond.ifcond, symbols)]
+              if holds(unwrap(entry)[1], symbols)]
     with open(ours_path, encoding="utf-8") as file:
         ours = json.load(file)
     if ours == theirs:

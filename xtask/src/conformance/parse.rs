@@ -2,12 +2,13 @@
 //! `tests/qapi-schema/meson.build`, and the first source location mentioned
 //! in a block of diagnostics (QEMU's `.err` files or our own stderr).
 
-/// The case that `meson.build` adds outside the main list: its schema file
-/// deliberately does not exist.
+/// The case that `meson.build` adds outside the main list (since QEMU 6.0):
+/// its schema file deliberately does not exist.
 pub const MISSING_SCHEMA_CASE: &str = "missing-schema.json";
 
 /// Returns the schema file names listed in the `schemas = [ ... ]` block of
-/// QEMU's `tests/qapi-schema/meson.build`, followed by [`MISSING_SCHEMA_CASE`].
+/// QEMU's `tests/qapi-schema/meson.build`, followed by [`MISSING_SCHEMA_CASE`]
+/// where the file adds it.
 pub fn schema_list(meson_build: &str) -> Result<Vec<String>, String> {
     let mut lines = meson_build.lines();
     if !lines.any(|line| line.trim_end() == "schemas = [") {
@@ -15,10 +16,13 @@ pub fn schema_list(meson_build: &str) -> Result<Vec<String>, String> {
     }
 
     let mut cases = Vec::new();
-    for line in lines {
+    for line in lines.by_ref() {
         let entry = line.trim();
         if entry == "]" {
-            cases.push(MISSING_SCHEMA_CASE.to_owned());
+            let quoted = format!("'{MISSING_SCHEMA_CASE}'");
+            if lines.any(|line| line.contains(&quoted)) {
+                cases.push(MISSING_SCHEMA_CASE.to_owned());
+            }
             return Ok(cases);
         }
         if entry.is_empty() || entry.starts_with('#') {
@@ -128,6 +132,12 @@ other = [
 ";
         assert_eq!(
             schema_list(meson).unwrap(),
+            ["first.json", "second-case.json", "last.json"]
+        );
+        let with_missing =
+            format!("{meson}schemas += [meson.current_source_dir() / 'missing-schema.json']\n");
+        assert_eq!(
+            schema_list(&with_missing).unwrap(),
             [
                 "first.json",
                 "second-case.json",
