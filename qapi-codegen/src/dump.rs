@@ -8,13 +8,20 @@
 
 use std::fmt::Write as _;
 
-use qapi_parser::{Doc, Entity, EntityKind, Feature, IfCond, ModuleItem, Schema, Variants};
+use qapi_parser::{
+    BUILTIN_MODULE, Doc, Entity, EntityKind, Feature, IfCond, ModuleItem, Rule, Schema, Variants,
+};
 
 /// Renders `schema` as the dump text.
 pub fn generate(schema: &Schema) -> String {
     let mut out = String::new();
     for module in &schema.modules {
-        line(&mut out, 0, format_args!("module {}", module.name));
+        let name = match module.name.as_str() {
+            // Before QEMU 6.0 the built-in types' module had no name.
+            BUILTIN_MODULE if !schema.dialect.holds(Rule::BuiltinModuleName) => "None",
+            name => name,
+        };
+        line(&mut out, 0, format_args!("module {name}"));
         for item in &module.items {
             match *item {
                 ModuleItem::Include(included) => {

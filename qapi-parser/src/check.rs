@@ -268,7 +268,7 @@ impl Checker<'_> {
                 self.name(
                     name,
                     Case::Lower {
-                        permit_upper: false,
+                        permit_upper: !self.dialect.holds(Rule::NameCaseRules),
                         permit_underscore: exception,
                     },
                     "command name",
@@ -407,7 +407,7 @@ impl Checker<'_> {
         };
         if !self.dialect.holds(Rule::NameCaseRules) {
             // Before QEMU 6.0 only lower-case names had a rule: no upper case, unless a
-            // pragma allowed it.
+            // pragma (or being a command's name) allowed it.
             return match case {
                 Case::Lower {
                     permit_upper: false,
@@ -796,7 +796,9 @@ impl Checker<'_> {
                 ValueKind::Array(elements) => {
                     if elements.is_empty() {
                         return Err(self.error(
-                            format!("the 'if' condition of {what} is an empty list, which says nothing"),
+                            format!(
+                                "the 'if' condition of {what} is an empty list, which says nothing"
+                            ),
                             value.span,
                             "empty",
                         ));
@@ -819,7 +821,9 @@ impl Checker<'_> {
                 }
                 _ if !structured => {
                     return Err(self.error(
-                        format!("the 'if' condition of {what} must be a string or a list of strings"),
+                        format!(
+                            "the 'if' condition of {what} must be a string or a list of strings"
+                        ),
                         value.span,
                         "neither",
                     ));

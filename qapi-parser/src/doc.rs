@@ -695,9 +695,9 @@ fn single_space_after_sentence(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let starts_sentence = |at: usize| {
         bytes.get(at) == Some(&b' ')
-            && bytes
-                .get(at + 1)
-                .is_some_and(|next| next.is_ascii_uppercase() || next.is_ascii_digit() || *next == b'(')
+            && bytes.get(at + 1).is_some_and(|next| {
+                next.is_ascii_uppercase() || next.is_ascii_digit() || *next == b'('
+            })
     };
     let is_word = |character: char| character.is_alphanumeric() || character == '_';
     // A numbered item at the start of the line is skipped as a whole.

@@ -202,6 +202,8 @@ rules! {
     NameCaseRules: Forbids, since(6, 0), ALWAYS;
     /// Type names ending in `Kind` are reserved for simple unions' implicit enums.
     KindSuffixReserved: Forbids, ALWAYS, until(6, 1);
+    /// The built-in types' module is called `./builtin` (it had no name before).
+    BuiltinModuleName: Presents, since(6, 0), ALWAYS;
     /// The built-in `QType` enum has the C prefix `QTYPE`.
     QtypePrefix: Presents, ALWAYS, until(7, 2);
     /// A command or event whose arguments have conditions must be `boxed`.

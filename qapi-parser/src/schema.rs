@@ -370,6 +370,9 @@ impl IfCond {
     }
 }
 
+/// The name of the module that holds the built-in types.
+pub const BUILTIN_MODULE: &str = "./builtin";
+
 /// One module: the entities one file defines, and its includes, in order.
 #[derive(Clone, Debug)]
 pub struct Module {

@@ -6,13 +6,12 @@ use std::path::{Component, Path, PathBuf};
 use indexmap::IndexMap;
 
 use crate::schema::{
-    BuiltinType, Entity, EntityId, EntityKind, JsonType, Module, ModuleId, ModuleItem,
+    BUILTIN_MODULE, BuiltinType, Entity, EntityId, EntityKind, JsonType, Module, ModuleId,
+    ModuleItem,
 };
 use crate::source::{SourceMap, Span};
 
 use super::{Pending, Resolved, features};
-
-const BUILTIN_MODULE: &str = "./builtin";
 
 /// Turns checked entities into the IR's entities and modules.
 pub(super) fn assemble(

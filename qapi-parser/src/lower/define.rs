@@ -117,7 +117,9 @@ impl Lowerer<'_> {
                     }),
                 }
             }
-            DefinitionKind::SimpleUnion { branches } => self.simple_union(&name, branches, span, &ifcond),
+            DefinitionKind::SimpleUnion { branches } => {
+                self.simple_union(&name, branches, span, &ifcond)
+            }
             DefinitionKind::Alternate { branches } => PendingKind::Alternate {
                 branches: self.branches(branches, span, &name),
             },

@@ -41,10 +41,10 @@ type NameMap<V> = IndexMap<String, V, FxBuildHasher>;
 use crate::ast::{EnumValueDef, FeatureDef, TopLevel};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::doc::Doc;
+use crate::release::Dialect;
 use crate::schema::{
     Command, EntityId, EntityKind, Feature, IfCond, JsonType, Pragma, SPECIAL_FEATURES, Schema,
 };
-use crate::release::Dialect;
 use crate::source::{SourceMap, Span};
 
 /// Builds the IR from checked top-level expressions. If any check fails, the diagnostics say
