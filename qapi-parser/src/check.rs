@@ -173,7 +173,16 @@ impl Checker<'_> {
                     keyword,
                     &["union", "base", "discriminator", "data"],
                     &["if", "features"],
-                )?;
+                )
+                .map_err(|error| {
+                    if object.contains_key("discriminator") {
+                        return error;
+                    }
+                    error.with_note(format!(
+                        "a union without a discriminator is a simple union, which {} does not have; releases up to 6.1 do",
+                        self.dialect
+                    ))
+                })?;
                 self.union(object, name)?
             }
             Meta::Alternate => {

@@ -15,7 +15,7 @@
 //! let color = schema.entity(schema.lookup("Color").unwrap());
 //! assert_eq!(color.meta(), "enum");
 //!
-//! std::fs::write(&path, "{ 'enum': 'color', 'data': [] }\n").unwrap();
+//! std::fs::write(&path, "{ 'enum': 'Color', 'data': [ 'red', 'red' ] }\n").unwrap();
 //! let error = qapi_parser::parse_file(&path).unwrap_err();
 //! assert!(error.render(qapi_parser::Format::Short, false).contains("demo.json:1:1: "));
 //! ```
