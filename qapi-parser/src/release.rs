@@ -242,6 +242,30 @@ impl Rule {
     }
 }
 
+/// The rule table as a Markdown table, oldest change first: what docs/releases.md shows.
+pub fn markdown_table() -> String {
+    let mut table = String::from("| rule | holds for | kind | what it says |\n|---|---|---|---|\n");
+    for entry in RULES {
+        let range = match (entry.first, entry.last) {
+            (None, None) => "every release".to_string(),
+            (Some(first), None) => format!("{first} and later"),
+            (None, Some(last)) => format!("up to {last}"),
+            (Some(first), Some(last)) => format!("{first} to {last}"),
+        };
+        let kind = match entry.kind {
+            RuleKind::Allows => "allows",
+            RuleKind::Forbids => "forbids",
+            RuleKind::Presents => "presents",
+        };
+        table.push_str(&format!(
+            "| `{:?}` | {range} | {kind} | {} |\n",
+            entry.rule,
+            entry.summary.trim()
+        ));
+    }
+    table
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,5 +308,15 @@ mod tests {
                 assert!(first <= last, "{:?}", entry.rule);
             }
         }
+    }
+
+    #[test]
+    fn docs_show_the_table() {
+        let docs = include_str!("../../docs/releases.md");
+        assert!(
+            docs.contains(&markdown_table()),
+            "docs/releases.md must hold the table markdown_table() prints:\n{}",
+            markdown_table()
+        );
     }
 }
