@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
             _ => Err(io::Error::from(io::ErrorKind::NotFound)),
         }
     };
-    match qapi_parser::parse_with("root.json", &mut read) {
+    match qapi_parser::parse_with("root.json", &mut read, qapi_parser::Dialect::Any) {
         Ok(schema) => {
             let _ = qapi_codegen::dump::generate(&schema);
         }

@@ -181,3 +181,33 @@ fn checked_in_bindings_are_fresh() {
         "examples/coffee-machine/src/bindings.rs is stale: run `cargo xtask bindings`"
     );
 }
+
+#[test]
+fn qemu_selects_a_release() {
+    let dir = scratch("qemu");
+    let schema = dir.join("old.json");
+    // A simple union and a C-expression condition: QEMU 5.2's language, gone in 6.2.
+    std::fs::write(
+        &schema,
+        "{ 'struct': 'Wheel', 'data': { 'spokes': 'int' } }\n\
+         { 'union': 'Part', 'data': { 'wheel': 'Wheel', 'label': 'str' },\n  \
+           'if': 'defined(CONFIG_PARTS)' }\n",
+    )
+    .unwrap();
+    let path = schema.to_str().unwrap();
+    for args in [&["check", path][..], &["check", path, "--qemu", "5.2"]] {
+        assert_eq!(status(&qapi_gen(args)), 0, "{args:?}");
+    }
+    let newer = qapi_gen(&["check", path, "--qemu", "10.0", "--message-format", "short"]);
+    assert_eq!(status(&newer), 1);
+    assert!(String::from_utf8_lossy(&newer.stderr).contains("old.json:2:1: "));
+    let dump = qapi_gen(&["dump", path, "--qemu", "5.2"]);
+    let dump = String::from_utf8(dump.stdout).unwrap();
+    assert!(dump.contains("object q_obj_Wheel-wrapper\n    member data: Wheel optional=False\n"));
+    assert!(dump.contains("    if ['defined(CONFIG_PARTS)']\n"));
+    let rust = qapi_gen(&["rust", path, "--qemu", "5.2"]);
+    assert_eq!(status(&rust), 0);
+    for release in ["4.2", "11.0", "seven"] {
+        assert_eq!(status(&qapi_gen(&["check", path, "--qemu", release])), 2);
+    }
+}
