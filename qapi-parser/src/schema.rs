@@ -104,6 +104,19 @@ impl Entity {
         }
     }
 
+    /// For the object a simple union (QEMU 6.1 and older) wraps a branch in,
+    /// `q_obj_TYPE-wrapper` with the one member `data`, the wrapped type.
+    pub fn wrapped_type(&self) -> Option<EntityId> {
+        match &self.kind {
+            EntityKind::Object(object)
+                if self.name.starts_with("q_obj_") && self.name.ends_with("-wrapper") =>
+            {
+                object.members.first().map(|member| member.ty)
+            }
+            _ => None,
+        }
+    }
+
     /// Whether it is a type (not a command or event).
     pub fn is_type(&self) -> bool {
         !matches!(self.kind, EntityKind::Command(_) | EntityKind::Event(_))

@@ -54,10 +54,26 @@ pub fn qemu_source_dir(release: &str) -> Option<PathBuf> {
     if let Some(dir) = var(variable) {
         return Some(PathBuf::from(dir));
     }
+    Some(cache_dir()?.join(format!("qemu-{version}")))
+}
+
+/// This project's directory in the user's cache (`$XDG_CACHE_HOME`, else `$HOME/.cache`).
+fn cache_dir() -> Option<PathBuf> {
+    let var = |name| std::env::var_os(name).filter(|value| !value.is_empty());
     let cache = var("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .or_else(|| var("HOME").map(|home| Path::new(&home).join(".cache")))?;
-    Some(cache.join("qapi-toolchain").join(format!("qemu-{version}")))
+    Some(cache.join("qapi-toolchain"))
+}
+
+/// The root of an older QEMU release's Debian binaries, unpacked by `.ci/run` into
+/// `qapi-toolchain/qemu-RELEASE-bin/root` in the user's cache (`usr/bin/qemu-system-x86_64`,
+/// its manuals under `usr/share/man`); `None` when they are not there. Only 7.2 is unpacked.
+pub fn qemu_binaries_of(release: &str) -> Option<PathBuf> {
+    let root = cache_dir()?
+        .join(format!("qemu-{release}-bin"))
+        .join("root");
+    root.is_dir().then_some(root)
 }
 
 /// Whether tests that need something absent from the machine must fail rather than skip:

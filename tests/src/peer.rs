@@ -45,10 +45,14 @@ impl Program {
         }
     }
 
-    /// The file in this crate's `data/` that lists the condition symbols the Debian build
-    /// defines. Only the QMP programs have one: the guest agent cannot be introspected.
-    pub fn symbol_file(self) -> PathBuf {
-        crate::data_file(&format!("cfg-{}.txt", self.executable()))
+    /// The file in this crate's `data/` that lists the condition symbols Debian's build of
+    /// QEMU `release` defines: `cfg-PROGRAM.txt` for 10.0, `cfg-RELEASE-PROGRAM.txt` for
+    /// others. Only the QMP programs have one: the guest agent cannot be introspected.
+    pub fn symbol_file(self, release: &str) -> PathBuf {
+        match release {
+            "10.0" => crate::data_file(&format!("cfg-{}.txt", self.executable())),
+            _ => crate::data_file(&format!("cfg-{release}-{}.txt", self.executable())),
+        }
     }
 
     /// Whether the program greets and wants `qmp_capabilities` before commands.
@@ -126,16 +130,47 @@ impl Peer {
         }
     }
 
+    /// Starts `program` of QEMU `release` for a test: the installed one for 10.0, the
+    /// unpacked Debian binaries ([`crate::qemu_binaries_of`]) for an older release. When it
+    /// is absent, reports that through [`crate::unavailable`] and returns `None`.
+    pub fn start_release_or_skip(program: Program, release: &str) -> Option<Peer> {
+        if release == "10.0" {
+            return Peer::start_or_skip(program);
+        }
+        let executable = crate::qemu_binaries_of(release).and_then(|root| {
+            ["usr/bin", "usr/sbin"]
+                .iter()
+                .map(|dir| root.join(dir).join(program.executable()))
+                .find(|candidate| candidate.is_file())
+        });
+        let Some(executable) = executable else {
+            crate::unavailable(&format!(
+                "QEMU {release}'s {} is not unpacked (see .ci/run)",
+                program.executable()
+            ));
+            return None;
+        };
+        match Peer::start_executable(program, &executable) {
+            Ok(peer) => Some(peer),
+            Err(error) => panic!("{}: {error}", executable.display()),
+        }
+    }
+
     /// Starts `program` and, if it greets, negotiates capabilities. `Ok(None)` when the
     /// executable is not installed.
     pub fn start(program: Program) -> Result<Option<Peer>, String> {
         let Some(executable) = find_executable(program.executable()) else {
             return Ok(None);
         };
+        Peer::start_executable(program, &executable).map(Some)
+    }
+
+    /// Starts the executable `executable` as `program`.
+    fn start_executable(program: Program, executable: &Path) -> Result<Peer, String> {
         let directory = fresh_directory()?;
         let socket = directory.join("peer.sock");
         let child = program
-            .command(&executable, &directory, &socket)
+            .command(executable, &directory, &socket)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -150,7 +185,7 @@ impl Peer {
                 .ok_or_else(|| format!("expected a QMP greeting, got {greeting}"))?;
             peer.execute("qmp_capabilities", None)?;
         }
-        Ok(Some(peer))
+        Ok(peer)
     }
 
     /// Serves one connection in a thread of this process and connects to it. Each line the

@@ -92,10 +92,7 @@ impl<'s> Generator<'s> {
         let mut namespace = Namespace::default();
         let mut type_names = HashMap::new();
         for (id, entity) in generator.kept_entities() {
-            if let Some(wrapped) = Self::wrapped_type(entity) {
-                let wanted = format!("{}-wrapper", generator.entity(wrapped).name);
-                type_names.insert(id, namespace.claim(names::upper_camel(&wanted)));
-            } else if Self::is_named_type(entity) {
+            if Self::is_named_type(entity) {
                 type_names.insert(id, namespace.claim(names::upper_camel(&entity.name)));
             }
         }
@@ -126,21 +123,8 @@ impl<'s> Generator<'s> {
     fn is_named_type(entity: &Entity) -> bool {
         match &entity.kind {
             EntityKind::Enum(_) | EntityKind::Alternate(_) => true,
-            EntityKind::Object(_) => !entity.is_implicit() || Self::wrapped_type(entity).is_some(),
+            EntityKind::Object(_) => !entity.is_implicit(),
             _ => false,
-        }
-    }
-
-    /// For the object a simple union (QEMU 6.1 and older) wraps a branch in, the wrapped
-    /// type. It is a struct with one member `data`, named after the wrapped type.
-    fn wrapped_type(entity: &Entity) -> Option<EntityId> {
-        match &entity.kind {
-            EntityKind::Object(object)
-                if entity.name.starts_with("q_obj_") && entity.name.ends_with("-wrapper") =>
-            {
-                object.members.first().map(|member| member.ty)
-            }
-            _ => None,
         }
     }
 

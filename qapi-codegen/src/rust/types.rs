@@ -643,6 +643,9 @@ fn union_type(
         /// The `cfg` under which the tag value exists but its branch does not, if it can.
         missing: Option<TokenStream>,
         boxed: bool,
+        /// For a simple union, the type of the branch's `data` member, which the variant
+        /// holds directly.
+        wrapped: Option<EntityId>,
     }
     let (tag_values, unrecognized) = enum_variants(generator, tag_enum);
     let branches: Vec<Branch> = tag_values
@@ -657,8 +660,12 @@ fn union_type(
                 .zip(present.as_ref())
                 .filter(|(_, present)| generator.keeps(present.as_ref()))
                 .map(|(branch, present)| {
-                    let payload = (generator.entity(branch.ty).name != "q_empty")
-                        .then(|| generator.held_type(Some(id), branch.ty, Scope::Root));
+                    let held = generator
+                        .entity(branch.ty)
+                        .wrapped_type()
+                        .unwrap_or(branch.ty);
+                    let payload = (generator.entity(held).name != "q_empty")
+                        .then(|| generator.held_type(Some(id), held, Scope::Root));
                     (
                         tag_variant.clone(),
                         payload,
@@ -683,7 +690,14 @@ fn union_type(
                 tag_variant,
                 variant,
                 missing,
-                boxed: branch.is_some_and(|branch| generator.cycles.needs_box(id, branch.ty)),
+                boxed: branch.is_some_and(|branch| {
+                    let held = generator
+                        .entity(branch.ty)
+                        .wrapped_type()
+                        .unwrap_or(branch.ty);
+                    generator.cycles.needs_box(id, held)
+                }),
+                wrapped: branch.and_then(|branch| generator.entity(branch.ty).wrapped_type()),
             }
         })
         .collect();
@@ -739,9 +753,17 @@ fn union_type(
         let tag_variant = &branch.tag_variant;
         let wire = &branch.wire;
         match &branch.variant {
-            Some((ident, Some(_), cfg)) => decode_branch.push(
-                quote!(#cfg #tag_type::#tag_variant => #branch_enum::#ident(object.branch(&[#(#known),*])?),),
-            ),
+            Some((ident, Some(payload), cfg)) => {
+                let decode = match branch.wrapped {
+                    Some(wrapped) => {
+                        let seed = generator.decode_seed(wrapped, payload, Scope::Root);
+                        quote!(object.required("data", #seed)?)
+                    }
+                    None => quote!(object.branch(&[#(#known),*])?),
+                };
+                decode_branch
+                    .push(quote!(#cfg #tag_type::#tag_variant => #branch_enum::#ident(#decode),));
+            }
             Some((ident, None, cfg)) => {
                 decode_branch.push(quote!(#cfg #tag_type::#tag_variant => #branch_enum::#ident,))
             }
@@ -760,10 +782,14 @@ fn union_type(
         } else {
             quote!(branch)
         };
+        let encode = match branch.wrapped {
+            Some(_) => quote!(map.serialize_entry("data", #payload_ref)?;),
+            None => quote!(protocol::SerializeFields::serialize_fields(#payload_ref, map)?;),
+        };
         Some(match payload {
             Some(_) => quote!(#cfg #branch_enum::#ident(branch) => {
                 map.serialize_entry(#tag_wire, #wire)?;
-                protocol::SerializeFields::serialize_fields(#payload_ref, map)?;
+                #encode
             }),
             None => quote!(#cfg #branch_enum::#ident => map.serialize_entry(#tag_wire, #wire)?,),
         })

@@ -101,8 +101,10 @@ pub(super) fn assemble(
     for index in 0..entities.len() {
         let inherited = match &entities[index].kind {
             EntityKind::Array(array) => array.element,
-            EntityKind::Object(object) if is_wrapper(&entities[index].name) => object.members[0].ty,
-            _ => continue,
+            _ => match entities[index].wrapped_type() {
+                Some(wrapped) => wrapped,
+                None => continue,
+            },
         };
         entities[index].ifcond = entities[inherited.0 as usize].ifcond.clone();
     }
@@ -137,9 +139,4 @@ fn relative_path(target: &Path, base: &Path) -> String {
     } else {
         parts.join("/")
     }
-}
-
-/// Whether `name` is that of a simple union's implicit wrapper object.
-fn is_wrapper(name: &str) -> bool {
-    name.starts_with("q_obj_") && name.ends_with("-wrapper")
 }
