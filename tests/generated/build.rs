@@ -1,38 +1,76 @@
-//! Generates the Rust modules this crate compiles: our own schemas always, QEMU 10.0.2's three
-//! schemas when its source tree is fetched (`cargo xtask fetch-qemu`; cfg `qemu_source`), and
-//! QEMU 9.1's QMP schema from the `qapi-qmp` crate, which `qapi-tests` makes cargo download.
+//! Generates the Rust modules this crate compiles: our own schemas always; the QMP,
+//! guest-agent and storage-daemon schemas of every QEMU release whose source tree is fetched
+//! (`cargo xtask fetch-qemu`; cfg `qemu_source` for 10.0.2, `qemu_5_2`, `qemu_7_2` and
+//! `qemu_10_2` for the others), each read by its release's rules; and QEMU 9.1's QMP schema
+//! from the `qapi-qmp` crate, which `qapi-tests` makes cargo download.
 
 use std::path::{Path, PathBuf};
 
 fn main() {
-    println!("cargo::rustc-check-cfg=cfg(qemu_source)");
-    println!("cargo::rerun-if-env-changed=QAPI_QEMU_SRC");
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap());
     let schemas = manifest.join("../../schemas");
-    generate("demo", &schemas.join("demo.json"));
+    generate("demo", &schemas.join("demo.json"), None);
     let kitchen_sink = schemas.join("kitchen-sink/kitchen-sink.json");
-    generate("kitchen_sink", &kitchen_sink);
+    generate("kitchen_sink", &kitchen_sink, None);
     generate_variants(&kitchen_sink);
-    if let Some(qemu) = qapi_tests::qemu_source() {
-        println!("cargo::rustc-cfg=qemu_source");
-        generate("qmp", &qemu.join("qapi/qapi-schema.json"));
-        generate("qga", &qemu.join("qga/qapi-schema.json"));
+    generate("workshop", &schemas.join("legacy/workshop.json"), Some("5.2"));
+    for (release, _, variable) in qapi_tests::QEMU_RELEASES {
+        let suffix = if release == "10.0" {
+            String::new()
+        } else {
+            format!("_{}", release.replace('.', "_"))
+        };
+        let cfg = if release == "10.0" {
+            "qemu_source".to_string()
+        } else {
+            format!("qemu{suffix}")
+        };
+        println!("cargo::rustc-check-cfg=cfg({cfg})");
+        println!("cargo::rerun-if-env-changed={variable}");
+        watch_source(release);
+        let Some(qemu) = qapi_tests::qemu_source_of(release) else {
+            continue;
+        };
+        println!("cargo::rustc-cfg={cfg}");
+        let release = Some(release);
+        generate(&format!("qmp{suffix}"), &qemu.join("qapi/qapi-schema.json"), release);
+        generate(&format!("qga{suffix}"), &qemu.join("qga/qapi-schema.json"), release);
         generate(
-            "storage_daemon",
+            &format!("storage_daemon{suffix}"),
             &qemu.join("storage-daemon/qapi/qapi-schema.json"),
+            release,
         );
     }
     // `cargo metadata` (run by `crate_dir`) downloads and unpacks the crate if needed.
     let qmp_9_1 = qapi_tests::crate_dir("qapi-qmp", "0.15.0").join("schema/qapi/qapi-schema.json");
-    generate("qmp_9_1", &qmp_9_1);
+    generate("qmp_9_1", &qmp_9_1, None);
 }
 
-/// Writes the module for `schema` to `$OUT_DIR/NAME.rs`.
-fn generate(name: &str, schema: &Path) {
-    qapi_codegen::Builder::new(schema)
-        .file_name(format!("{name}.rs"))
-        .generate()
-        .unwrap();
+/// Tells cargo to run this script again when the source tree of `release` appears, changes
+/// or goes: it watches the tree where it is, and the directory it would appear in where it
+/// is not (watching a missing path would rerun the script on every build).
+fn watch_source(release: &str) {
+    let Some(tree) = qapi_tests::qemu_source_dir(release) else {
+        return;
+    };
+    if tree.is_dir() {
+        println!("cargo::rerun-if-changed={}", tree.display());
+    } else if let Some(parent) = tree.parent() {
+        if std::fs::create_dir_all(parent).is_ok() {
+            println!("cargo::rerun-if-changed={}", parent.display());
+        }
+    }
+}
+
+/// Writes the module for `schema` to `$OUT_DIR/NAME.rs`, read by the rules of `release`
+/// (by those of any release without one).
+fn generate(name: &str, schema: &Path, release: Option<&str>) {
+    let mut builder = qapi_codegen::Builder::new(schema);
+    builder.file_name(format!("{name}.rs"));
+    if let Some(release) = release {
+        builder.qemu(release);
+    }
+    builder.generate().unwrap();
 }
 
 /// The kitchen sink again under the options that change the shape of the output.
