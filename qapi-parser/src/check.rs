@@ -275,9 +275,19 @@ impl Checker<'_> {
     fn doc_sections(&self, doc: &Doc, meta: Meta, object: &Object) -> Result<()> {
         let returns = doc.section(SectionKind::Returns);
         let errors = doc.section(SectionKind::Errors);
+        // QEMU 8.2 and older placed this check's errors at the comment's first line.
+        let at = |section: &crate::doc::Section| {
+            if self.dialect.holds(Rule::DocErrorsAtCommentStart) {
+                doc.span
+            } else {
+                section.span
+            }
+        };
         if meta == Meta::Command {
             if let Some(returns) = returns {
-                if !object.contains_key("returns") {
+                if !object.contains_key("returns")
+                    && self.dialect.holds(Rule::ReturnsNeedReturnValue)
+                {
                     return Err(Diagnostic::error(
                         returns.span,
                         "a 'Returns:' section documents a command that returns nothing",
@@ -288,7 +298,7 @@ impl Checker<'_> {
         }
         if let Some(returns) = returns {
             return Err(Diagnostic::error(
-                returns.span,
+                at(returns),
                 "only commands can have a 'Returns:' section",
             ));
         }
@@ -752,7 +762,9 @@ impl Checker<'_> {
                 ValueKind::Array(elements) => {
                     if elements.is_empty() {
                         return Err(self.error(
-                            format!("the 'if' condition of {what} is an empty list, which says nothing"),
+                            format!(
+                                "the 'if' condition of {what} is an empty list, which says nothing"
+                            ),
                             value.span,
                             "empty",
                         ));
@@ -775,7 +787,9 @@ impl Checker<'_> {
                 }
                 _ if !structured => {
                     return Err(self.error(
-                        format!("the 'if' condition of {what} must be a string or a list of strings"),
+                        format!(
+                            "the 'if' condition of {what} must be a string or a list of strings"
+                        ),
                         value.span,
                         "neither",
                     ));

@@ -41,10 +41,10 @@ type NameMap<V> = IndexMap<String, V, FxBuildHasher>;
 use crate::ast::{EnumValueDef, FeatureDef, TopLevel};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::doc::Doc;
+use crate::release::Dialect;
 use crate::schema::{
     Command, EntityId, EntityKind, Feature, IfCond, JsonType, Pragma, SPECIAL_FEATURES, Schema,
 };
-use crate::release::Dialect;
 use crate::source::{SourceMap, Span};
 
 /// Builds the IR from checked top-level expressions. If any check fails, the diagnostics say
@@ -60,6 +60,7 @@ pub fn lower(
     let errors_before = diagnostics.len();
     let mut lowerer = Lowerer {
         pragma: &pragma,
+        dialect,
         doc_links: vec![DocLinks::default(); docs.len()],
         docs,
         entities: Vec::new(),
@@ -206,6 +207,7 @@ impl Role {
 
 struct Lowerer<'a> {
     pragma: &'a Pragma,
+    dialect: Dialect,
     docs: Vec<Doc>,
     doc_links: Vec<DocLinks>,
     entities: Vec<Pending>,
