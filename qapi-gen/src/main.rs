@@ -259,8 +259,10 @@ fn main() -> ExitCode {
                 Ok(options) => options,
                 Err(message) => return usage_error(&message),
             };
-            run(&args.schema, options.dialect, |schema| {
-                match rust::generate(schema, &options) {
+            run(
+                &args.schema,
+                options.dialect,
+                |schema| match rust::generate(schema, &options) {
                     Ok(code) => args.output.write(&code).map(|()| ExitCode::SUCCESS),
                     Err(error) => {
                         for message in &error.messages {
@@ -268,8 +270,8 @@ fn main() -> ExitCode {
                         }
                         Ok(ExitCode::from(2))
                     }
-                }
-            })
+                },
+            )
         }
         Command::Introspect(args) => {
             let symbols = match args.conditions.symbols() {

@@ -15,7 +15,7 @@
 //! let color = schema.entity(schema.lookup("Color").unwrap());
 //! assert_eq!(color.meta(), "enum");
 //!
-//! std::fs::write(&path, "{ 'enum': 'color', 'data': [] }\n").unwrap();
+//! std::fs::write(&path, "{ 'enum': 'Color', 'data': [ 'red', 'red' ] }\n").unwrap();
 //! let error = qapi_parser::parse_file(&path).unwrap_err();
 //! assert!(error.render(qapi_parser::Format::Short, false).contains("demo.json:1:1: "));
 //! ```
@@ -41,8 +41,8 @@ use std::io;
 use std::path::Path;
 
 pub use diagnostic::{Diagnostic, Format, Label, MAX_DIAGNOSTICS};
-pub use release::{Dialect, Release, Rule};
 pub use doc::{Doc, Section, SectionKind};
+pub use release::{Dialect, Release, Rule};
 pub use schema::*;
 pub use source::{SourceMap, Span};
 
@@ -120,10 +120,11 @@ pub fn parse_with(
     dialect: Dialect,
 ) -> Result<Schema, Error> {
     let mut diagnostics = diagnostic::Diagnostics::default();
-    let parsed = parse::parse(root, read, dialect, &mut diagnostics).map_err(|unreadable| Error::Io {
-        path: unreadable.path,
-        error: unreadable.error,
-    })?;
+    let parsed =
+        parse::parse(root, read, dialect, &mut diagnostics).map_err(|unreadable| Error::Io {
+            path: unreadable.path,
+            error: unreadable.error,
+        })?;
     let parse::Parsed {
         sources,
         expressions,
@@ -142,6 +143,13 @@ pub fn parse_with(
     if !diagnostics.is_empty() {
         return Err(invalid(sources, diagnostics));
     }
-    lower::lower(expressions, sources, docs, pragma, dialect, &mut diagnostics)
-        .map_err(|sources| invalid(sources, diagnostics))
+    lower::lower(
+        expressions,
+        sources,
+        docs,
+        pragma,
+        dialect,
+        &mut diagnostics,
+    )
+    .map_err(|sources| invalid(sources, diagnostics))
 }

@@ -81,7 +81,7 @@ fn check(files: &BTreeMap<String, String>) -> Result<qapi_parser::Schema, String
             .map(|text| text.as_bytes().to_vec())
             .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
     };
-    qapi_parser::parse_with(schema_gen::MODULES[0], &mut read)
+    qapi_parser::parse_with(schema_gen::MODULES[0], &mut read, qapi_parser::Dialect::Any)
         .map_err(|error| error.render(Format::Human, false))
 }
 
