@@ -8,6 +8,7 @@
 
 use std::fmt::Write as _;
 
+use qapi_parser::release::Dialect;
 use qapi_parser::{
     BUILTIN_MODULE, Doc, Entity, EntityKind, Feature, IfCond, ModuleItem, Rule, Schema, Variants,
 };
@@ -36,7 +37,7 @@ pub fn generate(schema: &Schema) -> String {
         }
     }
     for doc in &schema.docs {
-        documentation(&mut out, doc);
+        documentation(&mut out, doc, schema.dialect);
     }
     out
 }
@@ -189,7 +190,7 @@ fn is_preprocessor(ifcond: &IfCond) -> bool {
     matches!(ifcond, IfCond::Preprocessor { .. })
 }
 
-fn documentation(out: &mut String, doc: &Doc) {
+fn documentation(out: &mut String, doc: &Doc, dialect: Dialect) {
     match &doc.symbol {
         Some(symbol) => line(out, 0, format_args!("doc symbol={symbol}")),
         None => line(out, 0, format_args!("doc freeform")),
@@ -210,12 +211,15 @@ fn documentation(out: &mut String, doc: &Doc) {
             format_args!("feature={}\n{}", named(section), section.text),
         );
     }
+    // QEMU 8.2 and older name a section by its tag as written, an untagged one `None`.
+    let legacy = dialect.holds(Rule::LegacyDocComments);
     for section in doc.other_sections() {
-        line(
-            out,
-            4,
-            format_args!("section={}\n{}", section.kind.title(), section.text),
-        );
+        let name = match section.kind.tag() {
+            Some(tag) if legacy => tag,
+            None if legacy => "None",
+            _ => section.kind.title(),
+        };
+        line(out, 4, format_args!("section={name}\n{}", section.text));
     }
 }
 

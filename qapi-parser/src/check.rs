@@ -310,9 +310,19 @@ impl Checker<'_> {
     fn doc_sections(&self, doc: &Doc, meta: Meta, object: &Object) -> Result<()> {
         let returns = doc.section(SectionKind::Returns);
         let errors = doc.section(SectionKind::Errors);
+        // QEMU 8.2 and older placed this check's errors at the comment's first line.
+        let at = |section: &crate::doc::Section| {
+            if self.dialect.holds(Rule::DocErrorsAtCommentStart) {
+                doc.span
+            } else {
+                section.span
+            }
+        };
         if meta == Meta::Command {
             if let Some(returns) = returns {
-                if !object.contains_key("returns") {
+                if !object.contains_key("returns")
+                    && self.dialect.holds(Rule::ReturnsNeedReturnValue)
+                {
                     return Err(Diagnostic::error(
                         returns.span,
                         "a 'Returns:' section documents a command that returns nothing",
@@ -323,7 +333,7 @@ impl Checker<'_> {
         }
         if let Some(returns) = returns {
             return Err(Diagnostic::error(
-                returns.span,
+                at(returns),
                 "only commands can have a 'Returns:' section",
             ));
         }

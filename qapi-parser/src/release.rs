@@ -8,7 +8,10 @@
 //! A dialect is either one release, whose rules apply exactly, or [`Dialect::Any`], which
 //! accepts whatever some release accepts: rules that allow a construct hold, rules that
 //! forbid one do not. Where releases only differ in how they present a schema (dump
-//! layout, where an error is placed), `Any` behaves as the newest release.
+//! layout, where an error is placed), `Any` behaves as the newest release. Where releases
+//! read a construct in two ways, neither accepting all the other does, `Any` reads it the
+//! newest way and falls back to the old one when the newest rejects it
+//! ([`RuleKind::Alternative`], [`Dialect::falls_back`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -93,7 +96,7 @@ impl Dialect {
         match self {
             Dialect::Any => match entry.kind {
                 RuleKind::Allows => true,
-                RuleKind::Forbids => false,
+                RuleKind::Forbids | RuleKind::Alternative => false,
                 RuleKind::Presents => entry.last.is_none(),
             },
             Dialect::Release(release) => {
@@ -101,6 +104,13 @@ impl Dialect {
                     && entry.last.is_none_or(|last| release <= last)
             }
         }
+    }
+
+    /// Whether a construct the default reading rejects should be read again by `rule`'s:
+    /// true in [`Dialect::Any`] for a [`RuleKind::Alternative`] rule, which `holds` there
+    /// for no construct.
+    pub fn falls_back(self, rule: Rule) -> bool {
+        self == Dialect::Any && rule.entry().kind == RuleKind::Alternative
     }
 
     /// The release, or `None` for [`Dialect::Any`].
@@ -133,6 +143,11 @@ pub enum RuleKind {
     /// placed), not whether it is accepted: under `Any` it holds if it holds in the newest
     /// release.
     Presents,
+    /// The rule replaces how a construct is read by another reading, and each accepts
+    /// things the other rejects: under `Any` it does not hold, and the code reading the
+    /// construct tries the rule's reading where the default one fails
+    /// ([`Dialect::falls_back`]).
+    Alternative,
 }
 
 /// One row of [`RULES`].
@@ -210,11 +225,23 @@ rules! {
     ConditionalArgumentsNeedBoxed: Forbids, since(10, 0), ALWAYS;
     /// `Note:`, `Notes:`, `Example:` and `Examples:` sections in documentation comments.
     LegacyDocSections: Allows, ALWAYS, until(9, 1);
-    /// Errors about documented members that do not exist are placed at the comment's
-    /// first line.
+    /// Documentation comments are read by the parser of QEMU 8.2 and older: a description's
+    /// lines line up with the text after its `@name:` (flush left when the tag is alone on
+    /// its line), an unindented line after a blank one ends the descriptions, and only
+    /// `Returns:`, `Since:`, `Note(s):`, `Example(s):` and `TODO:` are tags. Later releases
+    /// accept other indentation and reject unindented continuations, so under any release a
+    /// comment is read this way only when the newer parser rejects it.
+    LegacyDocComments: Alternative, ALWAYS, until(8, 2);
+    /// Errors about documented members that do not exist, and about a `Returns:` section
+    /// outside a command, are placed at the comment's first line.
     DocErrorsAtCommentStart: Presents, ALWAYS, until(8, 2);
-    /// Every line of a description is indented at least as much as its first line.
-    StrictDocIndentation: Forbids, ALWAYS, until(8, 2);
+    /// Every member, argument, enum value and branch is documented (pragma
+    /// `documentation-exceptions` aside); before, an undocumented one got an empty
+    /// description.
+    MemberDocsRequired: Forbids, since(9, 0), ALWAYS;
+    /// A command's documentation has a `Returns:` section only if the command returns
+    /// something.
+    ReturnsNeedReturnValue: Forbids, since(9, 0), ALWAYS;
     /// `= Heading` lines start chapters in free-form documentation comments, and are
     /// errors in a definition's.
     EqualsHeadings: Allows, ALWAYS, until(10, 0);
@@ -256,6 +283,7 @@ pub fn markdown_table() -> String {
             RuleKind::Allows => "allows",
             RuleKind::Forbids => "forbids",
             RuleKind::Presents => "presents",
+            RuleKind::Alternative => "alternative",
         };
         table.push_str(&format!(
             "| `{:?}` | {range} | {kind} | {} |\n",
@@ -298,6 +326,17 @@ mod tests {
         assert!(!Dialect::Any.holds(Rule::DocLineLimit));
         assert!(!Dialect::Any.holds(Rule::QtypePrefix));
         assert!(Dialect::Any.holds(Rule::ReturnsStub));
+        assert!(!Dialect::Any.holds(Rule::LegacyDocComments));
+    }
+
+    #[test]
+    fn any_release_falls_back_to_alternative_readings() {
+        let old = Dialect::Release(Release::new(7, 2));
+        assert!(Dialect::Any.falls_back(Rule::LegacyDocComments));
+        assert!(!Dialect::Any.falls_back(Rule::SimpleUnions));
+        assert!(!old.falls_back(Rule::LegacyDocComments));
+        assert!(old.holds(Rule::LegacyDocComments));
+        assert!(!Dialect::Release(Release::new(9, 0)).holds(Rule::LegacyDocComments));
     }
 
     #[test]

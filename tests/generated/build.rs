@@ -13,7 +13,11 @@ fn main() {
     let kitchen_sink = schemas.join("kitchen-sink/kitchen-sink.json");
     generate("kitchen_sink", &kitchen_sink, None);
     generate_variants(&kitchen_sink);
-    generate("workshop", &schemas.join("legacy/workshop.json"), Some("5.2"));
+    generate(
+        "workshop",
+        &schemas.join("legacy/workshop.json"),
+        Some("5.2"),
+    );
     for (release, _, variable) in qapi_tests::QEMU_RELEASES {
         let suffix = if release == "10.0" {
             String::new()
@@ -33,8 +37,16 @@ fn main() {
         };
         println!("cargo::rustc-cfg={cfg}");
         let release = Some(release);
-        generate(&format!("qmp{suffix}"), &qemu.join("qapi/qapi-schema.json"), release);
-        generate(&format!("qga{suffix}"), &qemu.join("qga/qapi-schema.json"), release);
+        generate(
+            &format!("qmp{suffix}"),
+            &qemu.join("qapi/qapi-schema.json"),
+            release,
+        );
+        generate(
+            &format!("qga{suffix}"),
+            &qemu.join("qga/qapi-schema.json"),
+            release,
+        );
         generate(
             &format!("storage_daemon{suffix}"),
             &qemu.join("storage-daemon/qapi/qapi-schema.json"),

@@ -745,6 +745,20 @@ pub fn slug(text: &str) -> String {
     }
 }
 
+/// Text shown verbatim, as the manuals of QEMU 9.1 and older show `Example:` sections: an
+/// rST literal block.
+fn literal_block(text: &str) -> String {
+    let mut block = String::from("::\n\n");
+    for line in text.lines() {
+        if !line.is_empty() {
+            block.push_str("  ");
+            block.push_str(line);
+        }
+        block.push('\n');
+    }
+    block
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -776,18 +790,4 @@ mod tests {
         assert_eq!(dedent("\n   body\n   more\n"), "body\nmore");
         assert_eq!(dedent("    - item\n      more"), "- item\n  more");
     }
-}
-
-/// Text shown verbatim, as the manuals of QEMU 9.1 and older show `Example:` sections: an
-/// rST literal block.
-fn literal_block(text: &str) -> String {
-    let mut block = String::from("::\n\n");
-    for line in text.lines() {
-        if !line.is_empty() {
-            block.push_str("  ");
-            block.push_str(line);
-        }
-        block.push('\n');
-    }
-    block
 }

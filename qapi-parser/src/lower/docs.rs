@@ -4,6 +4,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::doc::SectionKind;
+use crate::release::Rule;
 use crate::schema::{Command, EntityKind, Event};
 use crate::source::Span;
 
@@ -103,7 +104,9 @@ impl Lowerer<'_> {
         let block = &mut self.docs[doc];
         if block.member(name).is_none() {
             let symbol = block.symbol.clone().unwrap_or_default();
-            if !self.pragma.documentation_exceptions.contains(&symbol) {
+            if self.dialect.holds(Rule::MemberDocsRequired)
+                && !self.pragma.documentation_exceptions.contains(&symbol)
+            {
                 return Err(Diagnostic::error(
                     at,
                     format!("{} '{name}' is not documented", role.noun()),
@@ -155,8 +158,12 @@ impl Lowerer<'_> {
                 } else {
                     format!("the documented {noun}s {} do not exist", names.join(", "))
                 };
-                self.diagnostics
-                    .push(Diagnostic::error(first.span, message));
+                let at = if self.dialect.holds(Rule::DocErrorsAtCommentStart) {
+                    doc.span
+                } else {
+                    first.span
+                };
+                self.diagnostics.push(Diagnostic::error(at, message));
                 break;
             }
         }

@@ -4,8 +4,13 @@
 //! its first line is `@name:`, followed by an overview, `@member:` descriptions, a `Features:`
 //! list of `@feature:` descriptions, and tagged sections (`Returns:`, `Errors:`, `Since:`,
 //! `TODO:`) and further plain paragraphs. Descriptions continue on indented lines. The parser
-//! only structures text; which members and features exist is checked by `lower.rs` when it
-//! binds the block to its definition.
+//! only structures text; which members and features exist is checked by `lower/docs.rs` when
+//! it binds the block to its definition.
+//!
+//! This module reads the dialect of QEMU 9.0 and later; `legacy.rs` reads that of QEMU 8.2
+//! and older into the same [`Doc`] ([`Rule::LegacyDocComments`]).
+
+mod legacy;
 
 use crate::ast::DocBlock;
 use crate::diagnostic::Diagnostic;
@@ -74,6 +79,16 @@ impl SectionKind {
         )
     }
 
+    /// The tag that starts the section in a schema (`Returns`, `TODO`, …); `None` for the
+    /// untagged kinds.
+    pub fn tag(self) -> Option<&'static str> {
+        match self {
+            SectionKind::Plain | SectionKind::Member | SectionKind::Feature => None,
+            SectionKind::Todo => Some("TODO"),
+            kind => Some(kind.title()),
+        }
+    }
+
     /// The section's tag as it reads in a schema (`Returns`, `Since`, …); `Plain`, `Member`
     /// and `Feature` for the untagged kinds.
     pub fn title(self) -> &'static str {
@@ -94,6 +109,20 @@ impl SectionKind {
 }
 
 impl Doc {
+    /// An empty block opened at `span`, with an empty body.
+    fn new(span: Span) -> Doc {
+        Doc {
+            span,
+            symbol: None,
+            sections: vec![Section {
+                kind: SectionKind::Plain,
+                name: None,
+                text: String::new(),
+                span,
+            }],
+        }
+    }
+
     /// The body: the text before any description or tagged section.
     pub fn body(&self) -> &Section {
         &self.sections[0]
@@ -236,35 +265,48 @@ impl Doc {
 /// side; the returned blocks still need [`finish`] once the token after the block is known
 /// to be sound. A comment is one block, except where a `=` heading after text starts a new
 /// one ([`Rule::HeadingSplitsComment`]).
+///
+/// Where [`Rule::LegacyDocComments`] holds, the block is read as QEMU 8.2 did. Under
+/// [`Dialect::Any`] it is read as QEMU 9.0 and later do, and again as QEMU 8.2 did if that
+/// fails (here or in [`finish`], or with a description name no member can have); if both
+/// fail, the newer reading's error stands. So a comment either parser accepts is accepted,
+/// and one both accept is read the new way.
 pub fn parse(
     sources: &SourceMap,
     block: &DocBlock,
     dialect: Dialect,
 ) -> Result<Vec<Doc>, Diagnostic> {
-    let mut lines = Lines {
-        sources,
-        block,
-        dialect,
-        next: 0,
-        current: block.opening,
-        literal: None,
-    };
-    if sources.text(block.opening) != "##" {
-        return Err(Diagnostic::error(
-            block.opening,
-            "text after the '##' that opens a documentation comment",
-        ));
+    let mut lines = Lines::new(sources, block, dialect)?;
+    if dialect.holds(Rule::LegacyDocComments) {
+        return legacy::parse(&mut lines);
     }
-    let mut doc = Doc {
-        span: block.opening,
-        symbol: None,
-        sections: vec![Section {
-            kind: SectionKind::Plain,
-            name: None,
-            text: String::new(),
-            span: block.opening,
-        }],
-    };
+    let modern = parse_modern(&mut lines);
+    if !dialect.falls_back(Rule::LegacyDocComments) {
+        return modern;
+    }
+    // A description whose name has a space (`@id : …`, text to QEMU 8.2) describes
+    // nothing, so the newer reading would fail when the block is bound to its definition.
+    let accepted = modern.as_ref().is_ok_and(|docs| {
+        docs.iter().all(|doc| {
+            finish(&mut doc.clone()).is_ok()
+                && doc.sections.iter().all(|section| {
+                    section
+                        .name
+                        .as_deref()
+                        .is_none_or(|name| !name.contains(char::is_whitespace))
+                })
+        })
+    });
+    if accepted {
+        return modern;
+    }
+    let mut lines = Lines::new(sources, block, dialect)?;
+    legacy::parse(&mut lines).or(modern)
+}
+
+/// Reads a block in the dialect of QEMU 9.0 and later.
+fn parse_modern(lines: &mut Lines<'_>) -> Result<Vec<Doc>, Diagnostic> {
+    let mut doc = Doc::new(lines.block.opening);
     let mut line = lines.next()?;
     match line {
         Some(first) if first.starts_with('@') => {
@@ -282,9 +324,9 @@ pub fn parse(
             }
             doc.symbol = Some(symbol.to_string());
             line = lines.next()?;
-            definition_sections(&mut doc, &mut lines, line)?;
+            definition_sections(&mut doc, lines, line)?;
         }
-        _ => return free_form(doc, &mut lines, line),
+        _ => return free_form(doc, lines, line),
     }
     Ok(vec![doc])
 }
@@ -580,6 +622,28 @@ struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
+    /// The lines of `block`, after checking its opening line.
+    fn new(
+        sources: &'a SourceMap,
+        block: &'a DocBlock,
+        dialect: Dialect,
+    ) -> Result<Lines<'a>, Diagnostic> {
+        if sources.text(block.opening) != "##" {
+            return Err(Diagnostic::error(
+                block.opening,
+                "text after the '##' that opens a documentation comment",
+            ));
+        }
+        Ok(Lines {
+            sources,
+            block,
+            dialect,
+            next: 0,
+            current: block.opening,
+            literal: None,
+        })
+    }
+
     fn next(&mut self) -> Result<Option<&'a str>, Diagnostic> {
         let Some(&span) = self.block.lines.get(self.next) else {
             return match &self.block.closing {
