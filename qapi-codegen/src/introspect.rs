@@ -14,7 +14,7 @@
 //! `variants` list left empty is omitted, as QEMU's reply omits it.
 
 use qapi_parser::{
-    EntityId, EntityKind, EnumMember, Feature, IfCond, JsonType, Member, ModuleItem, Schema,
+    EntityId, EntityKind, EnumMember, Feature, IfCond, JsonType, Member, ModuleItem, Rule, Schema,
     Variants,
 };
 use serde::Serialize;
@@ -110,7 +110,9 @@ struct SchemaInfo<'s> {
 #[derive(Debug)]
 enum Meta<'s> {
     Builtin(JsonType),
-    Enum(&'s [EnumMember]),
+    /// The values, and whether they are listed as `members` too (QEMU 6.2 and later) or only
+    /// as `values`.
+    Enum(&'s [EnumMember], bool),
     Array {
         element: String,
     },
@@ -203,7 +205,10 @@ impl<'s> Collector<'s> {
         let entity = self.schema.entity(id);
         let meta = match &entity.kind {
             EntityKind::Builtin(builtin) => Meta::Builtin(builtin.json_type),
-            EntityKind::Enum(enumeration) => Meta::Enum(&enumeration.members),
+            EntityKind::Enum(enumeration) => Meta::Enum(
+                &enumeration.members,
+                self.schema.dialect.holds(Rule::EnumMembersIntrospected),
+            ),
             EntityKind::Array(array) => Meta::Array {
                 element: self.use_type(array.element),
             },
@@ -381,13 +386,15 @@ impl Serialize for Shown<'_, SchemaInfo<'_>> {
                 map.serialize_entry("meta-type", "builtin")?;
                 map.serialize_entry("json-type", json_type.name())?;
             }
-            Meta::Enum(members) => {
+            Meta::Enum(members, listed) => {
                 map.serialize_entry("meta-type", "enum")?;
                 let members = Kept {
                     items: members,
                     symbols,
                 };
-                map.serialize_entry("members", &members)?;
+                if *listed {
+                    map.serialize_entry("members", &members)?;
+                }
                 let values: Vec<&str> = members.kept().map(|m| m.name.as_str()).collect();
                 map.serialize_entry("values", &values)?;
             }

@@ -217,6 +217,9 @@ rules! {
     NameCaseRules: Forbids, since(6, 0), ALWAYS;
     /// Type names ending in `Kind` are reserved for simple unions' implicit enums.
     KindSuffixReserved: Forbids, ALWAYS, until(6, 1);
+    /// `query-qmp-schema` lists an enum's values as `members` (with features) as well as
+    /// `values`.
+    EnumMembersIntrospected: Presents, since(6, 2), ALWAYS;
     /// The built-in types' module is called `./builtin` (it had no name before).
     BuiltinModuleName: Presents, since(6, 0), ALWAYS;
     /// The built-in `QType` enum has the C prefix `QTYPE`.
