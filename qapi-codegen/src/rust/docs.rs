@@ -28,6 +28,25 @@ impl DocLines {
         self.lines.extend(markdown(text));
     }
 
+    /// Appends text shown as it is, in a code block that is not a doctest.
+    pub fn verbatim(&mut self, text: &str) {
+        if text.trim().is_empty() {
+            return;
+        }
+        // The fence is longer than any run of backticks in the text, so none closes it.
+        let longest_run = text
+            .split(|character| character != '`')
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        let fence = "`".repeat(longest_run.max(2) + 1);
+        self.paragraph_break();
+        self.lines.push(format!("{fence}text"));
+        self.lines
+            .extend(text.trim_matches('\n').lines().map(str::to_string));
+        self.lines.push(fence);
+    }
+
     /// Appends a paragraph of our own Markdown.
     pub fn line(&mut self, line: String) {
         self.paragraph_break();
@@ -95,6 +114,13 @@ impl Generator<'_> {
                         continue;
                     }
                     SectionKind::Todo => continue,
+                    SectionKind::Note => "# Note",
+                    SectionKind::Notes => "# Notes",
+                    SectionKind::Example | SectionKind::Examples => {
+                        lines.line(format!("# {}", section.kind.title()));
+                        lines.verbatim(&section.text);
+                        continue;
+                    }
                     _ => "",
                 };
                 if !title.is_empty() {

@@ -1,8 +1,9 @@
 //! The Rust backend's output for real schemas, compiled with every warning denied.
 //!
-//! `build.rs` generates one module per schema: our own always, QEMU 10.0.2's QMP, guest-agent
-//! and storage-daemon schemas when QEMU's source tree is fetched, and QEMU 9.1's QMP schema
-//! from the `qapi-qmp` crate. The tests run the modules against live QEMU binaries.
+//! `build.rs` generates one module per schema: our own always; the QMP, guest-agent and
+//! storage-daemon schemas of QEMU 10.0.2 (`qmp`, `qga`, `storage_daemon`) and of 5.2, 7.2 and
+//! 10.2.2 (`qmp_7_2`, …) where their source trees are fetched; and QEMU 9.1's QMP schema from
+//! the `qapi-qmp` crate. The tests run the modules against live QEMU binaries.
 
 #![deny(warnings)]
 
@@ -57,10 +58,49 @@ pub mod storage_daemon {
     include!(concat!(env!("OUT_DIR"), "/storage_daemon.rs"));
 }
 
+/// Modules for the three schemas of an older or newer QEMU release, read by its rules.
+macro_rules! release_modules {
+    ($cfg:ident, $release:literal, $qmp:ident, $qga:ident, $storage_daemon:ident) => {
+        #[doc = concat!("QEMU ", $release, "'s QMP schema.")]
+        #[cfg($cfg)]
+        pub mod $qmp {
+            include!(concat!(env!("OUT_DIR"), "/", stringify!($qmp), ".rs"));
+        }
+
+        #[doc = concat!("QEMU ", $release, "'s guest-agent schema.")]
+        #[cfg($cfg)]
+        pub mod $qga {
+            include!(concat!(env!("OUT_DIR"), "/", stringify!($qga), ".rs"));
+        }
+
+        #[doc = concat!("QEMU ", $release, "'s storage-daemon schema.")]
+        #[cfg($cfg)]
+        pub mod $storage_daemon {
+            include!(concat!(
+                env!("OUT_DIR"),
+                "/",
+                stringify!($storage_daemon),
+                ".rs"
+            ));
+        }
+    };
+}
+
+release_modules!(qemu_5_2, "5.2", qmp_5_2, qga_5_2, storage_daemon_5_2);
+release_modules!(qemu_7_2, "7.2", qmp_7_2, qga_7_2, storage_daemon_7_2);
+release_modules!(qemu_10_2, "10.2.2", qmp_10_2, qga_10_2, storage_daemon_10_2);
+
+/// `schemas/legacy/workshop.json`, in QEMU 5.2's dialect.
+pub mod workshop {
+    include!(concat!(env!("OUT_DIR"), "/workshop.rs"));
+}
+
 /// QEMU 9.1's QMP schema, from the `qapi-qmp` 0.15.0 crate.
 pub mod qmp_9_1 {
     include!(concat!(env!("OUT_DIR"), "/qmp_9_1.rs"));
 }
 
-/// Whether the modules for QEMU 10.0.2's schemas were generated.
-pub const HAS_QEMU_SCHEMAS: bool = cfg!(qemu_source);
+/// Whether the modules for the schemas of every QEMU release (5.2, 7.2, 10.0.2, 10.2.2) were
+/// generated.
+pub const HAS_QEMU_SCHEMAS: bool =
+    cfg!(qemu_source) && cfg!(qemu_5_2) && cfg!(qemu_7_2) && cfg!(qemu_10_2);

@@ -1,30 +1,57 @@
-//! Every argument-less `query-*` command of live QEMU 10.0.2 binaries, sent and decoded
-//! through the generated types: each reply decodes and re-encodes to the identical JSON value.
+//! Every argument-less `query-*` command of live QEMU binaries (10.0.2, and 7.2.22 from
+//! Debian 12), and every argument-less `guest-get-*` command of 7.2's guest agent, sent and
+//! decoded through the generated types of the same release's schema: each reply decodes and
+//! re-encodes to the identical JSON value. (10.0.2's guest agent has a test of its own,
+//! `live_guest_agent.rs`.)
 //!
 //! Where a binary or QEMU's source tree is missing the tests skip, unless
 //! `QAPI_REQUIRE_LIVE=1` (set by `.ci/run`) makes that a failure.
 
-#[cfg(qemu_source)]
+#[cfg(any(qemu_source, qemu_7_2))]
 mod live {
     use qapi_tests::first_difference;
     use qapi_tests::peer::{Peer, Program};
     use serde_json::{Value, json};
 
-    /// Runs every `query-*` command that `request_for` can build without arguments, and
-    /// checks `roundtrip` on each reply. Returns how many replies were checked.
+    /// The commands a peer offers: `query-commands` over QMP, the enabled ones of
+    /// `guest-info` for the guest agent.
+    fn offered(peer: &mut Peer, program: Program) -> Vec<String> {
+        let names = |list: Value, enabled: &dyn Fn(&Value) -> bool| -> Vec<String> {
+            list.as_array()
+                .expect("a list")
+                .iter()
+                .filter(|command| enabled(command))
+                .filter_map(|command| command["name"].as_str().map(str::to_owned))
+                .collect()
+        };
+        match program {
+            Program::GuestAgent => {
+                let info = peer.query("guest-info").expect("guest-info");
+                names(info["supported_commands"].clone(), &|command| {
+                    command["enabled"] == json!(true)
+                })
+            }
+            _ => names(
+                peer.query("query-commands").expect("query-commands"),
+                &|_| true,
+            ),
+        }
+    }
+
+    /// Runs every command of QEMU `release`'s `program` named with `prefix` that
+    /// `request_for` can build without arguments, and checks `roundtrip` on each reply.
+    /// Returns how many replies were checked.
     fn query_all(
         program: Program,
+        release: &str,
+        prefix: &str,
         request_for: impl Fn(&str) -> Option<Value>,
         roundtrip: impl Fn(&str, Value) -> Result<Value, String>,
     ) -> Option<usize> {
-        let mut peer = Peer::start_or_skip(program)?;
-        let commands = peer.query("query-commands").expect("query-commands");
-        let mut names: Vec<String> = commands
-            .as_array()
-            .expect("a list")
-            .iter()
-            .filter_map(|command| command["name"].as_str().map(str::to_owned))
-            .filter(|name| name.starts_with("query-"))
+        let mut peer = Peer::start_release_or_skip(program, release)?;
+        let mut names: Vec<String> = offered(&mut peer, program)
+            .into_iter()
+            .filter(|name| name.starts_with(prefix))
             .collect();
         names.sort();
         let mut checked = 0;
@@ -54,7 +81,8 @@ mod live {
     }
 
     macro_rules! live_test {
-        ($test:ident, $program:expr, $module:ident, $minimum:expr) => {
+        ($cfg:ident, $test:ident, $program:expr, $release:literal, $prefix:literal, $module:ident, $minimum:expr) => {
+            #[cfg($cfg)]
             #[test]
             fn $test() {
                 use qapi_generated_tests::$module::commands::{
@@ -62,6 +90,8 @@ mod live {
                 };
                 let checked = query_all(
                     $program,
+                    $release,
+                    $prefix,
                     |name| {
                         let request = Request::from_parts(name, &json!({})).ok()?;
                         let message = RequestMessage {
@@ -78,8 +108,9 @@ mod live {
                 );
                 if let Some(checked) = checked {
                     eprintln!(
-                        "{}: {checked} replies decoded and re-encoded",
-                        $program.executable()
+                        "{} {}: {checked} replies decoded and re-encoded",
+                        $program.executable(),
+                        $release
                     );
                     assert!(checked >= $minimum, "only {checked} queries answered");
                 }
@@ -88,16 +119,49 @@ mod live {
     }
 
     live_test!(
+        qemu_source,
         storage_daemon_queries_round_trip,
         Program::StorageDaemon,
+        "10.0",
+        "query-",
         storage_daemon,
         10
     );
     live_test!(
+        qemu_source,
         system_emulator_queries_round_trip,
         Program::SystemX86,
+        "10.0",
+        "query-",
         qmp,
         30
+    );
+    live_test!(
+        qemu_7_2,
+        storage_daemon_7_2_queries_round_trip,
+        Program::StorageDaemon,
+        "7.2",
+        "query-",
+        storage_daemon_7_2,
+        10
+    );
+    live_test!(
+        qemu_7_2,
+        system_emulator_7_2_queries_round_trip,
+        Program::SystemX86,
+        "7.2",
+        "query-",
+        qmp_7_2,
+        30
+    );
+    live_test!(
+        qemu_7_2,
+        guest_agent_7_2_replies_round_trip,
+        Program::GuestAgent,
+        "7.2",
+        "guest-get-",
+        qga_7_2,
+        5
     );
 }
 
