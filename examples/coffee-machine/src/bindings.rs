@@ -575,7 +575,7 @@ pub struct DrinkOrder {
     /// which drink
     pub kind: DrinkOrderKind,
 }
-///The branches of [`DrinkOrder`], chosen by its `kind` member.
+/// The branches of [`DrinkOrder`], chosen by its `kind` member.
 #[derive(Clone, Debug, PartialEq)]
 #[allow(deprecated, clippy::large_enum_variant)]
 pub enum DrinkOrderKind {
@@ -913,13 +913,13 @@ pub mod commands {
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
     pub enum Request {
-        ///`query-status`
+        /// `query-status`
         QueryStatus(QueryStatus),
-        ///`brew`
+        /// `brew`
         Brew(Brew),
-        ///`clean`
+        /// `clean`
         Clean(Clean),
-        ///`set-standby-timeout`
+        /// `set-standby-timeout`
         SetStandbyTimeout(SetStandbyTimeout),
     }
     impl Request {
@@ -1100,13 +1100,13 @@ pub mod commands {
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
     pub enum Return {
-        ///`query-status`
+        /// `query-status`
         QueryStatus(super::MachineStatus),
-        ///`brew`
+        /// `brew`
         Brew(super::protocol::Empty),
-        ///`clean`
+        /// `clean`
         Clean(super::protocol::Empty),
-        ///`set-standby-timeout`
+        /// `set-standby-timeout`
         SetStandbyTimeout(super::protocol::Empty),
     }
     impl ::serde::Serialize for Return {
@@ -1181,7 +1181,7 @@ pub mod commands {
     /// A server: one method per command, each reporting `CommandNotFound` unless
     /// implemented.
     pub trait Server {
-        ///Runs `query-status`. By default it reports that the command is not found.
+        /// Runs `query-status`. By default it reports that the command is not found.
         fn query_status(
             &mut self,
         ) -> ::core::result::Result<super::MachineStatus, super::protocol::Error> {
@@ -1189,7 +1189,7 @@ pub mod commands {
                 super::protocol::Error::command_not_found("query-status"),
             )
         }
-        ///Runs `brew`. By default it reports that the command is not found.
+        /// Runs `brew`. By default it reports that the command is not found.
         fn brew(
             &mut self,
             arguments: Brew,
@@ -1199,7 +1199,7 @@ pub mod commands {
                 super::protocol::Error::command_not_found("brew"),
             )
         }
-        ///Runs `clean`. By default it reports that the command is not found.
+        /// Runs `clean`. By default it reports that the command is not found.
         fn clean(
             &mut self,
             arguments: Clean,
@@ -1209,7 +1209,7 @@ pub mod commands {
                 super::protocol::Error::command_not_found("clean"),
             )
         }
-        ///Runs `set-standby-timeout`. By default it reports that the command is not found.
+        /// Runs `set-standby-timeout`. By default it reports that the command is not found.
         fn set_standby_timeout(
             &mut self,
             arguments: SetStandbyTimeout,
@@ -1471,9 +1471,9 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
     pub enum Event {
-        ///`DRINK_READY`
+        /// `DRINK_READY`
         DrinkReady(DrinkReady),
-        ///`WATER_LOW`
+        /// `WATER_LOW`
         WaterLow(WaterLow),
     }
     impl Event {

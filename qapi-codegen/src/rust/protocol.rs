@@ -176,7 +176,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
                 }
             }
         });
-        let variant_doc = format!("`{wire}`");
+        let variant_doc = format!(" `{wire}`");
         request_variants.push(quote!(#cfg #[doc = #variant_doc] #ident(#ident),));
         names.push(quote!(#cfg Request::#ident(_) => #wire,));
         arguments_arms
@@ -193,7 +193,7 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
         });
         let method = names::ident(&methods.claim(names::snake(wire)));
         let method_doc =
-            format!("Runs `{wire}`. By default it reports that the command is not found.");
+            format!(" Runs `{wire}`. By default it reports that the command is not found.");
         let (parameter, argument) = match operation.arg_type {
             None => (quote!(), quote!()),
             Some(_) => (quote!(, arguments: #ident), quote!(arguments)),
@@ -475,7 +475,7 @@ pub fn events_module(generator: &Generator) -> TokenStream {
     let strict = !forward_compatible;
     let variants = events.iter().map(|event| {
         let (ident, cfg) = (&event.ident, &event.cfg);
-        let doc = format!("`{}`", event.entity.name);
+        let doc = format!(" `{}`", event.entity.name);
         quote!(#cfg #[doc = #doc] #ident(#ident),)
     });
     let names = events.iter().map(|event| {

@@ -795,7 +795,7 @@ fn union_type(
         })
     });
     let serialize_base = serialize_fields(base_fields.iter().copied());
-    let branch_doc = format!("The branches of [`{name}`], chosen by its `{tag_wire}` member.");
+    let branch_doc = format!(" The branches of [`{name}`], chosen by its `{tag_wire}` member.");
     // The user's attributes for the union go on its branch enum too, so derives hold.
     let user_attributes = generator.selection.attributes(type_name, true);
     let (unrecognized_variant, encode_unrecognized, decode_unrecognized) = match &unrecognized {
