@@ -285,15 +285,24 @@ pub fn parse(
         return modern;
     }
     // A description whose name has a space (`@id : …`, text to QEMU 8.2) describes
-    // nothing, so the newer reading would fail when the block is bound to its definition.
+    // nothing, and a tag inside a paragraph (`Features:` right after the overview) tags
+    // nothing: either way the newer reading would fail when the block is bound to its
+    // definition, where the older one reads what the author meant.
     let accepted = modern.as_ref().is_ok_and(|docs| {
         docs.iter().all(|doc| {
             finish(&mut doc.clone()).is_ok()
                 && doc.sections.iter().all(|section| {
-                    section
+                    let named_with_space = section
                         .name
                         .as_deref()
-                        .is_none_or(|name| !name.contains(char::is_whitespace))
+                        .is_some_and(|name| name.contains(char::is_whitespace));
+                    let buried_tag = section.kind == SectionKind::Plain
+                        && section.text.lines().skip(1).any(|line| {
+                            line == "Features:"
+                                || at_name_colon(line).is_some()
+                                || tagged_section(line).is_some()
+                        });
+                    !named_with_space && !buried_tag
                 })
         })
     });
