@@ -290,20 +290,22 @@ pub fn parse(
     // definition, where the older one reads what the author meant.
     let accepted = modern.as_ref().is_ok_and(|docs| {
         docs.iter().all(|doc| {
-            finish(&mut doc.clone()).is_ok()
-                && doc.sections.iter().all(|section| {
-                    let named_with_space = section
-                        .name
-                        .as_deref()
-                        .is_some_and(|name| name.contains(char::is_whitespace));
-                    let buried_tag = section.kind == SectionKind::Plain
-                        && section.text.lines().skip(1).any(|line| {
-                            line == "Features:"
-                                || at_name_colon(line).is_some()
-                                || tagged_section(line).is_some()
-                        });
-                    !named_with_space && !buried_tag
-                })
+            doc.sections.iter().all(|section| {
+                let named_with_space = section
+                    .name
+                    .as_deref()
+                    .is_some_and(|name| name.contains(char::is_whitespace));
+                let buried_tag = section.kind == SectionKind::Plain
+                    && section.text.lines().skip(1).any(|line| {
+                        line == "Features:"
+                            || at_name_colon(line).is_some()
+                            || tagged_section(line).is_some()
+                    });
+                // What `finish` would reject: a tagged section without text.
+                let empty = section.kind != SectionKind::Plain
+                    && section.text.bytes().all(|byte| byte == b'\n');
+                !named_with_space && !buried_tag && !empty
+            })
         })
     });
     if accepted {
