@@ -253,9 +253,6 @@ rules! {
     HeadingSplitsComment: Allows, ALWAYS, until(8, 2);
     /// Lines starting with `=` are plain text (rST section underlines among them).
     EqualsLinesAreText: Allows, since(10, 1), ALWAYS;
-    /// A command that returns something gets a `Returns:` section in its documentation
-    /// even when the comment has none.
-    ReturnsStub: Presents, since(10, 1), ALWAYS;
     /// Documentation lines are at most 70 columns wide (URLs and literal blocks aside).
     DocLineLimit: Forbids, since(10, 2), ALWAYS;
     /// Sentences in documentation are separated by two spaces.
@@ -328,7 +325,7 @@ mod tests {
         assert!(!Dialect::Any.holds(Rule::NameCaseRules));
         assert!(!Dialect::Any.holds(Rule::DocLineLimit));
         assert!(!Dialect::Any.holds(Rule::QtypePrefix));
-        assert!(Dialect::Any.holds(Rule::ReturnsStub));
+        assert!(Dialect::Any.holds(Rule::EnumMembersIntrospected));
         assert!(!Dialect::Any.holds(Rule::LegacyDocComments));
     }
 
