@@ -60,3 +60,18 @@ fn options_shape_the_expansion() {
         status_only::protocol::ErrorClass::CommandNotFound
     );
 }
+
+/// A schema in QEMU 5.2's dialect, read by that release's rules.
+mod workshop {
+    qapi_macros::include_qapi!("../schemas/legacy/workshop.json", qemu = "5.2");
+}
+
+#[test]
+fn a_release_is_chosen_by_option() {
+    let tool: workshop::Tool =
+        serde_json::from_value(json!({ "type": "hammer", "data": { "weight": 500 } })).unwrap();
+    assert_eq!(
+        tool.r#type,
+        workshop::ToolType::Hammer(workshop::Hammer { weight: 500 })
+    );
+}
