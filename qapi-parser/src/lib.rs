@@ -34,6 +34,7 @@ mod preprocessor;
 pub mod release;
 pub mod schema;
 pub mod source;
+pub mod suggest;
 mod syntax;
 
 use std::fmt;

@@ -253,6 +253,7 @@ impl Lowerer<'_> {
                     ifcond: member.ifcond,
                     features: member.features,
                     span: member.span,
+                    ty_span: member.ty.span,
                 }
             })
             .collect()
@@ -273,6 +274,7 @@ impl Lowerer<'_> {
                 ifcond: branch.ifcond,
                 features: Vec::new(),
                 span: branch.span,
+                ty_span: branch.ty.span,
             })
             .collect()
     }
@@ -310,6 +312,7 @@ impl Lowerer<'_> {
                             ifcond: None,
                             features: Vec::new(),
                             span: branch.span,
+                            ty_span: branch.ty.span,
                         }],
                         union: None,
                     },
@@ -328,6 +331,7 @@ impl Lowerer<'_> {
                 ifcond: branch.ifcond,
                 features: Vec::new(),
                 span: branch.span,
+                ty_span: branch.ty.span,
             });
         }
         let kind_enum = format!("{name}Kind");
@@ -352,6 +356,7 @@ impl Lowerer<'_> {
                 ifcond: None,
                 features: Vec::new(),
                 span,
+                ty_span: span,
             }],
             union: Some(PendingUnion {
                 discriminator: "type".to_string(),

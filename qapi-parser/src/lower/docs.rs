@@ -8,7 +8,7 @@ use crate::release::Rule;
 use crate::schema::{Command, EntityKind, Event};
 use crate::source::Span;
 
-use super::{Lowerer, Resolved, Role};
+use super::{Lowerer, PendingKind, Resolved, Role};
 
 impl Lowerer<'_> {
     /// Binds the documentation of entity `index` to its members and features.
@@ -16,8 +16,35 @@ impl Lowerer<'_> {
         let Some(doc) = self.entities[index].doc else {
             return;
         };
+        self.doc_links[doc].bound = true;
         if let Err(diagnostic) = self.connect_entity(index, doc, resolved) {
             self.diagnostics.push(diagnostic);
+        }
+    }
+
+    /// For a definition that failed, the description checks that do not depend on what
+    /// failed: every own member of a struct without a base must be documented. (Members of
+    /// a base it could not resolve are unknown, so nothing more is said.)
+    pub(super) fn connect_failed_doc(&mut self, index: usize) {
+        let entity = &self.entities[index];
+        let (
+            Some(doc),
+            PendingKind::Object {
+                base: None,
+                members,
+                union: None,
+            },
+        ) = (entity.doc, &entity.kind)
+        else {
+            return;
+        };
+        let names: Vec<String> = members.iter().map(|member| member.name.clone()).collect();
+        let at = self.at(index);
+        for name in names {
+            if let Err(diagnostic) = self.connect_member(doc, Role::Member, &name, at) {
+                self.diagnostics.push(diagnostic);
+                return;
+            }
         }
     }
 
@@ -136,6 +163,10 @@ impl Lowerer<'_> {
     /// Every description must describe something that exists.
     pub(super) fn check_docs(&mut self) {
         for (doc, links) in self.docs.iter().zip(&self.doc_links) {
+            // A definition that failed reported its error; what its docs describe is moot.
+            if !links.bound {
+                continue;
+            }
             for (kind, linked, noun) in [
                 (SectionKind::Member, &links.members, "member"),
                 (SectionKind::Feature, &links.features, "feature"),

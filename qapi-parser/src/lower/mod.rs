@@ -84,6 +84,11 @@ pub fn lower(
             lowerer.connect_doc(index, &resolved);
         }
     }
+    for (index, state) in states.iter().enumerate() {
+        if *state == State::Failed {
+            lowerer.connect_failed_doc(index);
+        }
+    }
     lowerer.check_docs();
     lowerer.check_feature_count();
     if lowerer.diagnostics.len() > errors_before {
@@ -163,7 +168,10 @@ struct PendingMember {
     optional: bool,
     ifcond: Option<IfCond>,
     features: Vec<FeatureDef>,
+    /// The member's key.
     span: Span,
+    /// Where its type is named.
+    ty_span: Span,
 }
 
 #[derive(Clone)]
@@ -183,6 +191,9 @@ enum State {
 /// Which descriptions of a documentation block were matched by a member or feature.
 #[derive(Clone, Default)]
 struct DocLinks {
+    /// Whether the block was bound to its definition, which happens only when the
+    /// definition is sound.
+    bound: bool,
     members: HashSet<String>,
     features: HashSet<String>,
 }

@@ -12,6 +12,7 @@ use crate::schema::{
     Event, JsonType, Member, ObjectType, SPECIAL_FEATURES, Variant, Variants,
 };
 use crate::source::Span;
+use crate::suggest;
 
 use super::clashes::Seen;
 use super::{
@@ -176,11 +177,24 @@ impl Lowerer<'_> {
     }
 
     fn unknown_type(&self, index: usize, what: &str, name: &str, span: Span) -> Diagnostic {
-        Diagnostic::error(
+        let error = Diagnostic::error(
             self.at(index),
             format!("{what} refers to the unknown type '{name}'"),
         )
-        .with_label(span, "not defined")
+        .with_label(span, "not defined");
+        // Types the schema names itself; implicit ones are not written by anyone.
+        let types = self.names.iter().filter_map(|(type_name, &entity)| {
+            let named = !type_name.starts_with("q_")
+                && !matches!(
+                    self.entities[entity].kind,
+                    PendingKind::Command { .. } | PendingKind::Event { .. }
+                );
+            named.then_some(type_name.as_str())
+        });
+        match suggest::closest(name, types) {
+            Some(similar) => error.with_note(format!("did you mean '{similar}'?")),
+            None => error,
+        }
     }
 
     fn resolve_member(
@@ -191,7 +205,7 @@ impl Lowerer<'_> {
     ) -> Result<usize, Diagnostic> {
         self.lookup_type(&member.ty).ok_or_else(|| {
             let what = self.describe(role, &member.name, index, index);
-            self.unknown_type(index, &what, &member.ty, member.span)
+            self.unknown_type(index, &what, &member.ty, member.ty_span)
         })
     }
 
@@ -332,6 +346,7 @@ impl Lowerer<'_> {
                     ifcond: value.ifcond.clone(),
                     features: Vec::new(),
                     span: Span::default(),
+                    ty_span: Span::default(),
                 });
             }
         }
