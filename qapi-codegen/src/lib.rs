@@ -92,7 +92,7 @@ pub mod rust;
 mod symbols;
 
 pub use builder::{BuildError, Builder, build, write_file_atomically};
-pub use options::{OPTIONS, OptionKind, OptionSpec, Options, OptionsError};
+pub use options::{OPTIONS, OptionKind, OptionProblem, OptionSpec, Options, OptionsError};
 pub use symbols::{Symbols, keeps};
 
 pub use qapi_parser::Schema;

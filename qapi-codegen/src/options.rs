@@ -64,13 +64,36 @@ impl Default for Options {
 /// name the wrong kind of item.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OptionsError {
-    /// One message per problem.
-    pub messages: Vec<String>,
+    /// One per problem, in the order the options were given.
+    pub problems: Vec<OptionProblem>,
+}
+
+/// One option value that does not fit the schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OptionProblem {
+    /// The option's key (`keep`, `type_path`, …).
+    pub key: &'static str,
+    /// The value as given, so a front door can point at it.
+    pub value: String,
+    /// What is wrong, with a suggestion where there is one.
+    pub message: String,
+}
+
+impl std::fmt::Display for OptionProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{}: {}", self.key, self.message)
+    }
 }
 
 impl std::fmt::Display for OptionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str(&self.messages.join("\n"))
+        for (index, problem) in self.problems.iter().enumerate() {
+            if index > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{problem}")?;
+        }
+        Ok(())
     }
 }
 

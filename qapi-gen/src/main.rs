@@ -265,8 +265,12 @@ fn main() -> ExitCode {
                 |schema| match rust::generate(schema, &options) {
                     Ok(code) => args.output.write(&code).map(|()| ExitCode::SUCCESS),
                     Err(error) => {
-                        for message in &error.messages {
-                            eprintln!("qapi-gen: error: {message}");
+                        for problem in &error.problems {
+                            eprintln!(
+                                "qapi-gen: error: --{}: {}",
+                                problem.key.replace('_', "-"),
+                                problem.message
+                            );
                         }
                         Ok(ExitCode::from(2))
                     }

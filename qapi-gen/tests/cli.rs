@@ -149,7 +149,7 @@ fn rust_options_shape_the_output_and_bad_ones_are_usage_errors() {
     assert_eq!(status(&unknown), 2);
     assert_eq!(
         String::from_utf8_lossy(&unknown.stderr),
-        "qapi-gen: error: keep: no definition named `query-powers`\n"
+        "qapi-gen: error: --keep: no definition named `query-powers`; did you mean `query-power`?\n"
     );
     let malformed = qapi_gen(&["rust", KITCHEN_SINK, "--type-path", "any"]);
     assert_eq!(status(&malformed), 2);

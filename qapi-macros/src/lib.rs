@@ -168,7 +168,7 @@ fn expand(invocation: &Invocation) -> syn::Result<TokenStream> {
         }
     };
     let items = qapi_codegen::rust::tokens(&schema, &options)
-        .map_err(|error| at_schema(error.to_string()))?;
+        .map_err(|error| options_error(invocation, &error, &at_schema))?;
     read_files.extend(
         schema
             .sources
@@ -190,6 +190,38 @@ fn expand(invocation: &Invocation) -> syn::Result<TokenStream> {
         #(#dependencies)*
         #items
     })
+}
+
+/// The errors of option values that do not fit the schema, each at the value's literal (or
+/// at the schema path when the value came from a file).
+fn options_error(
+    invocation: &Invocation,
+    error: &qapi_codegen::OptionsError,
+    at_schema: &dyn Fn(String) -> syn::Error,
+) -> syn::Error {
+    let mut errors = error.problems.iter().map(|problem| {
+        let literal = invocation
+            .settings
+            .iter()
+            .filter(|setting| setting.key == problem.key)
+            .flat_map(|setting| &setting.values)
+            .find(|value| {
+                value.text == problem.value
+                    || value.text.split_once('=').map(|(name, _)| name.trim())
+                        == Some(&problem.value)
+            });
+        match literal {
+            Some(value) => syn::Error::new(value.span, problem.to_string()),
+            None => at_schema(problem.to_string()),
+        }
+    });
+    let mut combined = errors
+        .next()
+        .unwrap_or_else(|| at_schema(error.to_string()));
+    for error in errors {
+        combined.combine(error);
+    }
+    combined
 }
 
 /// Writes the formatted expansion for `schema` into `directory`.

@@ -6,7 +6,9 @@ use std::collections::{HashMap, HashSet};
 use proc_macro2::TokenStream;
 use qapi_parser::{EntityId, EntityKind, Schema};
 
-use crate::{Options, OptionsError};
+use qapi_parser::suggest;
+
+use crate::{OptionProblem, Options, OptionsError};
 
 /// The resolved form of the naming options.
 #[derive(Default)]
@@ -26,6 +28,27 @@ pub struct Selection {
     owners: HashMap<EntityId, EntityId>,
 }
 
+/// A problem with the value `value` of option `key`.
+fn problem(key: &'static str, value: &str, message: String) -> OptionProblem {
+    OptionProblem {
+        key,
+        value: value.to_owned(),
+        message,
+    }
+}
+
+/// The message for a name no definition has, with the closest one the schema defines.
+fn unknown_definition(schema: &Schema, name: &str) -> String {
+    let defined = schema
+        .iter()
+        .filter(|(_, entity)| !entity.is_implicit())
+        .map(|(_, entity)| entity.name.as_str());
+    match suggest::closest(name, defined) {
+        Some(similar) => format!("no definition named `{name}`; did you mean `{similar}`?"),
+        None => format!("no definition named `{name}`"),
+    }
+}
+
 impl Selection {
     /// Checks every name the options give; the error lists each unknown or unsuitable one.
     pub fn resolve(schema: &Schema, options: &Options) -> Result<Selection, OptionsError> {
@@ -40,34 +63,46 @@ impl Selection {
                 selection.owners.insert(arg_type, id);
             }
         }
-        let mut messages = Vec::new();
+        let mut problems = Vec::new();
         for (name, path) in &options.type_paths {
             let path = match syn::parse_str::<syn::Type>(path) {
                 Ok(path) => quote::ToTokens::into_token_stream(path),
                 Err(error) => {
-                    messages.push(format!("type_path: `{path}` is not a Rust type: {error}"));
+                    problems.push(problem(
+                        "type_path",
+                        name,
+                        format!("`{path}` is not a Rust type: {error}"),
+                    ));
                     continue;
                 }
             };
             match schema.lookup(name) {
-                Some(id) if is_union_tag(schema, id) => messages.push(format!(
-                    "type_path: `{name}` selects the branches of a union, so it stays generated"
+                Some(id) if is_union_tag(schema, id) => problems.push(problem(
+                    "type_path",
+                    name,
+                    format!("`{name}` selects the branches of a union, so it stays generated"),
                 )),
-                Some(id) if is_union_branch(schema, id) => messages.push(format!(
-                    "type_path: `{name}` is a union branch, whose members the union writes \
-                     inline, so it stays generated"
+                Some(id) if is_union_branch(schema, id) => problems.push(problem(
+                    "type_path",
+                    name,
+                    format!(
+                        "`{name}` is a union branch, whose members the union writes inline, so \
+                         it stays generated"
+                    ),
                 )),
                 Some(id) if schema.entity(id).is_type() => {
                     selection.type_paths.insert(id, path);
                 }
-                Some(_) => messages.push(format!(
-                    "type_path: `{name}` is not a type; name a member as OWNER.MEMBER"
+                Some(_) => problems.push(problem(
+                    "type_path",
+                    name,
+                    format!("`{name}` is not a type; name a member as OWNER.MEMBER"),
                 )),
                 None => match member_of(schema, name) {
                     Ok(key) => {
                         selection.member_paths.insert(key, path);
                     }
-                    Err(message) => messages.push(format!("type_path: {message}")),
+                    Err(message) => problems.push(problem("type_path", name, message)),
                 },
             }
         }
@@ -76,8 +111,10 @@ impl Selection {
                 syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens.clone()).is_ok()
             });
             let Some(tokens) = parsed else {
-                messages.push(format!(
-                    "type_attribute: `{attributes}` is not a list of attributes"
+                problems.push(problem(
+                    "type_attribute",
+                    name,
+                    format!("`{attributes}` is not a list of attributes"),
                 ));
                 continue;
             };
@@ -91,10 +128,16 @@ impl Selection {
                     .entry(name.clone())
                     .or_default()
                     .extend(tokens),
-                Some(_) => messages.push(format!(
-                    "type_attribute: `{name}` has no Rust item of its own"
+                Some(_) => problems.push(problem(
+                    "type_attribute",
+                    name,
+                    format!("`{name}` has no Rust item of its own"),
                 )),
-                None => messages.push(format!("type_attribute: no definition named `{name}`")),
+                None => problems.push(problem(
+                    "type_attribute",
+                    name,
+                    unknown_definition(schema, name),
+                )),
             }
         }
         if !options.keep.is_empty() {
@@ -102,15 +145,15 @@ impl Selection {
             for name in &options.keep {
                 match schema.lookup(name) {
                     Some(id) => roots.push(id),
-                    None => messages.push(format!("keep: no definition named `{name}`")),
+                    None => problems.push(problem("keep", name, unknown_definition(schema, name))),
                 }
             }
             selection.kept = Some(selection.reachable(schema, roots));
         }
-        if messages.is_empty() {
+        if problems.is_empty() {
             Ok(selection)
         } else {
-            Err(OptionsError { messages })
+            Err(OptionsError { problems })
         }
     }
 
@@ -232,12 +275,12 @@ fn has_item(entity: &qapi_parser::Entity) -> bool {
 /// Resolves `OWNER.MEMBER` to the key of [`Selection::member_paths`].
 fn member_of(schema: &Schema, name: &str) -> Result<(String, String), String> {
     let Some((owner, member)) = name.rsplit_once('.') else {
-        return Err(format!("no type named `{name}`"));
+        return Err(unknown_definition(schema, name));
     };
     let entity = schema
         .lookup(owner)
         .map(|id| schema.entity(id))
-        .ok_or_else(|| format!("no type, command or event named `{owner}`"))?;
+        .ok_or_else(|| unknown_definition(schema, owner))?;
     let object = match &entity.kind {
         EntityKind::Object(_) => Some(entity),
         EntityKind::Command(command) => command.arg_type.map(|id| schema.entity(id)),
@@ -256,9 +299,18 @@ fn member_of(schema: &Schema, name: &str) -> Result<(String, String), String> {
         Some(EntityKind::Object(object)) => object.members.iter().any(|m| m.name == member),
         _ => false,
     };
+    let members = match object.map(|object| &object.kind) {
+        Some(EntityKind::Object(object)) => object.members.as_slice(),
+        _ => &[],
+    };
     if has_member {
         Ok((owner.to_owned(), member.to_owned()))
     } else {
-        Err(format!("`{owner}` has no member `{member}`"))
+        match suggest::closest(member, members.iter().map(|m| m.name.as_str())) {
+            Some(similar) => Err(format!(
+                "`{owner}` has no member `{member}`; did you mean `{similar}`?"
+            )),
+            None => Err(format!("`{owner}` has no member `{member}`")),
+        }
     }
 }
