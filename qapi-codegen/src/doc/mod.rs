@@ -10,6 +10,7 @@
 //! schema texts are written in for the backends that must translate it. Nothing here does
 //! I/O; the same schema always gives the same bytes.
 
+mod headings;
 pub mod html;
 mod legacy;
 pub mod man;
@@ -363,6 +364,7 @@ impl Reference {
             layout,
             items: Vec::new(),
             anchors: Vec::new(),
+            title_styles: Vec::new(),
         };
         builder.build();
         Reference {
@@ -387,6 +389,8 @@ struct Builder<'a> {
     layout: Layout,
     items: Vec<Item>,
     anchors: Vec<String>,
+    /// The reST title adornments met so far; the first is level 1, and so on.
+    title_styles: Vec<(char, bool)>,
 }
 
 impl Builder<'_> {
@@ -447,6 +451,31 @@ impl Builder<'_> {
                 text = remainder;
             }
         }
+        if !self.schema.dialect.holds(Rule::EqualsLinesAreText) {
+            self.free_text(text);
+            return;
+        }
+        for piece in headings::split(text) {
+            match piece {
+                headings::Piece::Title { text, style } => {
+                    let position = self.title_styles.iter().position(|known| *known == style);
+                    let level = 1 + position.unwrap_or_else(|| {
+                        self.title_styles.push(style);
+                        self.title_styles.len() - 1
+                    });
+                    let anchor = self.unique_anchor(&format!("section-{}", slug(&text)));
+                    self.items.push(Item::Heading {
+                        level,
+                        text,
+                        anchor,
+                    });
+                }
+                headings::Piece::Text(text) => self.free_text(&text),
+            }
+        }
+    }
+
+    fn free_text(&mut self, text: &str) {
         let text = mark_member_references(text.trim_matches('\n'));
         if !text.trim().is_empty() {
             self.items.push(Item::Text(text));
