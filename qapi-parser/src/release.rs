@@ -257,6 +257,11 @@ rules! {
     DocLineLimit: Forbids, since(10, 2), ALWAYS;
     /// Sentences in documentation are separated by two spaces.
     TwoSpacesBetweenSentences: Forbids, since(10, 2), ALWAYS;
+    /// Reference manuals head a definition `NAME (Kind)` and give it titled sections
+    /// (`Arguments`, `Members`, `Values`, `Features`, `Returns`, `Since`, notes, examples,
+    /// `If`) of `name: type` definition lists; 10.0's manuals are the first in the newer
+    /// layout, so 9.2, the release before it, is taken as the last in the old one.
+    LegacyManualLayout: Presents, ALWAYS, until(9, 2);
 }
 
 impl Rule {

@@ -1,4 +1,5 @@
-//! The HTML site's ids and links, for our schemas and QEMU 10.0.2's three: every id is unique
+//! The HTML site's ids and links, for our schemas and the three of QEMU 10.0.2, 10.2.2 and
+//! 7.2 (each read as its release reads it): every id is unique
 //! on its page, and every local link names an existing page and id (so every type reference
 //! and search entry lands somewhere). QEMU's schemas need its fetched source tree.
 
@@ -6,7 +7,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use qapi_codegen::doc;
-use qapi_tests::{qemu_source, unavailable};
+use qapi_parser::{Dialect, Release};
+use qapi_tests::{qemu_source, qemu_source_of, unavailable};
 
 #[test]
 fn project_sites_link_correctly() {
@@ -15,7 +17,7 @@ fn project_sites_link_correctly() {
         "schemas/demo.json",
         "schemas/kitchen-sink/kitchen-sink.json",
     ] {
-        check_site(&root.join(path));
+        check_site(&root.join(path), Dialect::Any);
     }
 }
 
@@ -29,12 +31,38 @@ fn qemu_sites_link_correctly() {
         "qga/qapi-schema.json",
         "storage-daemon/qapi/qapi-schema.json",
     ] {
-        check_site(&source.join(path));
+        check_site(&source.join(path), Dialect::Any);
     }
 }
 
-fn check_site(schema_path: &Path) {
-    let schema = qapi_parser::parse_file(schema_path).unwrap_or_else(|error| panic!("{error}"));
+#[test]
+fn qemu_10_2_sites_link_correctly() {
+    release_sites_link_correctly("10.2", Release::new(10, 2));
+}
+
+#[test]
+fn qemu_7_2_sites_link_correctly() {
+    release_sites_link_correctly("7.2", Release::new(7, 2));
+}
+
+fn release_sites_link_correctly(name: &str, release: Release) {
+    let Some(source) = qemu_source_of(name) else {
+        return unavailable(&format!(
+            "QEMU {name}'s source tree is not fetched (run `cargo xtask fetch-qemu`)"
+        ));
+    };
+    for path in [
+        "qapi/qapi-schema.json",
+        "qga/qapi-schema.json",
+        "storage-daemon/qapi/qapi-schema.json",
+    ] {
+        check_site(&source.join(path), Dialect::Release(release));
+    }
+}
+
+fn check_site(schema_path: &Path, dialect: Dialect) {
+    let schema =
+        qapi_parser::parse_file_as(schema_path, dialect).unwrap_or_else(|error| panic!("{error}"));
     let files = doc::html::generate(&schema, &doc::Options::default());
     let mut targets = BTreeSet::new();
     for (file, bytes) in &files {

@@ -11,13 +11,20 @@
 //! manual that a `:doc:` reference shows where ours shows the manual's path (the title is not
 //! in the schema). Our page must also pass `groff -ww` without a warning. Where `man`, the
 //! manuals or QEMU's source are missing the test skips, unless `QAPI_REQUIRE_LIVE=1`.
+//!
+//! The same is done for QEMU 7.2's schemas, read as 7.2 reads them, against the manuals of
+//! QEMU 7.2.22 (unpacked from Debian's packages into `qemu-7.2-bin`), in that release's
+//! layout: each `NAME (Kind)` heading, and each term of the `Arguments`, `Members`, `Values`
+//! and `Features` lists (`name: type (optional)`, `The members of X when tag is "v"`) must
+//! occur in ours.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use qapi_codegen::doc;
-use qapi_tests::{QEMU_VERSION, qemu_source, unavailable};
+use qapi_parser::{Dialect, Release, Schema};
+use qapi_tests::{QEMU_VERSION, qemu_binaries_of, qemu_source, qemu_source_of, unavailable};
 
 #[test]
 fn guest_agent_manual() {
@@ -58,30 +65,7 @@ fn compare(page: &str, schema_path: &str) {
 
     let schema =
         qapi_parser::parse_file(source.join(schema_path)).unwrap_or_else(|error| panic!("{error}"));
-    let options = doc::Options {
-        title: Some(format!("{page} reference")),
-        page_name: Some(page.to_string()),
-    };
-    let ours_page = doc::man::generate(&schema, &options);
-    let directory =
-        std::env::temp_dir().join(format!("qapi-doc-man-{page}-{}", std::process::id()));
-    std::fs::create_dir_all(&directory).expect("temporary directory");
-    let ours_path = directory.join(format!("{page}.7"));
-    std::fs::write(&ours_path, &ours_page).expect("write our page");
-    let ours_text = render(&ours_path).expect("man renders our page");
-    // groff has nothing to complain about in our page (man-db brings groff along).
-    if let Ok(checked) = Command::new("groff")
-        .args(["-man", "-ww", "-z", "-Tutf8"])
-        .arg(&ours_path)
-        .output()
-    {
-        assert!(
-            checked.stderr.is_empty(),
-            "groff warns about our {page}(7):\n{}",
-            String::from_utf8_lossy(&checked.stderr)
-        );
-    }
-    let _ = std::fs::remove_dir_all(&directory);
+    let ours_text = render_ours(page, &schema);
 
     let theirs = Lines::extract(&theirs_text);
     let ours = Lines::extract(&ours_text);
@@ -114,6 +98,173 @@ fn compare(page: &str, schema_path: &str) {
             .join("\n")
     );
     assert!(!theirs.headings.is_empty() && !theirs.members.is_empty());
+}
+
+/// Our man page for `schema`, as `man -l` renders it; groff must not warn about it.
+fn render_ours(page: &str, schema: &Schema) -> String {
+    let options = doc::Options {
+        title: Some(format!("{page} reference")),
+        page_name: Some(page.to_string()),
+    };
+    let ours_page = doc::man::generate(schema, &options);
+    let release = schema.dialect.release().map(|r| r.to_string());
+    let directory = std::env::temp_dir().join(format!(
+        "qapi-doc-man-{page}-{}-{}",
+        release.as_deref().unwrap_or("any"),
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&directory).expect("temporary directory");
+    let ours_path = directory.join(format!("{page}.7"));
+    std::fs::write(&ours_path, &ours_page).expect("write our page");
+    let ours_text = render(&ours_path).expect("man renders our page");
+    // groff has nothing to complain about in our page (man-db brings groff along).
+    if let Ok(checked) = Command::new("groff")
+        .args(["-man", "-ww", "-z", "-Tutf8"])
+        .arg(&ours_path)
+        .output()
+    {
+        assert!(
+            checked.stderr.is_empty(),
+            "groff warns about our {page}(7):\n{}",
+            String::from_utf8_lossy(&checked.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&directory);
+
+    ours_text
+}
+
+#[test]
+fn guest_agent_manual_of_7_2() {
+    compare_legacy("qemu-ga-ref", "qga/qapi-schema.json");
+}
+
+#[test]
+fn machine_protocol_manual_of_7_2() {
+    compare_legacy("qemu-qmp-ref", "qapi/qapi-schema.json");
+}
+
+#[test]
+fn storage_daemon_manual_of_7_2() {
+    compare_legacy(
+        "qemu-storage-daemon-qmp-ref",
+        "storage-daemon/qapi/qapi-schema.json",
+    );
+}
+
+fn compare_legacy(page: &str, schema_path: &str) {
+    let Some(source) = qemu_source_of("7.2") else {
+        return unavailable("QEMU 7.2's source tree is not fetched (run `cargo xtask fetch-qemu`)");
+    };
+    let Some(binaries) = qemu_binaries_of("7.2") else {
+        return unavailable("QEMU 7.2's Debian packages are not unpacked (.ci/run does it)");
+    };
+    let theirs_path = binaries.join(format!("usr/share/man/man7/{page}.7.gz"));
+    if !theirs_path.is_file() {
+        return unavailable(&format!("QEMU 7.2's {page}(7) is not unpacked"));
+    }
+    let Some(theirs_text) = render(&theirs_path) else {
+        return unavailable("`man -l` does not run");
+    };
+    let dialect = Dialect::Release(Release::new(7, 2));
+    let schema = qapi_parser::parse_file_as(source.join(schema_path), dialect)
+        .unwrap_or_else(|error| panic!("{error}"));
+    let ours_text = render_ours(page, &schema);
+
+    let theirs = LegacyLines::extract(&theirs_text);
+    let ours = LegacyLines::extract(&ours_text);
+    let headings = matched(&theirs.headings, &ours.headings);
+    let members = matched(&theirs.members, &ours.members);
+    eprintln!(
+        "{page} (7.2): headings {}/{}, member lines {}/{}",
+        headings.found,
+        theirs.headings.len(),
+        members.found,
+        theirs.members.len(),
+    );
+    assert!(
+        headings.missing.is_empty() && members.missing.is_empty(),
+        "lines of QEMU 7.2's {page}(7) missing from ours:\n{}",
+        headings
+            .missing
+            .iter()
+            .chain(&members.missing)
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(!theirs.headings.is_empty() && !theirs.members.is_empty());
+}
+
+/// The headings and definition list terms of a page in the layout of QEMU 7.2's manuals.
+struct LegacyLines {
+    headings: Vec<String>,
+    members: Vec<String>,
+}
+
+impl LegacyLines {
+    /// Subsection titles sit at column 3 and list terms at column 7 (a term shorter than
+    /// the list's indentation has its description on the same line, two spaces on).
+    fn extract(text: &str) -> LegacyLines {
+        let mut lines = LegacyLines {
+            headings: Vec::new(),
+            members: Vec::new(),
+        };
+        let mut in_list = false;
+        for raw in text.lines() {
+            let trimmed = raw.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let indent = raw.len() - raw.trim_start_matches(' ').len();
+            if indent < 7 {
+                in_list = indent == 3
+                    && ["Arguments", "Members", "Values", "Features"].contains(&trimmed);
+                if indent == 3 && is_legacy_heading(&normalise(trimmed)) {
+                    lines.headings.push(normalise(trimmed));
+                }
+                continue;
+            }
+            if in_list && indent == 7 {
+                let term = normalise(trimmed.split("  ").next().unwrap_or(trimmed));
+                if is_legacy_term(&term) {
+                    lines.members.push(term);
+                }
+            }
+        }
+        lines
+    }
+}
+
+/// `NAME (Command)`, `NAME (Object)`, …
+fn is_legacy_heading(line: &str) -> bool {
+    let Some((name, kind)) = line.split_once(' ') else {
+        return false;
+    };
+    is_name(name) && ["(Command)", "(Event)", "(Object)", "(Enum)", "(Alternate)"].contains(&kind)
+}
+
+/// `name`, `name: type…`, `name (If: …)`, `name when …`, `The members of …`.
+fn is_legacy_term(line: &str) -> bool {
+    if line.starts_with("The members of ") {
+        return true;
+    }
+    let (name, rest) = line
+        .find([' ', ':'])
+        .map_or((line, ""), |at| line.split_at(at));
+    is_name(name)
+        && (rest.is_empty()
+            || rest.starts_with(": ")
+            || rest.starts_with(" (If: ")
+            || rest.starts_with(" when "))
+}
+
+fn is_name(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
 /// The path of an installed manual, from `man -w`.
@@ -318,6 +469,16 @@ fn line_kinds_are_recognised() {
         strip_stray_indent("• a (string, optional) -- .INDENT 2.0").as_deref(),
         Some("• a (string, optional) --")
     );
+    assert!(is_legacy_heading("guest-sync (Command)"));
+    assert!(!is_legacy_heading("Since"));
+    assert!(is_legacy_term("id: int"));
+    assert!(is_legacy_term("paused"));
+    assert!(is_legacy_term(
+        "mptcp: boolean (optional) (If: HAVE_IPPROTO_MPTCP)"
+    ));
+    assert!(!is_legacy_term(
+        "Remaining options are determined by the block driver."
+    ));
     assert!(differs_by_manual_title(
         "• m (int) -- see The Guide section A.",
         "• m (int) -- see /devel/guide section A."

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::markup::{self, Block, Inline};
-use super::{Definition, Field, Item, Options, Part, Reference, TypeName};
+use super::{Definition, Entry, Field, Item, Layout, Options, Part, Reference, Subject, TypeName};
 use super::{slug, type_anchor};
 use qapi_parser::Schema;
 
@@ -263,28 +263,43 @@ impl<'a> Site<'a> {
     fn definition(&self, out: &mut String, definition: &Definition) {
         let anchor = definition.anchor();
         let kind = definition.kind.title();
-        let _ = write!(
-            out,
-            "<section class=\"definition {}\" id=\"{}\">\n<h3 class=\"signature\">\
-             <span class=\"kind\">{kind}</span> <code class=\"name\">{}</code>",
-            kind.to_lowercase(),
-            attribute(&anchor),
-            escape(&definition.name)
-        );
-        if let Some(since) = &definition.since {
+        if self.reference.layout == Layout::Legacy {
+            // The old manuals' heading: `NAME (Kind)`; `Since` is a section of its own.
+            let _ = writeln!(
+                out,
+                "<section class=\"definition {}\" id=\"{}\">\n<h3 class=\"signature\">\
+                 <code class=\"name\">{}</code> <span class=\"kind\">({kind})</span> \
+                 <a class=\"permalink\" href=\"#{}\" aria-label=\"Link to {}\">#</a></h3>",
+                kind.to_lowercase(),
+                attribute(&anchor),
+                escape(&definition.name),
+                attribute(&anchor),
+                attribute(&definition.name)
+            );
+        } else {
             let _ = write!(
                 out,
-                " <span class=\"since\">(Since: {})</span>",
-                escape(since)
+                "<section class=\"definition {}\" id=\"{}\">\n<h3 class=\"signature\">\
+                 <span class=\"kind\">{kind}</span> <code class=\"name\">{}</code>",
+                kind.to_lowercase(),
+                attribute(&anchor),
+                escape(&definition.name)
+            );
+            if let Some(since) = &definition.since {
+                let _ = write!(
+                    out,
+                    " <span class=\"since\">(Since: {})</span>",
+                    escape(since)
+                );
+            }
+            let _ = writeln!(
+                out,
+                "{} <a class=\"permalink\" href=\"#{}\" aria-label=\"Link to {}\">#</a></h3>",
+                badges(definition.deprecated, definition.unstable),
+                attribute(&anchor),
+                attribute(&definition.name)
             );
         }
-        let _ = writeln!(
-            out,
-            "{} <a class=\"permalink\" href=\"#{}\" aria-label=\"Link to {}\">#</a></h3>",
-            badges(definition.deprecated, definition.unstable),
-            attribute(&anchor),
-            attribute(&definition.name)
-        );
         for notice in definition.notices() {
             let _ = writeln!(out, "<p class=\"notice\">{}</p>", escape(&notice));
         }
@@ -298,6 +313,22 @@ impl<'a> Site<'a> {
         for part in &definition.parts {
             match part {
                 Part::Text(text) => blocks(out, &markup::parse(text)),
+                Part::Fields { group, fields }
+                    if matches!(fields.first(), Some(Field::Entry(_))) =>
+                {
+                    let _ = writeln!(
+                        out,
+                        "<h4 class=\"field-group\">{}</h4>\n<dl class=\"entries\">",
+                        group.title()
+                    );
+                    let feature = *group == super::FieldGroup::Features;
+                    for field in fields {
+                        if let Field::Entry(entry) = field {
+                            self.entry(out, &anchor, feature, entry);
+                        }
+                    }
+                    out.push_str("</dl>\n");
+                }
                 Part::Fields { group, fields } => {
                     let _ = writeln!(
                         out,
@@ -377,6 +408,7 @@ impl<'a> Site<'a> {
                 }
                 out.push_str("</li>\n");
             }
+            Field::Entry(entry) => self.entry(out, anchor, feature, entry),
             Field::MembersOf { when, ty } => {
                 let link = self.type_html(&TypeName {
                     text: ty.clone(),
@@ -393,6 +425,68 @@ impl<'a> Site<'a> {
                 }
                 let _ = writeln!(out, "The members of {link}.</li>");
             }
+        }
+    }
+
+    /// A definition list entry of the old layout; named entries outside union branches get
+    /// the same ids as fields.
+    fn entry(&self, out: &mut String, anchor: &str, feature: bool, entry: &Entry) {
+        let type_html = |ty: &TypeName| {
+            let link = self.type_html(ty);
+            match ty.text.strip_prefix("array of ") {
+                Some(_) if link.starts_with("<a ") => format!("array of {link}"),
+                _ => link,
+            }
+        };
+        let mut term = match &entry.subject {
+            Subject::Named { name, ty, optional } => {
+                let mut term = format!("<code class=\"member\">{}</code>", escape(name));
+                if let Some(ty) = ty {
+                    let _ = write!(term, ": {}", type_html(ty));
+                }
+                if *optional {
+                    term.push_str(" (optional)");
+                }
+                term
+            }
+            Subject::MembersOf(ty) => format!("The members of {}", type_html(ty)),
+        };
+        let when = entry.when.as_ref().map(|(tag, value)| {
+            format!(
+                " when <code>{}</code> is <code>&quot;{}&quot;</code>",
+                escape(tag),
+                escape(value)
+            )
+        });
+        let condition = entry.condition.as_ref().map(|condition| {
+            format!(
+                " <span class=\"condition\">(<strong>If: </strong><code>{}</code>)</span>",
+                escape(condition)
+            )
+        });
+        let order = match entry.subject {
+            Subject::Named { .. } => [condition, when],
+            Subject::MembersOf(_) => [when, condition],
+        };
+        for piece in order.into_iter().flatten() {
+            term.push_str(&piece);
+        }
+        let id = match &entry.subject {
+            Subject::Named { name, .. } if entry.when.is_none() => {
+                let id = if feature {
+                    format!("{anchor}--feature-{name}")
+                } else {
+                    format!("{anchor}--{name}")
+                };
+                format!(" id=\"{}\"", attribute(&id))
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "<dt class=\"field\"{id}>{term}</dt>");
+        if let Some(text) = &entry.text {
+            out.push_str("<dd>");
+            blocks(out, &markup::parse(text));
+            out.push_str("</dd>\n");
         }
     }
 
@@ -446,7 +540,16 @@ impl<'a> Site<'a> {
                     continue;
                 }
                 for field in fields {
-                    if let Field::Named { name, .. } = field {
+                    let name = match field {
+                        Field::Named { name, .. } => Some(name),
+                        Field::Entry(Entry {
+                            subject: Subject::Named { name, .. },
+                            when: None,
+                            ..
+                        }) => Some(name),
+                        _ => None,
+                    };
+                    if let Some(name) = name {
                         entries.push(serde_json::json!([
                             format!("{}.{name}", definition.name),
                             group.title().to_lowercase(),

@@ -7,7 +7,9 @@
 //! every text line is escaped, so schema text can never become a troff request.
 
 use super::markup::{self, Block, Inline};
-use super::{Definition, Field, FieldGroup, Item, Options, Part, Reference};
+use super::{
+    Definition, Entry, Field, FieldGroup, Item, Layout, Options, Part, Reference, Subject,
+};
 use qapi_parser::Schema;
 
 /// Renders `schema`'s reference as a man page in section 7.
@@ -29,8 +31,13 @@ pub fn render(reference: &Reference) -> String {
         escape(&reference.page_name),
         escape(&reference.title)
     ));
+    let legacy = reference.layout == Layout::Legacy;
+    if legacy {
+        page.contents(reference);
+    }
     for item in &reference.items {
         match item {
+            Item::Definition(definition) if legacy => page.legacy_definition(definition),
             Item::Heading { level: 1, text, .. } => {
                 page.request(&format!(".SH \"{}\"", quoted(&text.to_uppercase())));
             }
@@ -101,6 +108,120 @@ impl Page {
         self.request(".RE");
     }
 
+    /// The contents list of the old layout: chapters, and the definitions in each.
+    fn contents(&mut self, reference: &Reference) {
+        self.request(".SS Contents");
+        let mut nested = false;
+        for item in &reference.items {
+            let text = match item {
+                Item::Heading { level: 1, text, .. } => {
+                    if nested {
+                        self.request(".RE");
+                        nested = false;
+                    }
+                    self.request(".IP \\(bu 2");
+                    self.line(&escape(text));
+                    continue;
+                }
+                Item::Heading { text, .. } => text.clone(),
+                Item::Definition(definition) => definition.legacy_heading(),
+                Item::Text(_) => continue,
+            };
+            if !nested {
+                self.request(".RS 2");
+                nested = true;
+            }
+            self.request(".IP \\(bu 2");
+            self.line(&escape(&text));
+        }
+        if nested {
+            self.request(".RE");
+        }
+    }
+
+    /// A definition in the old layout: a subsection headed `NAME (Kind)`, and one
+    /// subsection per field list and titled section.
+    fn legacy_definition(&mut self, definition: &Definition) {
+        self.request(&format!(
+            ".SS \\fB{}\\fP ({})",
+            escape(&definition.name),
+            definition.kind.title()
+        ));
+        for part in &definition.parts {
+            match part {
+                Part::Text(text) => self.blocks(&markup::parse(text)),
+                Part::Fields { group, fields } => {
+                    self.request(&format!(".SS {}", group.title()));
+                    self.request(".RS 0");
+                    for field in fields {
+                        if let Field::Entry(entry) = field {
+                            self.entry(entry);
+                        }
+                    }
+                    self.request(".RE");
+                }
+                Part::Returns { text, .. } => {
+                    self.request(".SS Returns");
+                    self.blocks(&markup::parse(text));
+                }
+                Part::Titled { title, text } => {
+                    self.request(&format!(".SS {title}"));
+                    self.blocks(&markup::parse(text));
+                }
+            }
+        }
+    }
+
+    /// A definition list entry: the term on its line, the description indented below it.
+    fn entry(&mut self, entry: &Entry) {
+        self.request(".TP 7");
+        let mut term = match &entry.subject {
+            Subject::Named { name, ty, optional } => {
+                let mut term = format!("\\fB{}\\fP", escape(name));
+                if let Some(ty) = ty {
+                    term.push_str(&format!(": \\fB{}\\fP", escape(&ty.text)));
+                }
+                if *optional {
+                    term.push_str(" (optional)");
+                }
+                term
+            }
+            Subject::MembersOf(ty) => format!("The members of \\fB{}\\fP", escape(&ty.text)),
+        };
+        let when = entry.when.as_ref().map(|(tag, value)| {
+            format!(
+                " when \\fB{}\\fP is \\fB\\(dq{}\\(dq\\fP",
+                escape(tag),
+                escape(value)
+            )
+        });
+        let condition = entry
+            .condition
+            .as_ref()
+            .map(|condition| format!(" (\\fBIf: \\fP\\fB{}\\fP)", escape(condition)));
+        // The old manuals put a member's condition before the branch it belongs to, and a
+        // branch's after it.
+        let order = match entry.subject {
+            Subject::Named { .. } => [condition, when],
+            Subject::MembersOf(_) => [when, condition],
+        };
+        for piece in order.into_iter().flatten() {
+            term.push_str(&piece);
+        }
+        self.line(&term);
+        let Some(text) = &entry.text else {
+            return;
+        };
+        let blocks = markup::parse(text);
+        match blocks.split_first() {
+            Some((Block::Paragraph(runs), rest)) => {
+                self.line(&inline(runs));
+                self.blocks(rest);
+            }
+            _ => self.blocks(&blocks),
+        }
+    }
+
     fn fields(&mut self, group: FieldGroup, fields: &[Field]) {
         self.request(".sp");
         self.line(&format!("\\fB{}\\fP", group.title()));
@@ -133,6 +254,7 @@ impl Page {
                         self.line(&escape(&notes.join(" ")));
                     }
                 }
+                Field::Entry(entry) => self.entry(entry),
                 Field::MembersOf { when, ty } => {
                     let text = match when {
                         Some((tag, value)) => format!(

@@ -10,12 +10,18 @@
 //! schema texts are written in for the backends that must translate it. Nothing here does
 //! I/O; the same schema always gives the same bytes.
 
+mod headings;
 pub mod html;
+mod legacy;
 pub mod man;
 pub mod markup;
 pub mod rst;
+mod text;
 
-use qapi_parser::{Doc, Entity, EntityId, EntityKind, IfCond, Schema, SectionKind};
+use qapi_parser::{Doc, Entity, EntityId, EntityKind, Rule, Schema, SectionKind};
+
+use text::literal_block;
+pub use text::{condition_words, dedent, mark_member_references, slug};
 
 /// Settings shared by the documentation backends.
 #[derive(Clone, Debug, Default)]
@@ -35,6 +41,18 @@ pub struct Reference {
     pub page_name: String,
     /// Chapters, text and definitions, in schema order.
     pub items: Vec<Item>,
+    /// The manual layout of the schema's release.
+    pub layout: Layout,
+}
+
+/// Which release's manual layout a reference follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// QEMU 10.0's: `KIND NAME (Since: X)` headings and bulleted field lists.
+    Current,
+    /// That of the releases before ([`Rule::LegacyManualLayout`]): `NAME (Kind)` headings
+    /// with titled sections and `name: type` definition lists, and a contents list.
+    Legacy,
 }
 
 /// One piece of the reference, in schema order.
@@ -194,6 +212,39 @@ pub enum Field {
         /// The type whose members are meant.
         ty: String,
     },
+    /// An entry of a definition list in the [`Layout::Legacy`] manuals.
+    Entry(Entry),
+}
+
+/// A definition list entry of the [`Layout::Legacy`] manuals: `name: type (optional)`,
+/// `The members of T`, either followed by ` when tag is "value"` and ` (If: CONDITION)`,
+/// then the description, if any, below.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// What the entry describes.
+    pub subject: Subject,
+    /// For a union branch: the discriminator and its value.
+    pub when: Option<(String, String)>,
+    /// The condition, in words.
+    pub condition: Option<String>,
+    /// The description (reST source); `None` for entries that have none.
+    pub text: Option<String>,
+}
+
+/// The term of an [`Entry`].
+#[derive(Clone, Debug)]
+pub enum Subject {
+    /// A member, argument, value, alternative or feature, with its type if it has one.
+    Named {
+        /// The name.
+        name: String,
+        /// Its type, written `array of T` for arrays.
+        ty: Option<TypeName>,
+        /// Whether it may be absent.
+        optional: bool,
+    },
+    /// The members of another type.
+    MembersOf(TypeName),
 }
 
 impl Field {
@@ -257,6 +308,11 @@ impl Definition {
         notices
     }
 
+    /// Its heading in the [`Layout::Legacy`] manuals: `NAME (Kind)`.
+    pub fn legacy_heading(&self) -> String {
+        format!("{} ({})", self.name, self.kind.title())
+    }
+
     /// The anchor of its heading: `command-NAME`, `event-NAME` or `type-NAME`.
     pub fn anchor(&self) -> String {
         anchor_for(self.kind, &self.name)
@@ -298,16 +354,24 @@ impl Reference {
             .title
             .clone()
             .unwrap_or_else(|| format!("{root_stem} reference"));
+        let layout = if schema.dialect.holds(Rule::LegacyManualLayout) {
+            Layout::Legacy
+        } else {
+            Layout::Current
+        };
         let mut builder = Builder {
             schema,
+            layout,
             items: Vec::new(),
             anchors: Vec::new(),
+            title_styles: Vec::new(),
         };
         builder.build();
         Reference {
             title,
             page_name,
             items: builder.items,
+            layout,
         }
     }
 
@@ -322,8 +386,11 @@ impl Reference {
 
 struct Builder<'a> {
     schema: &'a Schema,
+    layout: Layout,
     items: Vec<Item>,
     anchors: Vec<String>,
+    /// The reST title adornments met so far; the first is level 1, and so on.
+    title_styles: Vec<(char, bool)>,
 }
 
 impl Builder<'_> {
@@ -384,6 +451,31 @@ impl Builder<'_> {
                 text = remainder;
             }
         }
+        if !self.schema.dialect.holds(Rule::EqualsLinesAreText) {
+            self.free_text(text);
+            return;
+        }
+        for piece in headings::split(text) {
+            match piece {
+                headings::Piece::Title { text, style } => {
+                    let position = self.title_styles.iter().position(|known| *known == style);
+                    let level = 1 + position.unwrap_or_else(|| {
+                        self.title_styles.push(style);
+                        self.title_styles.len() - 1
+                    });
+                    let anchor = self.unique_anchor(&format!("section-{}", slug(&text)));
+                    self.items.push(Item::Heading {
+                        level,
+                        text,
+                        anchor,
+                    });
+                }
+                headings::Piece::Text(text) => self.free_text(&text),
+            }
+        }
+    }
+
+    fn free_text(&mut self, text: &str) {
         let text = mark_member_references(text.trim_matches('\n'));
         if !text.trim().is_empty() {
             self.items.push(Item::Text(text));
@@ -416,6 +508,19 @@ impl Builder<'_> {
             .map(|section| section.text.trim().to_string())
             .filter(|text| !text.is_empty());
         let has_feature = |name: &str| entity.features.iter().any(|f| f.name == name);
+        if self.layout == Layout::Legacy {
+            // The old manuals show the condition and features in sections of their own.
+            return Definition {
+                kind,
+                name: entity.name.clone(),
+                module: schema.module(entity.module).name.clone(),
+                since,
+                condition: None,
+                deprecated: false,
+                unstable: false,
+                parts: self.legacy_parts(entity, kind, doc),
+            };
+        }
         Definition {
             kind,
             name: entity.name.clone(),
@@ -649,145 +754,4 @@ fn push_fields(parts: &mut Vec<Part>, group: FieldGroup, fields: Vec<Field>) {
         }
     }
     parts.push(Part::Fields { group, fields });
-}
-
-/// A condition in words: `CONFIG_A and (CONFIG_B or not CONFIG_C)`.
-pub fn condition_words(ifcond: &IfCond) -> String {
-    fn words(ifcond: &IfCond, nested: bool) -> String {
-        let join = |operands: &[IfCond], separator: &str| {
-            let text = operands
-                .iter()
-                .map(|operand| words(operand, true))
-                .collect::<Vec<_>>()
-                .join(separator);
-            if nested && operands.len() > 1 {
-                format!("({text})")
-            } else {
-                text
-            }
-        };
-        match ifcond {
-            IfCond::Name(name) => name.clone(),
-            IfCond::All(operands) => join(operands, " and "),
-            IfCond::Any(operands) => join(operands, " or "),
-            IfCond::Not(operand) => format!("not {}", words(operand, true)),
-            IfCond::Preprocessor { text, .. } => text.clone(),
-        }
-    }
-    words(ifcond, false)
-}
-
-/// Removes the common indentation of the lines after the first (a description's first line
-/// follows its `@name:` tag and has none of its own), and blank lines at either end.
-pub fn dedent(text: &str) -> String {
-    let mut lines = text.lines();
-    let first = lines.next().unwrap_or("");
-    let mut rest: Vec<&str> = lines.collect();
-    // An indented first line (text that starts below its tag) is part of the block.
-    let first = if first.starts_with(char::is_whitespace) {
-        rest.insert(0, first);
-        ""
-    } else {
-        first.trim()
-    };
-    let indent = rest
-        .iter()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| line.len() - line.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    let mut out = String::from(first);
-    for line in rest {
-        out.push('\n');
-        out.push_str(line.get(indent..).unwrap_or("").trim_end());
-    }
-    out.trim_matches('\n').to_string()
-}
-
-/// Writes `@name` references as reST literals, as QEMU's generator does.
-pub fn mark_member_references(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(position) = rest.find('@') {
-        out.push_str(&rest[..position]);
-        let after = &rest[position + 1..];
-        let length = after
-            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
-            .unwrap_or(after.len());
-        if length == 0 {
-            out.push('@');
-        } else {
-            out.push_str("``");
-            out.push_str(&after[..length]);
-            out.push_str("``");
-        }
-        rest = &after[length..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// A lowercase identifier made of letters, digits and `-`, for anchors and file names.
-pub fn slug(text: &str) -> String {
-    let mut slug = String::new();
-    for character in text.chars() {
-        if character.is_ascii_alphanumeric() {
-            slug.push(character.to_ascii_lowercase());
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-').to_string();
-    if slug.is_empty() {
-        "section".to_string()
-    } else {
-        slug
-    }
-}
-
-/// Text shown verbatim, as the manuals of QEMU 9.1 and older show `Example:` sections: an
-/// rST literal block.
-fn literal_block(text: &str) -> String {
-    let mut block = String::from("::\n\n");
-    for line in text.lines() {
-        if !line.is_empty() {
-            block.push_str("  ");
-            block.push_str(line);
-        }
-        block.push('\n');
-    }
-    block
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn conditions_read_as_words() {
-        let name = |n: &str| IfCond::Name(n.to_string());
-        let ifcond = IfCond::All(vec![
-            name("A"),
-            IfCond::Any(vec![name("B"), IfCond::Not(Box::new(name("C")))]),
-        ]);
-        assert_eq!(condition_words(&ifcond), "A and (B or not C)");
-    }
-
-    #[test]
-    fn member_references_become_literals() {
-        assert_eq!(
-            mark_member_references("see @foo-bar, mail a@ b"),
-            "see ``foo-bar``, mail a@ b"
-        );
-    }
-
-    #[test]
-    fn continuation_lines_lose_their_indentation() {
-        assert_eq!(
-            dedent("first\n    second\n      third"),
-            "first\nsecond\n  third"
-        );
-        assert_eq!(dedent("\n   body\n   more\n"), "body\nmore");
-        assert_eq!(dedent("    - item\n      more"), "- item\n  more");
-    }
 }
