@@ -549,26 +549,22 @@ impl Checker<'_> {
                 "not a string",
             ));
         };
-        let data = &object["data"].value;
-        let Some(entries) = data.as_object() else {
-            return Err(self.error(
-                "the 'data' of a union must be an object of branches",
-                data.span,
-                "not an object",
-            ));
-        };
-        let mut branches = Vec::with_capacity(entries.len());
-        for (key, entry) in entries {
-            branches.push(self.branch(key, entry, false)?);
-        }
         Ok(DefinitionKind::Union {
             base,
             discriminator: discriminator.to_string(),
-            branches,
+            branches: self.union_branches(object, false)?,
         })
     }
 
     fn simple_union(&self, object: &Object) -> Result<DefinitionKind> {
+        Ok(DefinitionKind::SimpleUnion {
+            branches: self.union_branches(object, true)?,
+        })
+    }
+
+    /// The branches in a union's 'data'. A simple union's branch names are the values of
+    /// its implicit enum, and its branches may be arrays.
+    fn union_branches(&self, object: &Object, simple: bool) -> Result<Vec<BranchDef>> {
         let data = &object["data"].value;
         let Some(entries) = data.as_object() else {
             return Err(self.error(
@@ -579,10 +575,12 @@ impl Checker<'_> {
         };
         let mut branches = Vec::with_capacity(entries.len());
         for (key, entry) in entries {
-            self.name(key, LOWER, "branch name", entry.key_span)?;
-            branches.push(self.branch(key, entry, true)?);
+            if simple {
+                self.name(key, LOWER, "branch name", entry.key_span)?;
+            }
+            branches.push(self.branch(key, entry, simple)?);
         }
-        Ok(DefinitionKind::SimpleUnion { branches })
+        Ok(branches)
     }
 
     fn alternate(&self, object: &Object) -> Result<DefinitionKind> {

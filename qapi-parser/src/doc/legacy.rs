@@ -12,7 +12,7 @@
 
 use crate::diagnostic::Diagnostic;
 
-use super::{Doc, Lines, SectionKind};
+use super::{Doc, Lines, SectionKind, symbol_line};
 
 /// Where the reader is in a definition's block; decides what a line starts.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -90,18 +90,7 @@ impl Reader {
 
     fn body_line(&mut self, lines: &Lines<'_>, text: &str) -> Result<(), Diagnostic> {
         if self.doc.symbol.is_none() && self.doc.body().text.is_empty() && text.starts_with('@') {
-            let Some(symbol) = text[1..].strip_suffix(':') else {
-                return Err(Diagnostic::error(
-                    lines.current,
-                    "the '@name' line of a definition's documentation must end with ':'",
-                ));
-            };
-            if symbol.is_empty() {
-                return Err(Diagnostic::error(
-                    lines.current,
-                    "'@' must be followed by a name",
-                ));
-            }
+            let symbol = symbol_line(text, lines.current)?;
             self.doc.symbol = Some(symbol.to_string());
             return Ok(());
         }

@@ -315,24 +315,27 @@ pub fn parse(
     legacy::parse(&mut lines).or(modern)
 }
 
+/// The name on the `@name:` line that opens a definition's documentation.
+pub(super) fn symbol_line(text: &str, at: Span) -> Result<&str, Diagnostic> {
+    let Some(symbol) = text[1..].strip_suffix(':') else {
+        return Err(Diagnostic::error(
+            at,
+            "the '@name' line of a definition's documentation must end with ':'",
+        ));
+    };
+    if symbol.is_empty() {
+        return Err(Diagnostic::error(at, "'@' must be followed by a name"));
+    }
+    Ok(symbol)
+}
+
 /// Reads a block in the dialect of QEMU 9.0 and later.
 fn parse_modern(lines: &mut Lines<'_>) -> Result<Vec<Doc>, Diagnostic> {
     let mut doc = Doc::new(lines.block.opening);
     let mut line = lines.next()?;
     match line {
         Some(first) if first.starts_with('@') => {
-            let Some(symbol) = first[1..].strip_suffix(':') else {
-                return Err(Diagnostic::error(
-                    lines.current,
-                    "the '@name' line of a definition's documentation must end with ':'",
-                ));
-            };
-            if symbol.is_empty() {
-                return Err(Diagnostic::error(
-                    lines.current,
-                    "'@' must be followed by a name",
-                ));
-            }
+            let symbol = symbol_line(first, lines.current)?;
             doc.symbol = Some(symbol.to_string());
             line = lines.next()?;
             definition_sections(&mut doc, lines, line)?;

@@ -295,29 +295,16 @@ impl Lowerer<'_> {
         for branch in branches {
             let ty = self.type_name(&branch.ty, span, name);
             let wrapper = format!("q_obj_{ty}-wrapper");
-            if !self.names.contains_key(&wrapper) {
-                self.define(Pending {
-                    name: wrapper.clone(),
-                    span: Some(span),
-                    definition: Some(name.to_string()),
-                    doc: None,
-                    ifcond: None,
-                    features: Vec::new(),
-                    kind: PendingKind::Object {
-                        base: None,
-                        members: vec![PendingMember {
-                            name: "data".to_string(),
-                            ty,
-                            optional: false,
-                            ifcond: None,
-                            features: Vec::new(),
-                            span: branch.span,
-                            ty_span: branch.ty.span,
-                        }],
-                        union: None,
-                    },
-                });
-            }
+            let data = PendingMember {
+                name: "data".to_string(),
+                ty,
+                optional: false,
+                ifcond: None,
+                features: Vec::new(),
+                span: branch.span,
+                ty_span: branch.ty.span,
+            };
+            self.define_implicit_object(&wrapper, span, name, None, vec![data]);
             values.push(EnumValueDef {
                 name: branch.name.clone(),
                 ifcond: branch.ifcond.clone(),
@@ -386,22 +373,35 @@ impl Lowerer<'_> {
         let name = format!("q_obj_{definition}-{role}");
         // A second user of the same implicit name is a duplicate definition, reported when
         // that definition itself is defined.
-        if !self.names.contains_key(&name) {
-            self.define(Pending {
-                name: name.clone(),
-                span: Some(span),
-                definition: Some(definition.to_string()),
-                doc: None,
-                ifcond: ifcond.clone(),
-                features: Vec::new(),
-                kind: PendingKind::Object {
-                    base: None,
-                    members,
-                    union: None,
-                },
-            });
-        }
+        self.define_implicit_object(&name, span, definition, ifcond.clone(), members);
         Some((name, span))
+    }
+
+    /// Defines the implicit object `name` made for `definition`, unless the name is taken.
+    fn define_implicit_object(
+        &mut self,
+        name: &str,
+        span: Span,
+        definition: &str,
+        ifcond: Option<IfCond>,
+        members: Vec<PendingMember>,
+    ) {
+        if self.names.contains_key(name) {
+            return;
+        }
+        self.define(Pending {
+            name: name.to_string(),
+            span: Some(span),
+            definition: Some(definition.to_string()),
+            doc: None,
+            ifcond,
+            features: Vec::new(),
+            kind: PendingKind::Object {
+                base: None,
+                members,
+                union: None,
+            },
+        });
     }
 }
 
