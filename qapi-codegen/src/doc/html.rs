@@ -128,6 +128,17 @@ impl<'a> Site<'a> {
         }
     }
 
+    /// Where a reference in the text leads: the definition named before any `.member`, as
+    /// a command, event or type.
+    fn links(&self) -> impl Fn(&str) -> Option<String> + '_ {
+        |target: &str| {
+            let name = target.split('.').next().unwrap_or(target);
+            ["command", "event", "type"]
+                .iter()
+                .find_map(|prefix| self.href(&format!("{prefix}-{name}")))
+        }
+    }
+
     /// The page and fragment of an anchor, not yet escaped for HTML.
     fn href(&self, anchor: &str) -> Option<String> {
         self.files_by_anchor
@@ -254,7 +265,7 @@ impl<'a> Site<'a> {
                         escape(text)
                     );
                 }
-                Item::Text(text) => blocks(out, &markup::parse(text)),
+                Item::Text(text) => blocks(out, &markup::parse(text), &self.links()),
                 Item::Definition(definition) => self.definition(out, definition),
             }
         }
@@ -312,7 +323,7 @@ impl<'a> Site<'a> {
         }
         for part in &definition.parts {
             match part {
-                Part::Text(text) => blocks(out, &markup::parse(text)),
+                Part::Text(text) => blocks(out, &markup::parse(text), &self.links()),
                 Part::Fields { group, fields }
                     if matches!(fields.first(), Some(Field::Entry(_))) =>
                 {
@@ -346,7 +357,7 @@ impl<'a> Site<'a> {
                         let _ =
                             writeln!(out, "<p class=\"return-type\">{}</p>", self.type_html(ty));
                     }
-                    blocks(out, &markup::parse(text));
+                    blocks(out, &markup::parse(text), &self.links());
                     out.push_str("</div>\n");
                 }
                 Part::Titled { title, text } => {
@@ -355,7 +366,7 @@ impl<'a> Site<'a> {
                         "<div class=\"{}\"><h4 class=\"field-group\">{title}</h4>",
                         title.to_lowercase()
                     );
-                    blocks(out, &markup::parse(text));
+                    blocks(out, &markup::parse(text), &self.links());
                     out.push_str("</div>\n");
                 }
             }
@@ -400,10 +411,10 @@ impl<'a> Site<'a> {
                 out.push_str(" — ");
                 let parsed = markup::parse(text);
                 match parsed.as_slice() {
-                    [Block::Paragraph(runs)] => out.push_str(&inline(runs)),
+                    [Block::Paragraph(runs)] => out.push_str(&inline(runs, &self.links())),
                     _ => {
                         out.push('\n');
-                        blocks(out, &parsed);
+                        blocks(out, &parsed, &self.links());
                     }
                 }
                 out.push_str("</li>\n");
@@ -485,7 +496,7 @@ impl<'a> Site<'a> {
         let _ = writeln!(out, "<dt class=\"field\"{id}>{term}</dt>");
         if let Some(text) = &entry.text {
             out.push_str("<dd>");
-            blocks(out, &markup::parse(text));
+            blocks(out, &markup::parse(text), &self.links());
             out.push_str("</dd>\n");
         }
     }
@@ -579,11 +590,11 @@ fn badges(deprecated: bool, unstable: bool) -> String {
     html
 }
 
-fn blocks(out: &mut String, blocks_to_render: &[Block]) {
+fn blocks(out: &mut String, blocks_to_render: &[Block], links: Links<'_>) {
     for block in blocks_to_render {
         match block {
             Block::Paragraph(runs) => {
-                let _ = writeln!(out, "<p>{}</p>", inline(runs));
+                let _ = writeln!(out, "<p>{}</p>", inline(runs, links));
             }
             Block::Literal(text) => {
                 let _ = writeln!(out, "<pre>{}</pre>", escape(text));
@@ -592,7 +603,7 @@ fn blocks(out: &mut String, blocks_to_render: &[Block]) {
                 out.push_str("<ul>\n");
                 for item in items {
                     out.push_str("<li>");
-                    list_item(out, item);
+                    list_item(out, item, links);
                     out.push_str("</li>\n");
                 }
                 out.push_str("</ul>\n");
@@ -601,14 +612,14 @@ fn blocks(out: &mut String, blocks_to_render: &[Block]) {
                 out.push_str("<ul class=\"enumerated\">\n");
                 for (marker, item) in items {
                     let _ = write!(out, "<li><span class=\"marker\">{}</span> ", escape(marker));
-                    list_item(out, item);
+                    list_item(out, item, links);
                     out.push_str("</li>\n");
                 }
                 out.push_str("</ul>\n");
             }
             Block::Quote(inner) => {
                 out.push_str("<blockquote>\n");
-                blocks(out, inner);
+                blocks(out, inner, links);
                 out.push_str("</blockquote>\n");
             }
             Block::Admonition { title, body } => {
@@ -622,25 +633,44 @@ fn blocks(out: &mut String, blocks_to_render: &[Block]) {
                     "<div class=\"admonition {class}\"><p class=\"admonition-title\">{}</p>",
                     escape(title)
                 );
-                blocks(out, body);
+                blocks(out, body, links);
                 out.push_str("</div>\n");
             }
         }
     }
 }
 
-fn list_item(out: &mut String, item: &[Block]) {
+fn list_item(out: &mut String, item: &[Block], links: Links<'_>) {
     match item {
-        [Block::Paragraph(runs)] => out.push_str(&inline(runs)),
-        _ => blocks(out, item),
+        [Block::Paragraph(runs)] => out.push_str(&inline(runs, links)),
+        _ => blocks(out, item, links),
     }
 }
 
-fn inline(runs: &[Inline]) -> String {
+/// Finds the page and anchor of a referenced definition (`Name` or `Name.member`).
+type Links<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+fn inline(runs: &[Inline], links: Links<'_>) -> String {
     let mut html = String::new();
     for run in runs {
         match run {
             Inline::Text(text) => html.push_str(&escape(text)),
+            Inline::Reference { text, target, role } => match links(target) {
+                Some(href) => {
+                    let _ = write!(
+                        html,
+                        "<a class=\"reference\" href=\"{}\"><code>{}</code></a>",
+                        attribute(&href),
+                        escape(text)
+                    );
+                }
+                None if *role => {
+                    let _ = write!(html, "<code>{}</code>", escape(text));
+                }
+                None => {
+                    let _ = write!(html, "<em>{}</em>", escape(text));
+                }
+            },
             Inline::Literal(code) => {
                 let _ = write!(html, "<code>{}</code>", escape(code));
             }
@@ -698,10 +728,21 @@ mod tests {
     #[test]
     fn schema_text_is_escaped() {
         assert_eq!(escape("<script>\"&'"), "&lt;script&gt;&quot;&amp;&#39;");
-        let html = inline(&markup::inline(
-            "`x <javascript:alert(1)>`_ and `y <https://a.b/?q=<>`_",
-        ));
+        let html = inline(
+            &markup::inline("`x <javascript:alert(1)>`_ and `y <https://a.b/?q=<>`_"),
+            &|_| None,
+        );
         assert!(!html.contains("javascript:alert(1)\""));
+        let links = |target: &str| (target == "Foo.bar").then(|| "a.html#type-Foo".to_string());
+        let html = inline(
+            &markup::inline("`Foo.bar`, `gone` and :qapi:cmd:`stop`"),
+            &links,
+        );
+        assert_eq!(
+            html,
+            "<a class=\"reference\" href=\"a.html#type-Foo\"><code>Foo.bar</code></a>, \
+             <em>gone</em> and <code>stop</code>"
+        );
         assert!(!html.contains("<a href=\"javascript"));
     }
 }

@@ -370,10 +370,21 @@ fn inline(runs: &[Inline]) -> String {
     for run in runs {
         match run {
             Inline::Text(plain) => text.push_str(&escape(plain)),
-            Inline::Literal(code) | Inline::Strong(code) => {
+            Inline::Literal(code)
+            | Inline::Strong(code)
+            | Inline::Reference {
+                text: code,
+                role: true,
+                ..
+            } => {
                 text.push_str(&format!("\\fB{}\\fP", escape(code)));
             }
-            Inline::Emphasis(words) => text.push_str(&format!("\\fI{}\\fP", escape(words))),
+            Inline::Emphasis(words)
+            | Inline::Reference {
+                text: words,
+                role: false,
+                ..
+            } => text.push_str(&format!("\\fI{}\\fP", escape(words))),
             Inline::Link { text: words, url } => {
                 text.push_str(&escape(words));
                 if words != url {

@@ -40,6 +40,17 @@ pub enum Inline {
     Emphasis(String),
     /// Strong text.
     Strong(String),
+    /// A reference to a schema definition: a QEMU `:qapi:…:` role, or single backquotes
+    /// (QEMU's manuals read `` `Name` `` as a reference since 10.1). A renderer links it
+    /// where the target is defined, and shows it as code (`role`) or emphasis otherwise.
+    Reference {
+        /// What the reader sees.
+        text: String,
+        /// The definition, possibly with a member after a dot (`Name.member`).
+        target: String,
+        /// Whether it was written as a role.
+        role: bool,
+    },
     /// A hyperlink.
     Link {
         /// What the reader sees.
@@ -421,7 +432,13 @@ fn markup_at(rest: &str) -> Option<(Inline, usize)> {
         let close = after[1..].find('`')? + 1;
         let inner = &after[1..close];
         let text = role_text(inner);
-        let run = if role == "code" || role == "samp" || role.starts_with("qapi") {
+        let run = if role.starts_with("qapi") {
+            Inline::Reference {
+                text,
+                target: role_target(inner),
+                role: true,
+            }
+        } else if role == "code" || role == "samp" {
             Inline::Literal(text)
         } else {
             Inline::Text(text)
@@ -444,9 +461,25 @@ fn markup_at(rest: &str) -> Option<(Inline, usize)> {
             }
             return Some((Inline::Text(inner), length + underscores));
         }
-        return Some((Inline::Emphasis(inner), length));
+        return Some((
+            Inline::Reference {
+                target: inner.clone(),
+                text: inner,
+                role: false,
+            },
+            length,
+        ));
     }
     None
+}
+
+/// The definition a role points at: `Title <target>` → `target`, `~a.b` → `a.b`.
+fn role_target(inner: &str) -> String {
+    let target = match split_target(inner) {
+        Some((_, target)) => target,
+        None => inner.trim().to_string(),
+    };
+    target.trim_start_matches(['~', '!']).to_string()
 }
 
 /// `Title <target>` → `Title`; `/path/name` → `name` path kept; `~a.b` → `b`.
@@ -479,7 +512,7 @@ pub fn plain_text(runs: &[Inline]) -> String {
             | Inline::Literal(text)
             | Inline::Emphasis(text)
             | Inline::Strong(text) => text.as_str(),
-            Inline::Link { text, .. } => text.as_str(),
+            Inline::Link { text, .. } | Inline::Reference { text, .. } => text.as_str(),
         })
         .collect()
 }
