@@ -125,3 +125,23 @@ fn undocumented_definitions_stay_in_their_chapter() {
         ["= First", "Object Plain", "= Second", "Enum Colour"]
     );
 }
+
+#[test]
+fn releases_from_10_1_show_an_undescribed_return() {
+    let text = "##\n# @Tally:\n#\n# @total: how many\n##\n\
+                { 'struct': 'Tally', 'data': { 'total': 'int' } }\n\
+                ##\n# @count:\n#\n# Count the things.\n#\n# @kind: which things\n##\n\
+                { 'command': 'count', 'data': { 'kind': 'str' }, 'returns': 'Tally' }\n";
+    let page = |release: &str| {
+        let dialect = qapi_parser::Dialect::Release(release.parse().unwrap());
+        let mut read = |_: &Path| Ok(text.as_bytes().to_vec());
+        let schema = qapi_parser::parse_with("count.json", &mut read, dialect)
+            .unwrap_or_else(|error| panic!("{error}"));
+        rst::generate(&schema, &Options::default())
+    };
+    let newer = page("10.2");
+    let arguments = newer.find("**Arguments**").expect("arguments");
+    let returns = newer.find("**Return** ").expect("a return");
+    assert!(arguments < returns, "{newer}");
+    assert!(!page("10.0").contains("**Return**"));
+}

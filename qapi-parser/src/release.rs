@@ -253,6 +253,9 @@ rules! {
     HeadingSplitsComment: Allows, ALWAYS, until(8, 2);
     /// Lines starting with `=` are plain text (rST section underlines among them).
     EqualsLinesAreText: Allows, since(10, 1), ALWAYS;
+    /// A command that returns a value shows a return in its manual even when its comment
+    /// does not describe one.
+    ReturnsStub: Presents, since(10, 1), ALWAYS;
     /// Documentation lines are at most 70 columns wide (URLs and literal blocks aside).
     DocLineLimit: Forbids, since(10, 2), ALWAYS;
     /// Sentences in documentation are separated by two spaces.

@@ -92,7 +92,8 @@ impl Page {
                 Part::Returns { ty, text } => {
                     let mut lead = String::from("\\fBReturn\\fP ");
                     if let Some(ty) = ty {
-                        lead.push_str(&format!("\\fB{}\\fP \\-\\- ", escape(&ty.text)));
+                        let dash = if text.is_empty() { "" } else { " \\-\\- " };
+                        lead.push_str(&format!("\\fB{}\\fP{dash}", escape(&ty.text)));
                     }
                     self.lead_and_blocks(&lead, text);
                 }

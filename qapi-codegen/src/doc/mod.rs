@@ -18,7 +18,7 @@ pub mod markup;
 pub mod rst;
 mod text;
 
-use qapi_parser::{Doc, Entity, EntityId, EntityKind, Rule, Schema, SectionKind};
+use qapi_parser::{Command, Doc, Entity, EntityId, EntityKind, Rule, Schema, SectionKind};
 
 use text::literal_block;
 pub use text::{condition_words, dedent, mark_member_references, slug};
@@ -614,7 +614,68 @@ impl Builder<'_> {
                 push_fields(&mut parts, group, pointers);
             }
         }
+        if self.schema.dialect.holds(Rule::ReturnsStub) {
+            self.add_returns_stub(entity, &mut parts);
+        }
         parts
+    }
+
+    /// A command that returns a value and whose comment says nothing about it gets an
+    /// undescribed return, where QEMU 10.1 and later put it: after the arguments, else
+    /// before the errors, else before the features, else after the overview.
+    fn add_returns_stub(&self, entity: &Entity, parts: &mut Vec<Part>) {
+        let EntityKind::Command(Command {
+            ret_type: Some(ret_type),
+            ..
+        }) = &entity.kind
+        else {
+            return;
+        };
+        if parts
+            .iter()
+            .any(|part| matches!(part, Part::Returns { .. }))
+        {
+            return;
+        }
+        let after_arguments = parts.iter().rposition(|part| {
+            matches!(
+                part,
+                Part::Fields {
+                    group: FieldGroup::Arguments,
+                    ..
+                }
+            )
+        });
+        let position = after_arguments
+            .map(|index| index + 1)
+            .or_else(|| {
+                parts.iter().position(|part| {
+                    matches!(
+                        part,
+                        Part::Titled {
+                            title: "Errors",
+                            ..
+                        }
+                    )
+                })
+            })
+            .or_else(|| {
+                parts.iter().position(|part| {
+                    matches!(
+                        part,
+                        Part::Fields {
+                            group: FieldGroup::Features,
+                            ..
+                        }
+                    )
+                })
+            })
+            .unwrap_or(usize::from(matches!(parts.first(), Some(Part::Text(_)))));
+        let stub = Part::Returns {
+            ty: Some(self.type_name(*ret_type)),
+            text: String::new(),
+        };
+        parts.insert(position, stub);
     }
 
     /// The field for a documented member, argument, value or alternative.

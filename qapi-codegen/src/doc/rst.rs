@@ -184,9 +184,16 @@ fn definition_text(out: &mut String, definition: &Definition, labels: &Labels) {
             Part::Returns { ty, text } => {
                 let mut line = String::from("**Return**");
                 if let Some(ty) = ty {
-                    line.push_str(&format!(" {} --", type_link(ty, labels)));
+                    line.push_str(&format!(" {}", type_link(ty, labels)));
+                    if !text.is_empty() {
+                        line.push_str(" --");
+                    }
                 }
-                out.push_str(&format!("{line} {}\n\n", plain_sphinx(text)));
+                if !text.is_empty() {
+                    line.push(' ');
+                    line.push_str(&plain_sphinx(text));
+                }
+                out.push_str(&format!("{line}\n\n"));
             }
             Part::Titled { title, text } => {
                 out.push_str(&format!("**{title}**\n\n"));
