@@ -207,6 +207,19 @@ pub const OPTIONS: &[OptionSpec] = &[
 ];
 
 impl Options {
+    /// The message for an option key that does not exist, with the closest one.
+    pub fn unknown_key(key: &str) -> String {
+        let known = OPTIONS.iter().map(|spec| spec.key);
+        let list: Vec<&str> = known.clone().collect();
+        match qapi_parser::suggest::closest(key, known) {
+            Some(similar) => format!("unknown option `{key}`; did you mean `{similar}`?"),
+            None => format!(
+                "unknown option `{key}`; the options are {}",
+                list.join(", ")
+            ),
+        }
+    }
+
     /// The spec of option `key`.
     pub fn spec(key: &str) -> Option<&'static OptionSpec> {
         OPTIONS.iter().find(|spec| spec.key == key)
@@ -217,11 +230,7 @@ impl Options {
     /// wrong with the value.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         let Some(spec) = Options::spec(key) else {
-            let known: Vec<&str> = OPTIONS.iter().map(|spec| spec.key).collect();
-            return Err(format!(
-                "unknown option `{key}`; the options are {}",
-                known.join(", ")
-            ));
+            return Err(Options::unknown_key(key));
         };
         match spec.key {
             "keep" => self.keep.push(name(value)?),

@@ -78,13 +78,9 @@ impl Parse for Setting {
     fn parse(input: ParseStream) -> syn::Result<Setting> {
         let key: Ident = input.parse()?;
         let Some(spec) = Options::spec(&key.to_string()) else {
-            let known: Vec<&str> = qapi_codegen::OPTIONS.iter().map(|spec| spec.key).collect();
             return Err(syn::Error::new(
                 key.span(),
-                format!(
-                    "unknown option `{key}`; the options are {}",
-                    known.join(", ")
-                ),
+                Options::unknown_key(&key.to_string()),
             ));
         };
         input.parse::<Token![=]>()?;
