@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::markup;
+use super::markup::{self, Inline};
 use super::{
     Definition, Entry, Field, Item, Layout, Options, Part, Reference, Subject, TypeName,
     type_anchor,
@@ -50,7 +50,7 @@ pub fn render(reference: &Reference) -> String {
                 heading(&mut out, level, text);
             }
             Item::Text(text) => {
-                out.push_str(&plain_sphinx(text));
+                out.push_str(&plain_sphinx(text, &labels));
                 out.push_str("\n\n");
             }
             Item::Definition(definition) => definition_text(&mut out, definition, &labels),
@@ -77,6 +77,7 @@ fn heading(out: &mut String, level: usize, text: &str) {
 }
 
 /// Labels for every definition, unique even where Sphinx's case folding would merge two.
+#[derive(Default)]
 struct Labels {
     by_anchor: BTreeMap<String, String>,
 }
@@ -100,6 +101,14 @@ impl Labels {
 
     fn get(&self, anchor: &str) -> Option<&str> {
         self.by_anchor.get(anchor).map(String::as_str)
+    }
+
+    /// The label of the definition a reference names (`Name` or `Name.member`).
+    fn for_name(&self, target: &str) -> Option<&str> {
+        let name = target.split('.').next().unwrap_or(target);
+        ["command", "event", "type"]
+            .iter()
+            .find_map(|prefix| self.get(&format!("{prefix}-{name}")))
     }
 }
 
@@ -125,7 +134,7 @@ fn definition_text(out: &mut String, definition: &Definition, labels: &Labels) {
     for part in &definition.parts {
         match part {
             Part::Text(text) => {
-                out.push_str(&plain_sphinx(text));
+                out.push_str(&plain_sphinx(text, labels));
                 out.push_str("\n\n");
             }
             Part::Fields { group, fields } => {
@@ -151,7 +160,8 @@ fn definition_text(out: &mut String, definition: &Definition, labels: &Labels) {
                                 Some(markup::Block::Paragraph(_))
                             );
                             let separator = if opens_paragraph { " " } else { "\n\n" };
-                            let mut item = format!("{lead} --{separator}{}", plain_sphinx(text));
+                            let mut item =
+                                format!("{lead} --{separator}{}", plain_sphinx(text, labels));
                             let notes = field.notes();
                             if !notes.is_empty() {
                                 item.push_str("\n\n*");
@@ -191,13 +201,13 @@ fn definition_text(out: &mut String, definition: &Definition, labels: &Labels) {
                 }
                 if !text.is_empty() {
                     line.push(' ');
-                    line.push_str(&plain_sphinx(text));
+                    line.push_str(&plain_sphinx(text, labels));
                 }
                 out.push_str(&format!("{line}\n\n"));
             }
             Part::Titled { title, text } => {
                 out.push_str(&format!("**{title}**\n\n"));
-                out.push_str(&plain_sphinx(text));
+                out.push_str(&plain_sphinx(text, labels));
                 out.push_str("\n\n");
             }
         }
@@ -223,7 +233,7 @@ fn legacy_definition_text(
     for part in &definition.parts {
         match part {
             Part::Text(text) => {
-                out.push_str(&plain_sphinx(text));
+                out.push_str(&plain_sphinx(text, labels));
                 out.push_str("\n\n");
             }
             Part::Fields { group, fields } => {
@@ -236,12 +246,12 @@ fn legacy_definition_text(
             }
             Part::Returns { text, .. } => {
                 heading(out, level + 1, "Returns");
-                out.push_str(&plain_sphinx(text));
+                out.push_str(&plain_sphinx(text, labels));
                 out.push_str("\n\n");
             }
             Part::Titled { title, text } => {
                 heading(out, level + 1, title);
-                out.push_str(&plain_sphinx(text));
+                out.push_str(&plain_sphinx(text, labels));
                 out.push_str("\n\n");
             }
         }
@@ -290,7 +300,7 @@ fn entry_text(entry: &Entry, labels: &Labels) -> String {
         return format!("{term}\n\n");
     };
     let mut item = format!("{term}\n");
-    for line in plain_sphinx(text).lines() {
+    for line in plain_sphinx(text, labels).lines() {
         if !line.is_empty() {
             item.push_str("   ");
             item.push_str(line);
@@ -357,7 +367,7 @@ fn escape_in_role(text: &str) -> String {
 }
 
 /// Schema text with what needs QEMU's Sphinx extension replaced by standard reST.
-fn plain_sphinx(text: &str) -> String {
+fn plain_sphinx(text: &str, labels: &Labels) -> String {
     let mut out = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
     let mut index = 0;
@@ -406,42 +416,46 @@ fn plain_sphinx(text: &str) -> String {
             let inner = format!("{prefix}   ");
             if annotated {
                 for line in content {
-                    out.push(reindent(line, body_indent, &inner, true));
+                    out.push(reindent(line, body_indent, &inner, Some(labels)));
                 }
             } else {
                 out.push(format!("{inner}::"));
                 out.push(String::new());
                 for line in content.iter().skip_while(|line| line.trim().is_empty()) {
-                    out.push(reindent(line, body_indent, &format!("{inner}   "), false));
+                    out.push(reindent(line, body_indent, &format!("{inner}   "), None));
                 }
             }
             out.push(String::new());
             index = end;
             continue;
         }
-        out.push(replace_foreign_roles(line));
+        out.push(replace_foreign_roles(line, labels));
         index += 1;
     }
     let joined = out.join("\n");
     joined.trim_end().to_string()
 }
 
-fn reindent(line: &str, old: usize, new: &str, roles: bool) -> String {
+fn reindent(line: &str, old: usize, new: &str, labels: Option<&Labels>) -> String {
     if line.trim().is_empty() {
         return String::new();
     }
     let rest = line.get(old..).unwrap_or(line.trim_start());
-    let rest = if roles {
-        replace_foreign_roles(rest)
-    } else {
-        rest.to_string()
+    let rest = match labels {
+        Some(labels) => replace_foreign_roles(rest, labels),
+        None => rest.to_string(),
     };
     format!("{new}{rest}")
 }
 
-/// Replaces `:doc:`, `:ref:` and QEMU's `:qapi:…:` roles by their text: their targets are
-/// in QEMU's manuals, not in this document.
-fn replace_foreign_roles(line: &str) -> String {
+/// Replaces `:doc:` and `:ref:` roles by their text, as their targets are in QEMU's manuals,
+/// not in this document; QEMU's `:qapi:…:` roles and `` `Name` `` become references to the
+/// definition where this document has it, and text otherwise.
+fn replace_foreign_roles(line: &str, labels: &Labels) -> String {
+    link_references(&replace_roles(line, labels), labels)
+}
+
+fn replace_roles(line: &str, labels: &Labels) -> String {
     let mut out = String::new();
     let mut rest = line;
     while let Some(start) = rest.find(':') {
@@ -456,14 +470,20 @@ fn replace_foreign_roles(line: &str) -> String {
             }
             let body = &candidate[end + 2..];
             let close = body.find('`')?;
-            let text =
-                markup::plain_text(&markup::inline(&format!(":{role}:`{}`", &body[..close])));
+            let runs = markup::inline(&format!(":{role}:`{}`", &body[..close]));
+            let text = match runs.as_slice() {
+                [Inline::Reference { text, target, .. }] => match labels.for_name(target) {
+                    Some(label) => format!(":ref:`{} <{label}>`", escape_in_role(text)),
+                    None => escape(text),
+                },
+                _ => escape(&markup::plain_text(&runs)),
+            };
             Some((text, end + 2 + close + 1))
         });
         match replaced {
             Some((text, length)) => {
                 out.push_str(&rest[..start]);
-                out.push_str(&escape(&text));
+                out.push_str(&text);
                 rest = &rest[start + length..];
             }
             None => {
@@ -476,6 +496,42 @@ fn replace_foreign_roles(line: &str) -> String {
     out
 }
 
+/// Turns `` `Name` `` (QEMU's default role since 10.1) into a reference where `Name` is a
+/// definition of this document; other text in single backquotes stays as it is.
+fn link_references(line: &str, labels: &Labels) -> String {
+    let bytes = line.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(offset) = line[at..].find('`') {
+        let open = at + offset;
+        at = open + 1;
+        let opens = bytes.get(open + 1) != Some(&b'`')
+            && (open == 0 || !matches!(bytes[open - 1], b'`' | b':' | b'\\'));
+        if !opens {
+            continue;
+        }
+        let Some(length) = line[open + 1..].find('`') else {
+            break;
+        };
+        let close = open + 1 + length;
+        let name = &line[open + 1..close];
+        let is_name = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        let closes = !matches!(bytes.get(close + 1), Some(b'`' | b'_'));
+        if let (true, true, Some(label)) = (is_name, closes, labels.for_name(name)) {
+            out.push_str(&line[copied..open]);
+            out.push_str(&format!(":ref:`{name} <{label}>`"));
+            copied = close + 1;
+        }
+        at = close + 1;
+    }
+    out.push_str(&line[copied..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -484,7 +540,7 @@ mod tests {
     fn examples_become_admonitions() {
         let text = "Stops it.\n\n.. qmp-example::\n\n    -> { \"execute\": \"stop\" }\n    <- { \"return\": {} }\n\nDone.";
         assert_eq!(
-            plain_sphinx(text),
+            plain_sphinx(text, &Labels::default()),
             "Stops it.\n\n.. admonition:: Example\n\n   ::\n\n      -> { \"execute\": \"stop\" }\n      <- { \"return\": {} }\n\n\nDone."
         );
     }
@@ -493,9 +549,25 @@ mod tests {
     fn foreign_roles_become_text() {
         assert_eq!(
             replace_foreign_roles(
-                "see :doc:`the spec </interop/qmp-spec>`, :ref:`x-y` and :qapi:type:`T`."
+                "see :doc:`the spec </interop/qmp-spec>`, :ref:`x-y` and :qapi:type:`T`.",
+                &Labels::default()
             ),
             "see the spec, x-y and T."
+        );
+    }
+
+    #[test]
+    fn references_to_definitions_become_links() {
+        let labels = Labels {
+            by_anchor: [("type-Disk".to_string(), "qapi-type-disk".to_string())].into(),
+        };
+        assert_eq!(
+            replace_foreign_roles(
+                "`Disk`, :qapi:type:`Disk.size`, `Gone`, ``Disk`` and `a <https://b>`_",
+                &labels
+            ),
+            ":ref:`Disk <qapi-type-disk>`, :ref:`Disk.size <qapi-type-disk>`, `Gone`, \
+             ``Disk`` and `a <https://b>`_"
         );
     }
 }
