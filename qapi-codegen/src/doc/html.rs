@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use super::markup::{self, Block, Inline};
 use super::{Definition, Entry, Field, Item, Layout, Options, Part, Reference, Subject, TypeName};
 use super::{slug, type_anchor};
-use qapi_parser::Schema;
+use qapi_schema::Schema;
 
 /// Renders `schema`'s reference as the files of a static site: (relative path, contents).
 pub fn generate(schema: &Schema, options: &Options) -> Vec<(String, Vec<u8>)> {

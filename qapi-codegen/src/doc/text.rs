@@ -2,7 +2,7 @@
 //! indentation, `@name` references, anchors and literal blocks. They work on strings only and
 //! know nothing of the model or the output formats.
 
-use qapi_parser::IfCond;
+use qapi_schema::IfCond;
 
 /// A condition in words: `CONFIG_A and (CONFIG_B or not CONFIG_C)`.
 pub fn condition_words(ifcond: &IfCond) -> String {
