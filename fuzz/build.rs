@@ -5,7 +5,7 @@ fn main() {
     println!("cargo::rerun-if-env-changed=QAPI_QEMU_SRC");
     let qemu =
         qapi_tests::qemu_source().expect("QEMU's source tree: run `cargo xtask fetch-qemu` first");
-    qapi_codegen::Builder::new(qemu.join("qapi/qapi-schema.json"))
+    qapi_compiler::Builder::new(qemu.join("qapi/qapi-schema.json"))
         .file_name("qmp.rs")
         .generate()
         .unwrap_or_else(|error| panic!("{error}"));

@@ -39,11 +39,11 @@ fn main() {
 
 /// Generates our module for `schema` into `$OUT_DIR/NAME.rs` and returns its text.
 fn generate(name: &str, schema: &Path) -> String {
-    let parsed = qapi_parser::parse_file(schema).unwrap_or_else(|error| panic!("{error}"));
+    let parsed = qapi_schema::parse_file(schema).unwrap_or_else(|error| panic!("{error}"));
     for file in parsed.sources.files() {
         println!("cargo::rerun-if-changed={}", file.absolute.display());
     }
-    let code = qapi_codegen::rust::generate(&parsed, &qapi_codegen::Options::default()).unwrap();
+    let code = qapi_compiler::rust::generate(&parsed, &qapi_compiler::Options::default()).unwrap();
     write_out(&format!("{name}.rs"), &code);
     code
 }

@@ -5,7 +5,7 @@ fn main() {
     // A crate of your own would name its copy of the schema here, e.g. a path into a QEMU
     // checkout. This one reads the schema the `qapi-qga` crate ships, which cargo downloads.
     let schema = qapi_tests::crate_dir("qapi-qga", "0.13.0").join("schema/qga/qapi-schema.json");
-    qapi_codegen::Builder::new(schema)
+    qapi_compiler::Builder::new(schema)
         .file_name("qga.rs")
         .keep([
             "guest-sync-delimited",

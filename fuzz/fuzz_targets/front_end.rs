@@ -25,15 +25,15 @@ fuzz_target!(|data: &[u8]| {
             _ => Err(io::Error::from(io::ErrorKind::NotFound)),
         }
     };
-    match qapi_parser::parse_with("root.json", &mut read, qapi_parser::Dialect::Any) {
+    match qapi_schema::parse_with("root.json", &mut read, qapi_schema::Dialect::Any) {
         Ok(schema) => {
-            let _ = qapi_codegen::dump::generate(&schema);
+            let _ = qapi_compiler::dump::generate(&schema);
         }
         Err(error) => {
             for format in [
-                qapi_parser::Format::Human,
-                qapi_parser::Format::Short,
-                qapi_parser::Format::Json,
+                qapi_schema::Format::Human,
+                qapi_schema::Format::Short,
+                qapi_schema::Format::Json,
             ] {
                 let _ = error.render(format, false);
             }

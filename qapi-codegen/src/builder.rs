@@ -15,7 +15,7 @@ use crate::{Options, OptionsError};
 /// In `build.rs`:
 ///
 /// ```no_run
-/// qapi_codegen::Builder::new("qapi/qapi-schema.json")
+/// qapi_compiler::Builder::new("qapi/qapi-schema.json")
 ///     .keep(["query-status", "STOP"])
 ///     .forward_compatible(false)
 ///     .type_attribute("RunState", "#[derive(Copy)]")
@@ -203,7 +203,7 @@ impl Builder {
             options.set("cfg_file", &text).map_err(BuildError::new)?;
             watched.push(path.clone());
         }
-        let schema = qapi_parser::parse_file_as(&self.schema, options.dialect)
+        let schema = qapi_schema::parse_file_as(&self.schema, options.dialect)
             .map_err(|error| BuildError::new(error.to_string()))?;
         let code = crate::rust::generate(&schema, &options)?;
         let out_dir = match &self.out_dir {

@@ -8,8 +8,8 @@
 
 use std::fmt::Write as _;
 
-use qapi_parser::release::Dialect;
-use qapi_parser::{
+use qapi_schema::release::Dialect;
+use qapi_schema::{
     BUILTIN_MODULE, Doc, Entity, EntityKind, Feature, IfCond, ModuleItem, Rule, Schema, Variants,
 };
 
@@ -196,7 +196,7 @@ fn documentation(out: &mut String, doc: &Doc, dialect: Dialect) {
         None => line(out, 0, format_args!("doc freeform")),
     }
     line(out, 4, format_args!("body=\n{}", doc.body().text));
-    let named = |section: &qapi_parser::Section| section.name.clone().unwrap_or_default();
+    let named = |section: &qapi_schema::Section| section.name.clone().unwrap_or_default();
     for section in doc.members() {
         line(
             out,

@@ -13,7 +13,7 @@
 //! members stays listed unless it has a condition of its own. An optional `features` or
 //! `variants` list left empty is omitted, as QEMU's reply omits it.
 
-use qapi_parser::{
+use qapi_schema::{
     EntityId, EntityKind, EnumMember, Feature, IfCond, JsonType, Member, ModuleItem, Rule, Schema,
     Variants,
 };

@@ -28,7 +28,7 @@
 //! )?;
 //!
 //! // build.rs: the same chain, without `out_dir` and `file_name`.
-//! let written = qapi_codegen::Builder::new(&schema)
+//! let written = qapi_compiler::Builder::new(&schema)
 //!     .out_dir(&dir)
 //!     .file_name("coffee.rs")
 //!     .keep(["brew", "DRINK_READY"])
@@ -78,8 +78,8 @@
 //! # std::fs::create_dir_all(&dir).unwrap();
 //! # let path = dir.join("demo.json");
 //! std::fs::write(&path, "{ 'struct': 'Point', 'data': { 'x': 'int', '*y': 'int' } }\n").unwrap();
-//! let schema = qapi_parser::parse_file(&path).unwrap();
-//! let text = qapi_codegen::dump::generate(&schema);
+//! let schema = qapi_schema::parse_file(&path).unwrap();
+//! let text = qapi_compiler::dump::generate(&schema);
 //! assert!(text.contains("object Point\n    member x: int optional=False\n"));
 //! ```
 
@@ -95,4 +95,4 @@ pub use builder::{BuildError, Builder, build, write_file_atomically};
 pub use options::{OPTIONS, OptionKind, OptionProblem, OptionSpec, Options, OptionsError};
 pub use symbols::{Symbols, keeps};
 
-pub use qapi_parser::Schema;
+pub use qapi_schema::Schema;

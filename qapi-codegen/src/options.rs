@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use qapi_parser::Dialect;
+use qapi_schema::Dialect;
 
 use crate::Symbols;
 
@@ -211,7 +211,7 @@ impl Options {
     pub fn unknown_key(key: &str) -> String {
         let known = OPTIONS.iter().map(|spec| spec.key);
         let list: Vec<&str> = known.clone().collect();
-        match qapi_parser::suggest::closest(key, known) {
+        match qapi_schema::suggest::closest(key, known) {
             Some(similar) => format!("unknown option `{key}`; did you mean `{similar}`?"),
             None => format!(
                 "unknown option `{key}`; the options are {}",

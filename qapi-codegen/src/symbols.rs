@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use qapi_parser::schema::IfCond;
+use qapi_schema::schema::IfCond;
 
 /// The configuration symbols one build defines, such as `CONFIG_KVM`; every other symbol is
 /// undefined.

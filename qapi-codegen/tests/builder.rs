@@ -24,7 +24,7 @@ fn writes_the_module_named_after_the_schema() {
         "{ 'struct': 'Probe', 'data': { 'volts': 'number' } }\n",
     )
     .unwrap();
-    let written = qapi_codegen::Builder::new(&schema)
+    let written = qapi_compiler::Builder::new(&schema)
         .out_dir(&dir)
         .type_attribute("Probe", "#[derive(Default)]")
         .generate()
@@ -54,7 +54,7 @@ fn errors_render_the_diagnostics_and_write_nothing() {
         "{ 'struct': 'Probe', 'data': { 'volts': 'Voltage' } }\n",
     )
     .unwrap();
-    let error = qapi_codegen::Builder::new(&schema)
+    let error = qapi_compiler::Builder::new(&schema)
         .out_dir(&dir)
         .generate()
         .unwrap_err();
@@ -69,7 +69,7 @@ fn errors_render_the_diagnostics_and_write_nothing() {
         "{ 'struct': 'Probe', 'data': { 'volts': 'number' } }\n",
     )
     .unwrap();
-    let error = qapi_codegen::Builder::new(&schema)
+    let error = qapi_compiler::Builder::new(&schema)
         .out_dir(&dir)
         .keep(["read-probe"])
         .type_path("Probe", "not a type")
@@ -80,7 +80,7 @@ fn errors_render_the_diagnostics_and_write_nothing() {
             .to_string()
             .starts_with("type_path: `not a type` is not a Rust type")
     );
-    let error = qapi_codegen::Builder::new(&schema)
+    let error = qapi_compiler::Builder::new(&schema)
         .out_dir(&dir)
         .keep(["read-probe"])
         .generate()
@@ -101,7 +101,7 @@ fn types_the_generated_code_takes_apart_cannot_be_replaced() {
          \x20 'data': { 'a': 'Branch' } }\n",
     )
     .unwrap();
-    let error = qapi_codegen::Builder::new(&schema)
+    let error = qapi_compiler::Builder::new(&schema)
         .out_dir(&dir)
         .type_path("Kind", "crate::Kind")
         .type_path("Branch", "crate::Branch")

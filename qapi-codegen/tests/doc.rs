@@ -4,13 +4,13 @@
 
 use std::path::Path;
 
-use qapi_codegen::doc::{Options, html, man, rst};
+use qapi_compiler::doc::{Options, html, man, rst};
 
-fn parse(relative: &str) -> qapi_parser::Schema {
+fn parse(relative: &str) -> qapi_schema::Schema {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .join(relative);
-    qapi_parser::parse_file(&path).unwrap_or_else(|error| panic!("{error}"))
+    qapi_schema::parse_file(&path).unwrap_or_else(|error| panic!("{error}"))
 }
 
 const SCHEMAS: [(&str, &str); 2] = [
@@ -19,7 +19,7 @@ const SCHEMAS: [(&str, &str); 2] = [
 ];
 
 /// A documentation backend that renders one text.
-type TextBackend = fn(&qapi_parser::Schema, &Options) -> String;
+type TextBackend = fn(&qapi_schema::Schema, &Options) -> String;
 
 #[test]
 fn rst_and_man_snapshots() {
@@ -82,7 +82,7 @@ fn hostile_text_is_escaped_everywhere() {
         "##\n# = <script>alert(1)</script>\n##\n\n##\n# @Evil:\n#\n# <img src=x onerror=alert(2)> `x <javascript:alert(3)>`_\n# .TH injected\n#\n# @a: ``<b>`` \\fB *\n##\n{ 'struct': 'Evil', 'data': { 'a': 'str' } }\n",
     )
     .unwrap();
-    let schema = qapi_parser::parse_file(&path).unwrap_or_else(|error| panic!("{error}"));
+    let schema = qapi_schema::parse_file(&path).unwrap_or_else(|error| panic!("{error}"));
     let _ = std::fs::remove_dir_all(&directory);
     let options = Options::default();
     for (file, bytes) in html::generate(&schema, &options) {
@@ -108,16 +108,16 @@ fn undocumented_definitions_stay_in_their_chapter() {
         "##\n# = First\n##\n{ 'pragma': { 'doc-required': false } }\n\n{ 'struct': 'Plain', 'data': { 'a': 'int' } }\n\n##\n# = Second\n##\n{ 'pragma': { 'doc-required': false } }\n{ 'enum': 'Colour', 'data': [ 'red' ] }\n",
     )
     .unwrap();
-    let schema = qapi_parser::parse_file(&path).unwrap_or_else(|error| panic!("{error}"));
+    let schema = qapi_schema::parse_file(&path).unwrap_or_else(|error| panic!("{error}"));
     let _ = std::fs::remove_dir_all(&directory);
-    let reference = qapi_codegen::doc::Reference::new(&schema, &Options::default());
+    let reference = qapi_compiler::doc::Reference::new(&schema, &Options::default());
     let order: Vec<String> = reference
         .items
         .iter()
         .map(|item| match item {
-            qapi_codegen::doc::Item::Heading { text, .. } => format!("= {text}"),
-            qapi_codegen::doc::Item::Text(text) => text.clone(),
-            qapi_codegen::doc::Item::Definition(definition) => definition.heading(),
+            qapi_compiler::doc::Item::Heading { text, .. } => format!("= {text}"),
+            qapi_compiler::doc::Item::Text(text) => text.clone(),
+            qapi_compiler::doc::Item::Definition(definition) => definition.heading(),
         })
         .collect();
     assert_eq!(
@@ -133,9 +133,9 @@ fn releases_from_10_1_show_an_undescribed_return() {
                 ##\n# @count:\n#\n# Count the things.\n#\n# @kind: which things\n##\n\
                 { 'command': 'count', 'data': { 'kind': 'str' }, 'returns': 'Tally' }\n";
     let page = |release: &str| {
-        let dialect = qapi_parser::Dialect::Release(release.parse().unwrap());
+        let dialect = qapi_schema::Dialect::Release(release.parse().unwrap());
         let mut read = |_: &Path| Ok(text.as_bytes().to_vec());
-        let schema = qapi_parser::parse_with("count.json", &mut read, dialect)
+        let schema = qapi_schema::parse_with("count.json", &mut read, dialect)
             .unwrap_or_else(|error| panic!("{error}"));
         rst::generate(&schema, &Options::default())
     };

@@ -12,8 +12,8 @@ fn dump(path: &Path) -> String {
     // Parse from the workspace root so that paths (and module names) do not depend on where
     // the test runs.
     let relative = Path::new("..").join(relative);
-    match qapi_parser::parse_file(&relative) {
-        Ok(schema) => qapi_codegen::dump::generate(&schema),
+    match qapi_schema::parse_file(&relative) {
+        Ok(schema) => qapi_compiler::dump::generate(&schema),
         Err(error) => panic!("{}", error),
     }
 }

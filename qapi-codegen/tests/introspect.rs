@@ -5,17 +5,17 @@
 
 use std::path::Path;
 
-use qapi_codegen::Symbols;
-use qapi_codegen::introspect::{self, Introspection, Options};
+use qapi_compiler::Symbols;
+use qapi_compiler::introspect::{self, Introspection, Options};
 use serde_json::Value;
 
 /// Parses a schema given relative to the workspace root, so that snapshots do not depend on
 /// where the test runs.
-fn parse(relative: &str) -> qapi_parser::Schema {
+fn parse(relative: &str) -> qapi_schema::Schema {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .join(relative);
-    qapi_parser::parse_file(&path).unwrap_or_else(|error| panic!("{error}"))
+    qapi_schema::parse_file(&path).unwrap_or_else(|error| panic!("{error}"))
 }
 
 fn workspace_relative(path: &Path) -> String {

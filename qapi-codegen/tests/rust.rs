@@ -4,17 +4,17 @@
 
 use std::path::Path;
 
-use qapi_codegen::Options;
+use qapi_compiler::Options;
 
-fn generate(schema: &qapi_parser::Schema, options: &Options) -> String {
-    qapi_codegen::rust::generate(schema, options).unwrap()
+fn generate(schema: &qapi_schema::Schema, options: &Options) -> String {
+    qapi_compiler::rust::generate(schema, options).unwrap()
 }
 
-fn parse(relative: &str) -> qapi_parser::Schema {
+fn parse(relative: &str) -> qapi_schema::Schema {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .join(relative);
-    qapi_parser::parse_file(&path).unwrap_or_else(|error| panic!("{error}"))
+    qapi_schema::parse_file(&path).unwrap_or_else(|error| panic!("{error}"))
 }
 
 #[test]

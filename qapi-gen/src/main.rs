@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Parser, Subcommand, ValueEnum};
-use qapi_codegen::{
+use qapi_compiler::{
     OPTIONS, OptionKind, Options, Symbols, doc, introspect, rust, write_file_atomically,
 };
-use qapi_parser::{Dialect, Error, Format, Release, Schema};
+use qapi_schema::{Dialect, Error, Format, Release, Schema};
 
 // The front end allocates many small strings and vectors; mimalloc serves them in fewer
 // instructions and page faults than the system allocator.
@@ -96,7 +96,7 @@ struct RustArgs {
     output: OutputArgs,
 }
 
-/// The Rust backend's options as flags: one per entry of `qapi_codegen::OPTIONS`, so the
+/// The Rust backend's options as flags: one per entry of `qapi_compiler::OPTIONS`, so the
 /// command line offers exactly what the builder and the macro offer.
 struct RustOptions {
     /// `(key, value)` for every flag given.
@@ -252,7 +252,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => run(&args.schema, args.dialect(), |_| Ok(ExitCode::SUCCESS)),
         Command::Dump(args) => run(&args.schema, args.dialect(), |schema| {
-            write_stdout(&qapi_codegen::dump::generate(schema)).map(|()| ExitCode::SUCCESS)
+            write_stdout(&qapi_compiler::dump::generate(schema)).map(|()| ExitCode::SUCCESS)
         }),
         Command::Rust(args) => {
             let options = match args.options.options() {
@@ -412,7 +412,7 @@ fn run(
     dialect: Dialect,
     output: impl FnOnce(&Schema) -> std::io::Result<ExitCode>,
 ) -> ExitCode {
-    match qapi_parser::parse_file_as(&args.schema, dialect) {
+    match qapi_schema::parse_file_as(&args.schema, dialect) {
         Ok(schema) => {
             // The process ends right after; freeing the IR would only cost time.
             let schema = std::mem::ManuallyDrop::new(schema);

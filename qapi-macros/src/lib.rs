@@ -12,7 +12,7 @@
 //!
 //! - The path is relative to the crate's `CARGO_MANIFEST_DIR`.
 //! - After the path come `key = value` options, the same as the build.rs builder's and
-//!   `qapi-gen rust`'s (see `qapi_codegen::OPTIONS`): a string, `true`/`false`, or a list of
+//!   `qapi-gen rust`'s (see `qapi_compiler::OPTIONS`): a string, `true`/`false`, or a list of
 //!   strings (`keep = ["query-status", "STOP"]`, `type_attribute = "RunState=#[derive(Copy)]"`).
 //!   `cfg_file` paths are relative to `CARGO_MANIFEST_DIR` too.
 //! - Every file read (the schema, its includes, symbol files) is included with
@@ -25,7 +25,7 @@
 use std::path::{Path, PathBuf};
 
 use proc_macro2::{Span, TokenStream};
-use qapi_codegen::{OptionKind, Options};
+use qapi_compiler::{OptionKind, Options};
 use quote::quote;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
@@ -150,9 +150,9 @@ fn expand(invocation: &Invocation) -> syn::Result<TokenStream> {
     // the user wrote them.
     let written = invocation.schema.value();
     let mut read = |file: &Path| std::fs::read(manifest_dir.join(file));
-    let schema = match qapi_parser::parse_with(&written, &mut read, options.dialect) {
+    let schema = match qapi_schema::parse_with(&written, &mut read, options.dialect) {
         Ok(schema) => schema,
-        Err(qapi_parser::Error::Io { path, error }) => {
+        Err(qapi_schema::Error::Io { path, error }) => {
             return Err(at_schema(format!(
                 "cannot read schema file {path}: {error}"
             )));
@@ -163,7 +163,7 @@ fn expand(invocation: &Invocation) -> syn::Result<TokenStream> {
             return Err(at_schema(message.to_owned()));
         }
     };
-    let items = qapi_codegen::rust::tokens(&schema, &options)
+    let items = qapi_compiler::rust::tokens(&schema, &options)
         .map_err(|error| options_error(invocation, &error, &at_schema))?;
     read_files.extend(
         schema
@@ -192,7 +192,7 @@ fn expand(invocation: &Invocation) -> syn::Result<TokenStream> {
 /// at the schema path when the value came from a file).
 fn options_error(
     invocation: &Invocation,
-    error: &qapi_codegen::OptionsError,
+    error: &qapi_compiler::OptionsError,
     at_schema: &dyn Fn(String) -> syn::Error,
 ) -> syn::Error {
     let mut errors = error.problems.iter().map(|problem| {
@@ -233,7 +233,7 @@ fn write_expansion(directory: &Path, schema: &Path, items: &TokenStream) -> Resu
                 schema.display(),
                 prettyplease::unparse(&file)
             );
-            qapi_codegen::write_file_atomically(&path, text.as_bytes())
+            qapi_compiler::write_file_atomically(&path, text.as_bytes())
         })
         .map_err(|error| format!("QAPI_EXPAND_DIR: cannot write {}: {error}", path.display()))
 }

@@ -11,13 +11,13 @@
 //! let path = dir.join("demo.json");
 //! std::fs::write(&path, "{ 'enum': 'Color', 'data': [ 'red', 'green' ] }\n").unwrap();
 //!
-//! let schema = qapi_parser::parse_file(&path).unwrap();
+//! let schema = qapi_schema::parse_file(&path).unwrap();
 //! let color = schema.entity(schema.lookup("Color").unwrap());
 //! assert_eq!(color.meta(), "enum");
 //!
 //! std::fs::write(&path, "{ 'enum': 'Color', 'data': [ 'red', 'red' ] }\n").unwrap();
-//! let error = qapi_parser::parse_file(&path).unwrap_err();
-//! assert!(error.render(qapi_parser::Format::Short, false).contains("demo.json:1:1: "));
+//! let error = qapi_schema::parse_file(&path).unwrap_err();
+//! assert!(error.render(qapi_schema::Format::Short, false).contains("demo.json:1:1: "));
 //! ```
 //!
 //! The pipeline is [`parse_with`]: `parse` (read files, follow includes, parse documentation)

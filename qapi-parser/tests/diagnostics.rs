@@ -8,14 +8,14 @@
 
 use std::path::Path;
 
-use qapi_parser::{Dialect, Format};
+use qapi_schema::{Dialect, Format};
 
 #[test]
 fn every_broken_schema_is_rejected_with_a_located_message() {
     insta::glob!("err/*.json", |path| {
         let relative = relative_to_crate(path);
         let dialect = dialect_of(path);
-        let error = match qapi_parser::parse_file_as(&relative, dialect) {
+        let error = match qapi_schema::parse_file_as(&relative, dialect) {
             Ok(_) => panic!("{relative} was accepted"),
             Err(error) => error,
         };

@@ -77,7 +77,7 @@ fn watch_source(release: &str) {
 /// Writes the module for `schema` to `$OUT_DIR/NAME.rs`, read by the rules of `release`
 /// (by those of any release without one).
 fn generate(name: &str, schema: &Path, release: Option<&str>) {
-    let mut builder = qapi_codegen::Builder::new(schema);
+    let mut builder = qapi_compiler::Builder::new(schema);
     builder.file_name(format!("{name}.rs"));
     if let Some(release) = release {
         builder.qemu(release);
@@ -87,7 +87,7 @@ fn generate(name: &str, schema: &Path, release: Option<&str>) {
 
 /// The kitchen sink again under the options that change the shape of the output.
 fn generate_variants(kitchen_sink: &Path) {
-    qapi_codegen::Builder::new(kitchen_sink)
+    qapi_compiler::Builder::new(kitchen_sink)
         .file_name("kitchen_sink_strict.rs")
         .forward_compatible(false)
         .server(false)
@@ -97,7 +97,7 @@ fn generate_variants(kitchen_sink: &Path) {
     // Cargo features of this crate decide some conditions (`fuel-cell` and `health-model`
     // are on by default, the others off); `CONFIG_TETHER` is defined and every other symbol
     // undefined.
-    qapi_codegen::Builder::new(kitchen_sink)
+    qapi_compiler::Builder::new(kitchen_sink)
         .file_name("kitchen_sink_features.rs")
         .cfg("CONFIG_TETHER")
         .feature("CONFIG_FUEL_CELL", "fuel-cell")
@@ -107,7 +107,7 @@ fn generate_variants(kitchen_sink: &Path) {
         .feature("CONFIG_PAYLOAD_MATCH", "payload-match")
         .generate()
         .unwrap();
-    qapi_codegen::Builder::new(kitchen_sink)
+    qapi_compiler::Builder::new(kitchen_sink)
         .file_name("kitchen_sink_kept.rs")
         .keep(["query-power", "BUS_MODE_CHANGED"])
         .type_attribute("SolarArray", "#[derive(Eq, Hash)]")

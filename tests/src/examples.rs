@@ -18,7 +18,7 @@ pub struct Message {
 /// lines after it until the brackets balance. (The arrows of prose explaining the
 /// notation are not followed by a brace.)
 pub fn messages(schema: &Path) -> Vec<Message> {
-    let parsed = qapi_parser::parse_file(schema).unwrap_or_else(|error| panic!("{error}"));
+    let parsed = qapi_schema::parse_file(schema).unwrap_or_else(|error| panic!("{error}"));
     let mut out = Vec::new();
     for doc in &parsed.docs {
         let Some(symbol) = &doc.symbol else { continue };

@@ -11,13 +11,13 @@
 
 use std::path::{Path, PathBuf};
 
-use qapi_codegen::doc;
+use qapi_compiler::doc;
 use qapi_tests::browser::{self, Browser};
 use qapi_tests::{qemu_source, unavailable};
 
 /// Writes the site of a schema into a fresh directory and returns it.
 fn write_site(name: &str, schema_path: &Path) -> PathBuf {
-    let schema = qapi_parser::parse_file(schema_path).unwrap_or_else(|error| panic!("{error}"));
+    let schema = qapi_schema::parse_file(schema_path).unwrap_or_else(|error| panic!("{error}"));
     let files = doc::html::generate(&schema, &doc::Options::default());
     let directory = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("doc-site-{name}"));
     let _ = std::fs::remove_dir_all(&directory);

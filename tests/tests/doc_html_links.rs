@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use qapi_codegen::doc;
-use qapi_parser::{Dialect, Release};
+use qapi_compiler::doc;
+use qapi_schema::{Dialect, Release};
 use qapi_tests::{qemu_source, qemu_source_of, unavailable};
 
 #[test]
@@ -62,7 +62,7 @@ fn release_sites_link_correctly(name: &str, release: Release) {
 
 fn check_site(schema_path: &Path, dialect: Dialect) {
     let schema =
-        qapi_parser::parse_file_as(schema_path, dialect).unwrap_or_else(|error| panic!("{error}"));
+        qapi_schema::parse_file_as(schema_path, dialect).unwrap_or_else(|error| panic!("{error}"));
     let files = doc::html::generate(&schema, &doc::Options::default());
     let mut targets = BTreeSet::new();
     for (file, bytes) in &files {

@@ -22,8 +22,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use qapi_codegen::doc;
-use qapi_parser::{Dialect, Release, Schema};
+use qapi_compiler::doc;
+use qapi_schema::{Dialect, Release, Schema};
 use qapi_tests::{QEMU_VERSION, qemu_binaries_of, qemu_source, qemu_source_of, unavailable};
 
 #[test]
@@ -64,7 +64,7 @@ fn compare(page: &str, schema_path: &str) {
     }
 
     let schema =
-        qapi_parser::parse_file(source.join(schema_path)).unwrap_or_else(|error| panic!("{error}"));
+        qapi_schema::parse_file(source.join(schema_path)).unwrap_or_else(|error| panic!("{error}"));
     let ours_text = render_ours(page, &schema);
 
     let theirs = Lines::extract(&theirs_text);
@@ -167,7 +167,7 @@ fn compare_legacy(page: &str, schema_path: &str) {
         return unavailable("`man -l` does not run");
     };
     let dialect = Dialect::Release(Release::new(7, 2));
-    let schema = qapi_parser::parse_file_as(source.join(schema_path), dialect)
+    let schema = qapi_schema::parse_file_as(source.join(schema_path), dialect)
         .unwrap_or_else(|error| panic!("{error}"));
     let ours_text = render_ours(page, &schema);
 

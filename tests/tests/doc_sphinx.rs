@@ -10,8 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use qapi_codegen::doc;
-use qapi_parser::{Dialect, Release};
+use qapi_compiler::doc;
+use qapi_schema::{Dialect, Release};
 use qapi_tests::{qemu_source, qemu_source_of, unavailable};
 
 #[test]
@@ -73,7 +73,7 @@ fn build(name: &str, schema_path: &Path, dialect: Dialect) -> bool {
         return false;
     };
     let schema =
-        qapi_parser::parse_file_as(schema_path, dialect).unwrap_or_else(|error| panic!("{error}"));
+        qapi_schema::parse_file_as(schema_path, dialect).unwrap_or_else(|error| panic!("{error}"));
     let text = doc::rst::generate(&schema, &doc::Options::default());
     let release = dialect.release().map(|release| release.to_string());
     let project = std::env::temp_dir().join(format!(

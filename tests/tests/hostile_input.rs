@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use qapi_parser::{Error, Format};
+use qapi_schema::{Error, Format};
 
 /// A fresh directory for one test's files.
 fn scratch(name: &str) -> PathBuf {
@@ -15,7 +15,7 @@ fn scratch(name: &str) -> PathBuf {
 
 /// Parses `path`, expects schema errors, and returns the first one in short format.
 fn first_error(path: &Path) -> String {
-    match qapi_parser::parse_file(path) {
+    match qapi_schema::parse_file(path) {
         Ok(_) => panic!("{} was accepted", path.display()),
         Err(error @ Error::Invalid { .. }) => {
             // Rendering must work too, in every format.
@@ -109,7 +109,7 @@ fn include_cycles_report_the_chain() {
     write(&dir, "c.json", "\n\n{ 'include': 'a.json' }\n");
     let error = first_error(&dir.join("a.json"));
     assert_located(&error, "c.json", 3);
-    let Err(error) = qapi_parser::parse_file(dir.join("a.json")) else {
+    let Err(error) = qapi_schema::parse_file(dir.join("a.json")) else {
         panic!()
     };
     let human = error.render(Format::Human, false);
@@ -154,11 +154,11 @@ fn base_cycles() {
 #[test]
 fn an_unreadable_root_is_an_io_error() {
     let dir = scratch("root");
-    match qapi_parser::parse_file(dir.join("absent.json")) {
+    match qapi_schema::parse_file(dir.join("absent.json")) {
         Err(Error::Io { .. }) => {}
         other => panic!("expected an I/O error, got {other:?}"),
     }
-    match qapi_parser::parse_file(&dir) {
+    match qapi_schema::parse_file(&dir) {
         Err(Error::Io { .. }) => {}
         other => panic!("expected an I/O error, got {other:?}"),
     }
@@ -192,11 +192,11 @@ fn a_megabyte_line_of_errors_is_cut_short() {
     );
     let path = write(&dir, "quotes.json", text);
     assert_located(&first_error(&path), "quotes.json", 1);
-    let Err(error) = qapi_parser::parse_file(&path) else {
+    let Err(error) = qapi_schema::parse_file(&path) else {
         panic!("accepted")
     };
     let short = error.render(Format::Short, false);
-    assert_eq!(short.lines().count(), qapi_parser::MAX_DIAGNOSTICS + 1);
+    assert_eq!(short.lines().count(), qapi_schema::MAX_DIAGNOSTICS + 1);
     assert!(
         short.ends_with("too many errors; stopped after the first 100\n"),
         "{}",

@@ -8,9 +8,9 @@
 //! program or QEMU's source tree is missing the test skips, unless `QAPI_REQUIRE_LIVE=1`
 //! (set by `.ci/run`) makes that a failure.
 
-use qapi_codegen::Symbols;
-use qapi_codegen::introspect::Introspection;
-use qapi_parser::{Dialect, Release};
+use qapi_compiler::Symbols;
+use qapi_compiler::introspect::Introspection;
+use qapi_schema::{Dialect, Release};
 use qapi_tests::peer::{Peer, Program};
 use qapi_tests::{qemu_source_of, unavailable};
 use serde_json::Value;
@@ -59,7 +59,7 @@ fn compare_with_live(program: Program, release: &str, expected_len: usize) {
     let theirs = reply.as_array().expect("the reply is a list");
 
     let dialect = Dialect::Release(release.parse::<Release>().expect("a release"));
-    let schema = qapi_parser::parse_file_as(source.join(program.schema()), dialect)
+    let schema = qapi_schema::parse_file_as(source.join(program.schema()), dialect)
         .unwrap_or_else(|error| panic!("{error}"));
     let symbols_text = std::fs::read_to_string(program.symbol_file(release)).expect("symbol file");
     let symbols = Symbols::parse(&symbols_text);

@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
-use qapi_parser::Format;
+use qapi_schema::Format;
 use schema_gen::{Rng, Schema, Style, Tape};
 use serde_json::Value;
 
@@ -74,14 +74,14 @@ fn normalize(path: &Path) -> String {
 }
 
 /// Runs the front end on in-memory `files`, rooted at `root.json`.
-fn check(files: &BTreeMap<String, String>) -> Result<qapi_parser::Schema, String> {
+fn check(files: &BTreeMap<String, String>) -> Result<qapi_schema::Schema, String> {
     let mut read = |path: &Path| -> io::Result<Vec<u8>> {
         files
             .get(&normalize(path))
             .map(|text| text.as_bytes().to_vec())
             .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
     };
-    qapi_parser::parse_with(schema_gen::MODULES[0], &mut read, qapi_parser::Dialect::Any)
+    qapi_schema::parse_with(schema_gen::MODULES[0], &mut read, qapi_schema::Dialect::Any)
         .map_err(|error| error.render(Format::Human, false))
 }
 
@@ -94,15 +94,15 @@ fn fail(message: impl std::fmt::Display, files: &BTreeMap<String, String>) -> Te
 /// the Rust backend runs twice to the same text. Returns the checked schema.
 fn front_end_property(
     model: &Schema,
-) -> Result<(qapi_parser::Schema, BTreeMap<String, String>), TestCaseError> {
+) -> Result<(qapi_schema::Schema, BTreeMap<String, String>), TestCaseError> {
     let files = model.files(Style::CANONICAL);
     let schema = check(&files).map_err(|error| fail(format!("rejected:\n{error}"), &files))?;
-    let dump = qapi_codegen::dump::generate(&schema);
+    let dump = qapi_compiler::dump::generate(&schema);
     let again = check(&files).map_err(|error| fail(format!("rejected once:\n{error}"), &files))?;
-    if qapi_codegen::dump::generate(&again) != dump {
+    if qapi_compiler::dump::generate(&again) != dump {
         return Err(fail("dump differs between two runs", &files));
     }
-    if qapi_codegen::dump::generate(&schema) != dump {
+    if qapi_compiler::dump::generate(&schema) != dump {
         return Err(fail("dump differs for the same IR", &files));
     }
     for style in Style::VARIANTS {
@@ -113,7 +113,7 @@ fn front_end_property(
                 &respelled,
             )
         })?;
-        let other_dump = qapi_codegen::dump::generate(&other);
+        let other_dump = qapi_compiler::dump::generate(&other);
         if other_dump != dump {
             return Err(fail(
                 format!(
@@ -144,11 +144,11 @@ fn report(result: Result<(), TestError<Vec<u32>>>) {
 /// The Rust backend's output for `schema` with the default options; a panic is a failure
 /// that shows the schema.
 fn rust_module(
-    schema: &qapi_parser::Schema,
+    schema: &qapi_schema::Schema,
     files: &BTreeMap<String, String>,
 ) -> Result<String, TestCaseError> {
-    let options = qapi_codegen::Options::default();
-    match std::panic::catch_unwind(|| qapi_codegen::rust::generate(schema, &options)) {
+    let options = qapi_compiler::Options::default();
+    match std::panic::catch_unwind(|| qapi_compiler::rust::generate(schema, &options)) {
         Ok(Ok(text)) => Ok(text),
         Ok(Err(error)) => Err(fail(format!("the Rust backend refused: {error}"), files)),
         Err(panic) => {

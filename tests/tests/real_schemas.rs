@@ -2,9 +2,9 @@
 
 use qapi_tests::crate_dir;
 
-fn check_clean(path: &std::path::Path) -> qapi_parser::Schema {
+fn check_clean(path: &std::path::Path) -> qapi_schema::Schema {
     assert!(path.is_file(), "{} is missing", path.display());
-    match qapi_parser::parse_file(path) {
+    match qapi_schema::parse_file(path) {
         Ok(schema) => schema,
         Err(error) => panic!("{error}"),
     }
@@ -16,16 +16,16 @@ fn qmp_schema_of_qemu_9_1_checks_clean() {
     let commands = schema
         .entities
         .iter()
-        .filter(|entity| matches!(entity.kind, qapi_parser::EntityKind::Command(_)))
+        .filter(|entity| matches!(entity.kind, qapi_schema::EntityKind::Command(_)))
         .count();
     assert!(commands > 200, "only {commands} commands");
     assert!(schema.lookup("query-status").is_some());
     assert!(schema.lookup("BlockdevOptions").is_some());
     assert!(schema.sources.files().len() > 30, "includes were followed");
-    let dump = qapi_codegen::dump::generate(&schema);
+    let dump = qapi_compiler::dump::generate(&schema);
     assert_eq!(
         dump,
-        qapi_codegen::dump::generate(&check_clean(
+        qapi_compiler::dump::generate(&check_clean(
             &crate_dir("qapi-qmp", "0.15.0").join("schema/qapi/qapi-schema.json")
         ))
     );

@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use super::markup::{self, Block, Inline};
 use super::{Definition, Entry, Field, Item, Layout, Options, Part, Reference, Subject, TypeName};
 use super::{slug, type_anchor};
-use qapi_parser::Schema;
+use qapi_schema::Schema;
 
 mod nav;
 

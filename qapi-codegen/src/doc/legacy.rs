@@ -9,7 +9,7 @@
 //!
 //! [`Layout::Legacy`]: super::Layout::Legacy
 
-use qapi_parser::{Doc, Entity, EntityId, EntityKind, SectionKind};
+use qapi_schema::{Doc, Entity, EntityId, EntityKind, SectionKind};
 
 use super::{
     Builder, DefinitionKind, Entry, Field, FieldGroup, Part, Subject, TypeName, condition_words,

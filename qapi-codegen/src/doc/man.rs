@@ -10,7 +10,7 @@ use super::markup::{self, Block, Inline};
 use super::{
     Definition, Entry, Field, FieldGroup, Item, Layout, Options, Part, Reference, Subject,
 };
-use qapi_parser::Schema;
+use qapi_schema::Schema;
 
 /// Renders `schema`'s reference as a man page in section 7.
 pub fn generate(schema: &Schema, options: &Options) -> String {

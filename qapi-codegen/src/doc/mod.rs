@@ -18,7 +18,7 @@ pub mod markup;
 pub mod rst;
 mod text;
 
-use qapi_parser::{Command, Doc, Entity, EntityId, EntityKind, Rule, Schema, SectionKind};
+use qapi_schema::{Command, Doc, Entity, EntityId, EntityKind, Rule, Schema, SectionKind};
 
 use text::literal_block;
 pub use text::{condition_words, dedent, mark_member_references, slug};
@@ -683,7 +683,7 @@ impl Builder<'_> {
         let mut ty = None;
         let mut optional = false;
         let mut ifcond = None;
-        let mut features: &[qapi_parser::Feature] = &[];
+        let mut features: &[qapi_schema::Feature] = &[];
         match &entity.kind {
             EntityKind::Enum(enumeration) => {
                 if let Some(member) = enumeration.members.iter().find(|m| m.name == name) {

@@ -14,7 +14,7 @@ use super::{
     Definition, Entry, Field, Item, Layout, Options, Part, Reference, Subject, TypeName,
     type_anchor,
 };
-use qapi_parser::Schema;
+use qapi_schema::Schema;
 
 /// Renders `schema`'s reference as a reST document.
 pub fn generate(schema: &Schema, options: &Options) -> String {

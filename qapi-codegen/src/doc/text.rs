@@ -2,7 +2,7 @@
 //! description indentation, `@name` references, anchors and literal blocks. They work on strings only and
 //! know nothing of the model or the output formats.
 
-use qapi_parser::IfCond;
+use qapi_schema::IfCond;
 
 /// The manual's title when none is given: for QEMU's well-known root schemas (recognized by
 /// the last components of `root_path`) the title of QEMU's own manual, otherwise

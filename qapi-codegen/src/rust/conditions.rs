@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use qapi_parser::IfCond;
+use qapi_schema::IfCond;
 use quote::quote;
 
 use crate::Symbols;

@@ -6,7 +6,7 @@
 //! (examples, directive bodies) are fenced as `text` and `[`, `]`, `<`, `>` are escaped.
 
 use proc_macro2::TokenStream;
-use qapi_parser::{Doc, Entity, Feature, IfCond, SectionKind};
+use qapi_schema::{Doc, Entity, Feature, IfCond, SectionKind};
 use quote::quote;
 
 use super::Generator;

@@ -18,7 +18,7 @@ mod types;
 use std::collections::HashMap;
 
 use proc_macro2::TokenStream;
-use qapi_parser::{Entity, EntityId, EntityKind, IfCond, Schema};
+use qapi_schema::{Entity, EntityId, EntityKind, IfCond, Schema};
 use quote::{format_ident, quote};
 
 use crate::{Options, OptionsError};

@@ -12,7 +12,7 @@
 //! struct (encoded as `{}`) when there are none.
 
 use proc_macro2::{Ident, TokenStream};
-use qapi_parser::{Entity, EntityId, EntityKind};
+use qapi_schema::{Entity, EntityId, EntityKind};
 use quote::{format_ident, quote};
 
 use super::names::{self, Namespace};

@@ -4,9 +4,9 @@
 use std::collections::{HashMap, HashSet};
 
 use proc_macro2::TokenStream;
-use qapi_parser::{EntityId, EntityKind, Schema};
+use qapi_schema::{EntityId, EntityKind, Schema};
 
-use qapi_parser::suggest;
+use qapi_schema::suggest;
 
 use crate::{OptionProblem, Options, OptionsError};
 
@@ -261,7 +261,7 @@ fn is_union_branch(schema: &Schema, id: EntityId) -> bool {
 
 /// Whether an entity gets a Rust item: named types, commands and events do; built-ins,
 /// arrays and implicit objects do not.
-fn has_item(entity: &qapi_parser::Entity) -> bool {
+fn has_item(entity: &qapi_schema::Entity) -> bool {
     match &entity.kind {
         EntityKind::Enum(_)
         | EntityKind::Alternate(_)

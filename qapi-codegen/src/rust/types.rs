@@ -20,7 +20,7 @@
 use std::collections::{HashMap, HashSet};
 
 use proc_macro2::TokenStream;
-use qapi_parser::{
+use qapi_schema::{
     AlternateType, Doc, Entity, EntityId, EntityKind, EnumMember, EnumType, IfCond, JsonType,
     Member, ObjectType,
 };
