@@ -215,7 +215,7 @@ struct DocArgs {
     /// The output format.
     #[arg(long, value_enum)]
     format: DocFormat,
-    /// The manual's title (default: from the schema file's name).
+    /// The manual's title (default: QEMU's for its well-known schemas, else from the file's name).
     #[arg(long)]
     title: Option<String>,
     /// The man page's name (default: the schema file's stem).

@@ -1,7 +1,9 @@
 //! The HTML site of the docs backend, in headless Chromium: pages load without console
 //! errors, searching for a command finds it and leads to its anchor, a type link lands on the
-//! type's definition, and on a phone-sized window nothing is wider than the screen. A
-//! screenshot of each window size is kept in the test's target directory.
+//! type's definition, the contents bar leads to chapters and the index (on a phone too, once
+//! unfolded), the text's reference to the manual's index leads to it, and on a phone-sized
+//! window nothing is wider than the screen. A screenshot of each window size is kept in the
+//! test's target directory.
 //!
 //! It runs on our kitchen-sink schema, and on QEMU 10.0.2's QMP schema when its source is
 //! fetched. Without Chromium and chromedriver (Debian packages `chromium`, `chromium-driver`)
@@ -86,6 +88,33 @@ fn follow_type_link(browser: &Browser, type_name: &str) {
         .expect("the type link lands on the definition, in view");
 }
 
+/// Clicks the link of the contents bar whose address is `href` (unfolding the bar first if
+/// it is folded), and waits for the page `file` with `fragment` in view and, for a chapter,
+/// marked as current in the bar.
+fn follow_contents_link(browser: &Browser, href: &str) {
+    let folded = browser
+        .execute("return !document.getElementById('contents').open;")
+        .expect("read the contents bar");
+    if folded == serde_json::Value::Bool(true) {
+        let summary = browser
+            .find("#contents > summary")
+            .expect("a contents summary");
+        browser.click(&summary).expect("unfold the contents");
+    }
+    let link = browser
+        .find(&format!("#contents a[href='{href}']"))
+        .expect("a contents link");
+    browser.click(&link).expect("follow the contents link");
+    let (file, fragment) = href.split_once('#').unwrap_or((href, ""));
+    let landed = browser
+        .wait_for(&format!(
+            "if (!location.pathname.endsWith('/{file}') || location.hash !== '{hash}') return null;              var target = '{fragment}' ? document.getElementById('{fragment}') : document.body;              if (!target) return null;              var top = target.getBoundingClientRect().top;              if ('{fragment}' && (top < -1 || top >= window.innerHeight)) return null;              var current = document.querySelector('#contents a[aria-current=page]');              return current ? current.getAttribute('href') : null;",
+            hash = if fragment.is_empty() { String::new() } else { format!("#{fragment}") },
+        ))
+        .unwrap_or_else(|error| panic!("the contents link {href} lands: {error}"));
+    assert_eq!(landed, file, "the contents bar marks the current page");
+}
+
 fn keep_screenshot(browser: &Browser, name: &str, width: u32) {
     let png = browser.screenshot().expect("a screenshot");
     let (shot_width, shot_height) = browser::png_size(&png).expect("the screenshot is a PNG");
@@ -132,6 +161,20 @@ fn kitchen_sink_site_works_in_chromium() {
     );
     keep_screenshot(&browser, "kitchen-sink-desktop", 1100);
 
+    browser
+        .open(&site.join("index.html"))
+        .expect("open the index");
+    follow_contents_link(&browser, "power.html");
+    follow_contents_link(&browser, "genindex.html#index-types");
+    let link = browser
+        .find(".name-index a[href$='#type-BusMode']")
+        .expect("the index lists BusMode");
+    browser.click(&link).expect("follow the index entry");
+    browser
+        .wait_for("return location.hash === '#type-BusMode' ? true : null;")
+        .expect("the index entry leads to the type");
+    assert_no_console_errors(&browser, "the contents bar and the index");
+
     // The console check sees errors at all: one made on purpose is reported.
     browser
         .execute("console.error('qapi-console-probe'); return null;")
@@ -168,6 +211,19 @@ fn kitchen_sink_site_fits_a_phone() {
         );
         assert_no_console_errors(&browser, page);
     }
+    browser
+        .open(&site.join("index.html"))
+        .expect("open the index");
+    let folded = browser
+        .execute("return !document.getElementById('contents').open;")
+        .expect("read the contents bar");
+    assert_eq!(
+        folded,
+        serde_json::Value::Bool(true),
+        "the contents bar is folded on a phone"
+    );
+    follow_contents_link(&browser, "operations.html");
+    follow_contents_link(&browser, "genindex.html#index-commands-events");
     keep_screenshot(&browser, "kitchen-sink-phone", 390);
 }
 
@@ -184,6 +240,20 @@ fn qemu_machine_protocol_site_works_in_chromium() {
         .open(&site.join("index.html"))
         .expect("open the index");
     assert_no_console_errors(&browser, "index.html");
+    let title = browser.execute("return document.title;").expect("title");
+    assert_eq!(title, "QEMU QMP Reference Manual");
+    // The introduction's `qapi-qmp-index` is a live link to the index.
+    follow_contents_link(&browser, "introduction.html");
+    let link = browser
+        .find("main a.index-link[href='genindex.html']")
+        .expect("a link to the index in the introduction");
+    browser.click(&link).expect("follow the index link");
+    browser
+        .wait_for(
+            "return location.pathname.endsWith('/genindex.html') &&              document.getElementById('index-commands-events') ? true : null;",
+        )
+        .expect("the index link leads to the index");
+    follow_contents_link(&browser, "index.html");
     search_and_follow(&browser, "query-status", "command-query-status");
     follow_type_link(&browser, "StatusInfo");
     assert_no_console_errors(&browser, "the chapter of query-status");

@@ -1,13 +1,15 @@
 //! The HTML backend: a static reference site that needs no server and no network.
 //!
-//! The site is `index.html` (introduction, chapter list, an index of commands and events
-//! and one of types), one page per chapter (the schema's top headings: level 1, or level 2
-//! when there is at most one level-1 heading), `style.css` (responsive, readable on a
-//! phone), `search.js` and `search-index.js` (the names of every definition and member; a
-//! small script filters it as one types, so search works from `file://`). Every definition
-//! and member has an `id`, every type name links to its definition, deprecated and unstable
-//! items carry badges, conditions are shown. All schema text is HTML-escaped, and only
-//! `http`, `https` and `mailto` URLs become links.
+//! The site is `index.html` (introduction and chapter list), one page per chapter (the
+//! schema's top headings: level 1, or level 2 when there is at most one level-1 heading),
+//! `genindex.html` (an index of commands and events and one of types), `style.css`
+//! (responsive, readable on a phone), `search.js` and `search-index.js` (the names of every
+//! definition and member; a small script filters it as one types, so search works from
+//! `file://`). Every page carries a contents bar (`nav.rs`, with the frame and the
+//! navigation pages). Every definition and member has an `id`, every type name links to its
+//! definition, references to the manual's index link to `genindex.html`, deprecated and
+//! unstable items carry badges, conditions are shown. All schema text is HTML-escaped, and
+//! only `http`, `https` and `mailto` URLs become links.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -16,6 +18,8 @@ use super::markup::{self, Block, Inline};
 use super::{Definition, Entry, Field, Item, Layout, Options, Part, Reference, Subject, TypeName};
 use super::{slug, type_anchor};
 use qapi_schema::Schema;
+
+mod nav;
 
 /// Renders `schema`'s reference as the files of a static site: (relative path, contents).
 pub fn generate(schema: &Schema, options: &Options) -> Vec<(String, Vec<u8>)> {
@@ -35,6 +39,7 @@ pub fn render(reference: &Reference) -> Vec<(String, Vec<u8>)> {
     for (number, page) in site.pages.iter().enumerate() {
         files.push((page.file.clone(), site.chapter_page(number).into_bytes()));
     }
+    files.push((nav::GENINDEX.to_string(), site.genindex_page().into_bytes()));
     files.push(("style.css".to_string(), STYLE.as_bytes().to_vec()));
     files.push(("search.js".to_string(), SEARCH.as_bytes().to_vec()));
     files.push((
@@ -91,7 +96,7 @@ impl<'a> Site<'a> {
             };
             let mut file = format!("{}.html", slug(&title));
             let mut suffix = 1;
-            while file == "index.html" || used_files.contains(&file) {
+            while file == "index.html" || file == nav::GENINDEX || used_files.contains(&file) {
                 suffix += 1;
                 file = format!("{}-{suffix}.html", slug(&title));
             }
@@ -144,108 +149,6 @@ impl<'a> Site<'a> {
         self.files_by_anchor
             .get(anchor)
             .map(|file| format!("{file}#{anchor}"))
-    }
-
-    fn frame(&self, title: &str, body: &str) -> String {
-        let mut page = String::new();
-        let site_title = escape(&self.reference.title);
-        let title = if title == self.reference.title {
-            site_title.clone()
-        } else {
-            format!("{} — {site_title}", escape(title))
-        };
-        let _ = write!(
-            page,
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <title>{title}</title>\n<link rel=\"stylesheet\" href=\"style.css\">\n\
-             <script src=\"search-index.js\" defer></script>\n\
-             <script src=\"search.js\" defer></script>\n</head>\n<body>\n\
-             <header class=\"site-header\">\n<a class=\"site-title\" href=\"index.html\">{site_title}</a>\n\
-             <div class=\"search\" role=\"search\">\n\
-             <input id=\"search-input\" type=\"search\" placeholder=\"Search commands, events, types\" \
-             aria-label=\"Search\" autocomplete=\"off\">\n\
-             <ol id=\"search-results\" hidden></ol>\n</div>\n</header>\n\
-             <main>\n{body}</main>\n</body>\n</html>\n"
-        );
-        page
-    }
-
-    fn index_page(&self) -> String {
-        let mut body = String::new();
-        let _ = writeln!(body, "<h1>{}</h1>", escape(&self.reference.title));
-        self.items(&mut body, self.preface);
-        if !self.pages.is_empty() {
-            body.push_str("<h2 id=\"chapters\">Chapters</h2>\n<ul class=\"chapters\">\n");
-            for page in &self.pages {
-                let _ = writeln!(
-                    body,
-                    "<li><a href=\"{}\">{}</a></li>",
-                    attribute(&page.file),
-                    escape(&page.title)
-                );
-            }
-            body.push_str("</ul>\n");
-        }
-        let definitions: Vec<&Definition> = self.reference.definitions().collect();
-        for (heading, id, protocol) in [
-            ("Commands and events", "index-commands-events", true),
-            ("Types", "index-types", false),
-        ] {
-            let mut entries: Vec<&&Definition> = definitions
-                .iter()
-                .filter(|definition| definition.kind.is_protocol() == protocol)
-                .collect();
-            entries.sort_by(|a, b| {
-                a.name
-                    .to_lowercase()
-                    .cmp(&b.name.to_lowercase())
-                    .then(a.name.cmp(&b.name))
-            });
-            let _ = writeln!(
-                body,
-                "<h2 id=\"{id}\">{heading}</h2>\n<ul class=\"name-index\">"
-            );
-            for definition in entries {
-                let href = attribute(&self.href(&definition.anchor()).unwrap_or_default());
-                let _ = writeln!(
-                    body,
-                    "<li><a href=\"{href}\"><code>{}</code></a> <span class=\"kind\">{}</span>{}</li>",
-                    escape(&definition.name),
-                    definition.kind.title().to_lowercase(),
-                    badges(definition.deprecated, definition.unstable),
-                );
-            }
-            body.push_str("</ul>\n");
-        }
-        self.frame(&self.reference.title, &body)
-    }
-
-    fn chapter_page(&self, number: usize) -> String {
-        let page = &self.pages[number];
-        let mut body = String::new();
-        self.items(&mut body, page.items);
-        body.push_str("<nav class=\"pager\">");
-        if number > 0 {
-            let previous = &self.pages[number - 1];
-            let _ = write!(
-                body,
-                "<a rel=\"prev\" href=\"{}\">← {}</a>",
-                attribute(&previous.file),
-                escape(&previous.title)
-            );
-        }
-        body.push_str("<a href=\"index.html\">Index</a>");
-        if let Some(next) = self.pages.get(number + 1) {
-            let _ = write!(
-                body,
-                "<a rel=\"next\" href=\"{}\">{} →</a>",
-                attribute(&next.file),
-                escape(&next.title)
-            );
-        }
-        body.push_str("</nav>\n");
-        self.frame(&page.title, &body)
     }
 
     fn items(&self, out: &mut String, items: &[Item]) {
@@ -655,6 +558,16 @@ fn inline(runs: &[Inline], links: Links<'_>) -> String {
     for run in runs {
         match run {
             Inline::Text(text) => html.push_str(&escape(text)),
+            Inline::Reference { text, target, .. } if nav::index_reference(target).is_some() => {
+                let title = nav::index_reference(target).unwrap_or_default();
+                let shown = if text == target { &title } else { text };
+                let _ = write!(
+                    html,
+                    "<a class=\"reference index-link\" href=\"{}\">{}</a>",
+                    nav::GENINDEX,
+                    escape(shown)
+                );
+            }
             Inline::Reference { text, target, role } => match links(target) {
                 Some(href) => {
                     let _ = write!(
@@ -744,5 +657,10 @@ mod tests {
              <em>gone</em> and <code>stop</code>"
         );
         assert!(!html.contains("<a href=\"javascript"));
+        let html = inline(&markup::inline("see the `qapi-qmp-index`."), &|_| None);
+        assert_eq!(
+            html,
+            "see the <a class=\"reference index-link\" href=\"genindex.html\">QMP Index</a>."
+        );
     }
 }

@@ -26,7 +26,8 @@ pub use text::{condition_words, dedent, mark_member_references, slug};
 /// Settings shared by the documentation backends.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// The manual's title; by default taken from the root schema file's name.
+    /// The manual's title; by default QEMU's for its well-known schemas, else after the root
+    /// file's name (`text::default_title`).
     pub title: Option<String>,
     /// The man page's name (`qemu-qmp-ref` say); by default the root file's stem.
     pub page_name: Option<String>,
@@ -337,23 +338,16 @@ pub fn type_anchor(name: &str) -> String {
 impl Reference {
     /// Builds the model of `schema`'s documentation.
     pub fn new(schema: &Schema, options: &Options) -> Reference {
-        let root_stem = schema
-            .sources
-            .files()
-            .first()
-            .map(|file| {
-                let path = std::path::Path::new(&file.path);
-                path.file_stem()
-                    .map(|stem| stem.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            })
+        let root_path = schema.sources.files().first().map(|file| &file.path);
+        let root_stem = root_path
+            .and_then(|path| std::path::Path::new(path).file_stem())
+            .map(|stem| stem.to_string_lossy().into_owned())
             .filter(|stem| !stem.is_empty())
             .unwrap_or_else(|| "qapi-schema".to_string());
         let page_name = options.page_name.clone().unwrap_or(root_stem.clone());
-        let title = options
-            .title
-            .clone()
-            .unwrap_or_else(|| format!("{root_stem} reference"));
+        let title = options.title.clone().unwrap_or_else(|| {
+            text::default_title(root_path.map_or("", String::as_str), &root_stem)
+        });
         let layout = if schema.dialect.holds(Rule::LegacyManualLayout) {
             Layout::Legacy
         } else {

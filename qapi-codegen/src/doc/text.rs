@@ -1,8 +1,34 @@
-//! Text helpers shared by the documentation model: conditions in words, description
-//! indentation, `@name` references, anchors and literal blocks. They work on strings only and
+//! Text helpers shared by the documentation model: the default title, conditions in words,
+//! description indentation, `@name` references, anchors and literal blocks. They work on strings only and
 //! know nothing of the model or the output formats.
 
 use qapi_schema::IfCond;
+
+/// The manual's title when none is given: for QEMU's well-known root schemas (recognized by
+/// the last components of `root_path`) the title of QEMU's own manual, otherwise
+/// "`root_stem` reference".
+pub fn default_title(root_path: &str, root_stem: &str) -> String {
+    const KNOWN: [(&[&str], &str); 3] = [
+        (
+            &["storage-daemon", "qapi", "qapi-schema.json"],
+            "QEMU Storage Daemon QMP Reference Manual",
+        ),
+        (
+            &["qga", "qapi-schema.json"],
+            "QEMU Guest Agent Protocol Reference",
+        ),
+        (&["qapi", "qapi-schema.json"], "QEMU QMP Reference Manual"),
+    ];
+    let components: Vec<&str> = root_path
+        .split(['/', '\\'])
+        .filter(|component| !component.is_empty() && *component != ".")
+        .collect();
+    KNOWN
+        .iter()
+        .find(|(suffix, _)| components.ends_with(suffix))
+        .map(|(_, title)| title.to_string())
+        .unwrap_or_else(|| format!("{root_stem} reference"))
+}
 
 /// A condition in words: `CONFIG_A and (CONFIG_B or not CONFIG_C)`.
 pub fn condition_words(ifcond: &IfCond) -> String {
@@ -115,6 +141,26 @@ pub(super) fn literal_block(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_titles_follow_qemu_manuals() {
+        let title = |path: &str| default_title(path, "qapi-schema");
+        assert_eq!(
+            title("/src/qemu/qapi/qapi-schema.json"),
+            "QEMU QMP Reference Manual"
+        );
+        assert_eq!(
+            title("qga/qapi-schema.json"),
+            "QEMU Guest Agent Protocol Reference"
+        );
+        assert_eq!(
+            title("./storage-daemon/qapi/qapi-schema.json"),
+            "QEMU Storage Daemon QMP Reference Manual"
+        );
+        assert_eq!(title("qapi-schema.json"), "qapi-schema reference");
+        assert_eq!(title("other/qapi-schema.json"), "qapi-schema reference");
+        assert_eq!(default_title("x/demo.json", "demo"), "demo reference");
+    }
 
     #[test]
     fn conditions_read_as_words() {
