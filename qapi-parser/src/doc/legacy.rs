@@ -179,27 +179,7 @@ impl Reader {
         name: Option<&str>,
     ) -> Result<(), Diagnostic> {
         if let Some(name) = name {
-            if name.is_empty() {
-                return Err(Diagnostic::error(
-                    lines.current,
-                    "'@:' needs a name before the colon",
-                ));
-            }
-            if self
-                .doc
-                .sections_of(kind)
-                .any(|section| section.name.as_deref() == Some(name))
-            {
-                let what = if kind == SectionKind::Feature {
-                    "feature"
-                } else {
-                    "member"
-                };
-                return Err(Diagnostic::error(
-                    lines.current,
-                    format!("{what} '{name}' is described twice"),
-                ));
-            }
+            self.doc.check_description_name(kind, name, lines.current)?;
         }
         self.close_section(lines)?;
         self.doc

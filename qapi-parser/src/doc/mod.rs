@@ -221,6 +221,18 @@ impl Doc {
         name: &str,
         span: Span,
     ) -> Result<(), Diagnostic> {
+        self.check_description_name(kind, name, span)?;
+        self.start_section(kind, Some(name.to_string()), span);
+        Ok(())
+    }
+
+    /// A description's name must be there and new to the block.
+    fn check_description_name(
+        &self,
+        kind: SectionKind,
+        name: &str,
+        span: Span,
+    ) -> Result<(), Diagnostic> {
         if name.is_empty() {
             return Err(Diagnostic::error(
                 span,
@@ -241,7 +253,6 @@ impl Doc {
                 format!("{what} '{name}' is described twice"),
             ));
         }
-        self.start_section(kind, Some(name.to_string()), span);
         Ok(())
     }
 
