@@ -267,14 +267,9 @@ impl Lowerer<'_> {
     ) -> Vec<PendingMember> {
         branches
             .into_iter()
-            .map(|branch| PendingMember {
-                ty: self.type_name(&branch.ty, span, definition),
-                name: branch.name,
-                optional: false,
-                ifcond: branch.ifcond,
-                features: Vec::new(),
-                span: branch.span,
-                ty_span: branch.ty.span,
+            .map(|branch| {
+                let ty = self.type_name(&branch.ty, span, definition);
+                branch_member(branch, ty)
             })
             .collect()
     }
@@ -311,15 +306,7 @@ impl Lowerer<'_> {
                 features: Vec::new(),
                 span: branch.span,
             });
-            wrapped.push(PendingMember {
-                ty: wrapper,
-                name: branch.name,
-                optional: false,
-                ifcond: branch.ifcond,
-                features: Vec::new(),
-                span: branch.span,
-                ty_span: branch.ty.span,
-            });
+            wrapped.push(branch_member(branch, wrapper));
         }
         let kind_enum = format!("{name}Kind");
         self.define(Pending {
@@ -402,6 +389,19 @@ impl Lowerer<'_> {
                 union: None,
             },
         });
+    }
+}
+
+/// A union or alternate branch whose type is called `ty`.
+fn branch_member(branch: BranchDef, ty: String) -> PendingMember {
+    PendingMember {
+        ty,
+        name: branch.name,
+        optional: false,
+        ifcond: branch.ifcond,
+        features: Vec::new(),
+        span: branch.span,
+        ty_span: branch.ty.span,
     }
 }
 
