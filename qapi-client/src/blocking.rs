@@ -1,0 +1,739 @@
+//! The blocking API: a QMP client and a guest-agent client, each connection read by a
+//! thread of its own, and serving one connection with a [`Service`].
+
+use std::io::{Read, Write};
+use std::marker::PhantomData;
+use std::net::TcpStream;
+#[cfg(unix)]
+use std::os::fd::BorrowedFd;
+#[cfg(unix)]
+use std::os::unix::net::UnixStream;
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::EventFilter;
+use crate::error::{Closed, Error};
+use crate::router::{Queue, Router};
+use crate::schema::{Command, Event, Service};
+use crate::server::{Emitter, ServerConfig, Session, line_of};
+use crate::session::{self, Config, Greeting, TimedEvent, Transport};
+use crate::wire::{DELIMITER, Frame, Frames, Incoming, Request};
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The writing half of a connection.
+enum Writer {
+    #[cfg(unix)]
+    Unix(UnixStream),
+    Other(Box<dyn Write + Send>),
+}
+
+impl Writer {
+    fn send(&mut self, line: &[u8], fds: &[FdRef]) -> Result<(), Error> {
+        match self {
+            #[cfg(unix)]
+            Writer::Unix(stream) if !fds.is_empty() => {
+                crate::fds::send_with_fds(stream, line, fds)?;
+                Ok(())
+            }
+            _ if !fds.is_empty() => Err(Error::Unsupported(
+                "file descriptors can only be passed over a unix socket".to_owned(),
+            )),
+            #[cfg(unix)]
+            Writer::Unix(stream) => Ok(stream.write_all(line)?),
+            Writer::Other(stream) => {
+                stream.write_all(line)?;
+                Ok(stream.flush()?)
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+type FdRef<'a> = BorrowedFd<'a>;
+#[cfg(not(unix))]
+type FdRef<'a> = std::convert::Infallible;
+
+/// How to wake the reading thread when the last handle goes.
+enum Shutdown {
+    #[cfg(unix)]
+    Unix(UnixStream),
+    Tcp(TcpStream),
+    None,
+}
+
+/// One open connection: its routing state, its writer, and what ends it.
+struct Link {
+    router: Arc<Router>,
+    writer: Mutex<Writer>,
+    config: Config,
+    shutdown: Shutdown,
+    child: Option<Mutex<Child>>,
+}
+
+impl Drop for Link {
+    fn drop(&mut self) {
+        self.router.close(Closed::ByClient);
+        match &self.shutdown {
+            #[cfg(unix)]
+            Shutdown::Unix(stream) => drop(stream.shutdown(std::net::Shutdown::Both)),
+            Shutdown::Tcp(stream) => drop(stream.shutdown(std::net::Shutdown::Both)),
+            Shutdown::None => {}
+        }
+        if let Some(child) = &self.child {
+            let mut child = lock(child);
+            if matches!(child.try_wait(), Ok(None)) {
+                let _ = child.kill();
+            }
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A call's options.
+struct Call<'a> {
+    oob: bool,
+    fds: &'a [FdRef<'a>],
+    timeout: Option<Duration>,
+    /// Whether the peer replies on success.
+    replies: bool,
+}
+
+impl Link {
+    /// Opens `transport`; `agent` reads the guest agent's delimiter instead of refusing it.
+    fn open(transport: Transport, config: Config, agent: bool) -> Result<Link, Error> {
+        let (reader, writer, shutdown, child): (Box<dyn Read + Send>, _, _, _) = match transport {
+            #[cfg(unix)]
+            Transport::Unix(path) => {
+                let stream = UnixStream::connect(&path)?;
+                (
+                    Box::new(stream.try_clone()?),
+                    Writer::Unix(stream.try_clone()?),
+                    Shutdown::Unix(stream),
+                    None,
+                )
+            }
+            #[cfg(not(unix))]
+            Transport::Unix(_) => {
+                return Err(Error::Unsupported("unix sockets need a unix".to_owned()));
+            }
+            Transport::Tcp(address) => {
+                let stream = TcpStream::connect(address)?;
+                stream.set_nodelay(true)?;
+                (
+                    Box::new(stream.try_clone()?),
+                    Writer::Other(Box::new(stream.try_clone()?)),
+                    Shutdown::Tcp(stream),
+                    None,
+                )
+            }
+            Transport::Spawn(mut command) => {
+                let mut child = command
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .spawn()?;
+                let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+                    return Err(Error::Unsupported("the child has no pipes".to_owned()));
+                };
+                (
+                    Box::new(stdout),
+                    Writer::Other(Box::new(stdin)),
+                    Shutdown::None,
+                    Some(Mutex::new(child)),
+                )
+            }
+        };
+        Ok(Link::start(reader, writer, shutdown, child, config, agent))
+    }
+
+    fn start(
+        reader: Box<dyn Read + Send>,
+        writer: Writer,
+        shutdown: Shutdown,
+        child: Option<Mutex<Child>>,
+        config: Config,
+        agent: bool,
+    ) -> Link {
+        let router = Arc::new(Router::default());
+        let reading = router.clone();
+        let max = config.max_message;
+        std::thread::Builder::new()
+            .name("qapi-client reader".to_owned())
+            .spawn(move || read_loop(&reading, reader, max, agent))
+            .expect("a thread starts");
+        Link {
+            router,
+            writer: Mutex::new(writer),
+            config,
+            shutdown,
+            child,
+        }
+    }
+
+    /// Sends a request and waits for its outcome; `None` for a command that does not reply.
+    fn call(
+        &self,
+        name: &str,
+        arguments: &(impl Serialize + ?Sized),
+        call: Call,
+    ) -> Result<Option<Result<crate::wire::Outcome, Closed>>, Error> {
+        let (id, slot) = self.router.register()?;
+        let line = Request {
+            name,
+            arguments,
+            id: Some(id),
+            oob: call.oob,
+        }
+        .line()
+        .map_err(|error| Error::Protocol(format!("the arguments do not encode: {error}")));
+        let sent = line.and_then(|line| lock(&self.writer).send(&line, call.fds));
+        if let Err(error) = sent {
+            self.router.forget(id);
+            return Err(error);
+        }
+        if !call.replies {
+            self.router.forget(id);
+            return Ok(None);
+        }
+        let deadline = call.timeout.map(|timeout| Instant::now() + timeout);
+        match slot.wait(deadline) {
+            Some(outcome) => Ok(Some(outcome)),
+            None => {
+                self.router.forget(id);
+                Err(Error::Timeout)
+            }
+        }
+    }
+
+    fn execute<C: Command>(&self, command: &C, call: Call) -> Result<C::Returns, Error> {
+        match self.call(C::NAME, command, call)? {
+            Some(outcome) => session::returns::<C>(outcome),
+            None => session::no_reply::<C>(),
+        }
+    }
+
+    fn execute_raw(
+        &self,
+        name: &str,
+        arguments: &Value,
+        timeout: Option<Duration>,
+    ) -> Result<Value, Error> {
+        let call = Call {
+            oob: false,
+            fds: &[],
+            timeout,
+            replies: true,
+        };
+        let outcome = self
+            .call(name, arguments, call)?
+            .expect("a call that replies");
+        session::raw_returns(outcome)
+    }
+
+    fn subscribe<E: Event>(&self, filter: EventFilter) -> Subscription<E> {
+        Subscription {
+            queue: self.router.subscribe(filter, self.config.event_capacity),
+            event: PhantomData,
+        }
+    }
+}
+
+/// Reads `reader` until it ends or breaks the protocol, routing every message.
+fn read_loop(router: &Router, mut reader: Box<dyn Read + Send>, max: usize, agent: bool) {
+    let mut frames = Frames::new(max);
+    let reason = loop {
+        match frames.next() {
+            Ok(Some(Frame::Line(range))) => match Incoming::parse(frames.bytes(range)) {
+                Ok(Some(incoming)) => {
+                    if let Err(closed) = router.deliver(incoming) {
+                        break closed;
+                    }
+                }
+                Ok(None) => {}
+                Err(what) => break Closed::Protocol(what),
+            },
+            Ok(Some(Frame::Delimiter)) if agent => {}
+            Ok(Some(Frame::Delimiter)) => {
+                break Closed::Protocol("a 0xFF byte, which only a guest agent sends".to_owned());
+            }
+            Ok(None) => match frames.read_from(&mut reader) {
+                Ok(true) => {}
+                Ok(false) => break Closed::ByPeer,
+                Err(error) => break Closed::Io(error.to_string()),
+            },
+            Err(closed) => break closed,
+        }
+    };
+    router.close(reason);
+}
+
+/// A QMP client: QEMU's monitor or the storage daemon's. Cloning gives another handle to
+/// the same connection; every handle may call at the same time, from any thread, and the
+/// connection closes when the last one goes.
+#[derive(Clone)]
+pub struct Client {
+    link: Arc<Link>,
+    greeting: Arc<Greeting>,
+    oob: bool,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("greeting", &self.greeting)
+            .field("oob", &self.oob)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Connects to the unix socket at `path` with the default settings, reads the greeting
+    /// and negotiates capabilities.
+    pub fn unix(path: impl Into<std::path::PathBuf>) -> Result<Client, Error> {
+        Client::connect(Transport::Unix(path.into()), Config::default())
+    }
+
+    /// Connects over `transport`, reads the greeting and negotiates capabilities.
+    pub fn connect(transport: Transport, config: Config) -> Result<Client, Error> {
+        Client::negotiate(Link::open(transport, config, false)?)
+    }
+
+    /// Speaks QMP over any pair of streams, such as a pipe or an in-memory channel.
+    pub fn from_io(
+        reader: impl Read + Send + 'static,
+        writer: impl Write + Send + 'static,
+        config: Config,
+    ) -> Result<Client, Error> {
+        let writer = Writer::Other(Box::new(writer));
+        Client::negotiate(Link::start(
+            Box::new(reader),
+            writer,
+            Shutdown::None,
+            None,
+            config,
+            false,
+        ))
+    }
+
+    fn negotiate(link: Link) -> Result<Client, Error> {
+        let slot = link.router.expect_greeting();
+        let deadline = link.config.timeout.map(|timeout| Instant::now() + timeout);
+        let greeting = match slot.wait(deadline) {
+            Some(Ok(raw)) => Greeting::parse(&raw)?,
+            Some(Err(closed)) => return Err(Error::Closed(closed)),
+            None => return Err(Error::Timeout),
+        };
+        let (arguments, oob) = greeting.negotiation(&link.config);
+        link.execute_raw("qmp_capabilities", &arguments, link.config.timeout)?;
+        Ok(Client {
+            link: Arc::new(link),
+            greeting: Arc::new(greeting),
+            oob,
+        })
+    }
+
+    /// The server's greeting.
+    pub fn greeting(&self) -> &Greeting {
+        &self.greeting
+    }
+
+    /// Whether out-of-band execution was negotiated.
+    pub fn oob_enabled(&self) -> bool {
+        self.oob
+    }
+
+    /// Why the connection ended, or `None` while it is open.
+    pub fn closed(&self) -> Option<Closed> {
+        self.link.router.closed()
+    }
+
+    fn call(&self, timeout: Option<Duration>) -> Call<'static> {
+        Call {
+            oob: false,
+            fds: &[],
+            timeout,
+            replies: true,
+        }
+    }
+
+    /// Runs `command` and returns its reply, within the default time limit.
+    pub fn execute<C: Command>(&self, command: C) -> Result<C::Returns, Error> {
+        let call = Call {
+            replies: C::SUCCESS_RESPONSE,
+            ..self.call(self.link.config.timeout)
+        };
+        self.link.execute(&command, call)
+    }
+
+    /// Runs `command` and returns its reply, waiting at most `timeout`.
+    pub fn execute_timeout<C: Command>(
+        &self,
+        command: C,
+        timeout: Duration,
+    ) -> Result<C::Returns, Error> {
+        let call = Call {
+            replies: C::SUCCESS_RESPONSE,
+            ..self.call(Some(timeout))
+        };
+        self.link.execute(&command, call)
+    }
+
+    /// Runs `command` out of band (`exec-oob`): QEMU runs it at once, even while another
+    /// command is running. The command must allow it and `oob` must have been negotiated.
+    pub fn execute_oob<C: Command>(&self, command: C) -> Result<C::Returns, Error> {
+        session::check_oob::<C>(self.oob)?;
+        let call = Call {
+            oob: true,
+            replies: C::SUCCESS_RESPONSE,
+            ..self.call(self.link.config.timeout)
+        };
+        self.link.execute(&command, call)
+    }
+
+    /// Runs `command` with file descriptors attached (`SCM_RIGHTS`), as `getfd` and `add-fd`
+    /// want. Only over a unix socket.
+    #[cfg(unix)]
+    pub fn execute_with_fds<C: Command>(
+        &self,
+        command: C,
+        fds: &[BorrowedFd],
+    ) -> Result<C::Returns, Error> {
+        let call = Call {
+            fds,
+            replies: C::SUCCESS_RESPONSE,
+            ..self.call(self.link.config.timeout)
+        };
+        self.link.execute(&command, call)
+    }
+
+    /// Runs the command `name` with `arguments` (an object) without a generated module,
+    /// and returns its `return` value as JSON.
+    pub fn execute_raw(&self, name: &str, arguments: &Value) -> Result<Value, Error> {
+        self.link
+            .execute_raw(name, arguments, self.link.config.timeout)
+    }
+
+    /// Receives the events `filter` selects from now on, decoded as `E` (a generated
+    /// module's `events::Event`, or `(String, Option<Value>)` for untyped events).
+    /// Subscribe before sending the command whose events you wait for.
+    pub fn subscribe<E: Event>(&self, filter: EventFilter) -> Subscription<E> {
+        self.link.subscribe(filter)
+    }
+}
+
+/// The events one subscriber receives, oldest first. It ends when the connection does,
+/// after the events received before that.
+pub struct Subscription<E> {
+    queue: Arc<Queue>,
+    event: PhantomData<fn() -> E>,
+}
+
+impl<E> std::fmt::Debug for Subscription<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.debug_struct("Subscription").finish_non_exhaustive()
+    }
+}
+
+impl<E: Event> Subscription<E> {
+    /// The next event, waiting as long as it takes. [`Error::Missed`] says how many were
+    /// dropped because this subscriber fell behind; [`Error::Closed`], that no more will come.
+    pub fn recv(&self) -> Result<TimedEvent<E>, Error> {
+        session::next_event(self.queue.wait(None).expect("no deadline"))
+    }
+
+    /// The next event, waiting at most `timeout` ([`Error::Timeout`]).
+    pub fn recv_timeout(&self, timeout: Duration) -> Result<TimedEvent<E>, Error> {
+        match self.queue.wait(Some(Instant::now() + timeout)) {
+            Some(next) => session::next_event(next),
+            None => Err(Error::Timeout),
+        }
+    }
+
+    /// The next event if one has arrived.
+    pub fn try_recv(&self) -> Option<Result<TimedEvent<E>, Error>> {
+        self.queue.try_next().map(session::next_event)
+    }
+
+    /// Waits at most `timeout` for an event for which `predicate` holds, passing over the
+    /// others: a job reaching `concluded`, a `DEVICE_DELETED` for one device.
+    pub fn wait_for(
+        &self,
+        mut predicate: impl FnMut(&E) -> bool,
+        timeout: Duration,
+    ) -> Result<TimedEvent<E>, Error> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let next = self.queue.wait(Some(deadline)).ok_or(Error::Timeout)?;
+            let event = session::next_event(next)?;
+            if predicate(&event.event) {
+                return Ok(event);
+            }
+        }
+    }
+}
+
+impl<E: Event> Iterator for Subscription<E> {
+    type Item = Result<TimedEvent<E>, Error>;
+
+    /// The next event; `None` once the connection has ended and every event is read.
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.recv() {
+            Err(Error::Closed(_)) => None,
+            other => Some(other),
+        }
+    }
+}
+
+/// A guest-agent client (`qemu-ga`). It synchronises with the agent when it connects and
+/// after a call timed out, so a late reply is never taken for another's; a command that
+/// gives no reply on success (`guest-shutdown`) returns as soon as it is sent; and when the
+/// agent has gone (restarted, or the guest rebooted), the next call connects again.
+pub struct GuestAgent {
+    transport: Option<Transport>,
+    config: Config,
+    link: Mutex<Option<Arc<Link>>>,
+    /// Set when a call timed out: the next call synchronises first.
+    unsynced: std::sync::atomic::AtomicBool,
+}
+
+impl std::fmt::Debug for GuestAgent {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.debug_struct("GuestAgent")
+            .field("transport", &self.transport)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How long synchronising may take when the settings give no time limit.
+pub(crate) const SYNC_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl GuestAgent {
+    /// Connects to the agent's unix socket at `path` with the default settings.
+    pub fn unix(path: impl Into<std::path::PathBuf>) -> Result<GuestAgent, Error> {
+        GuestAgent::connect(Transport::Unix(path.into()), Config::default())
+    }
+
+    /// Connects over `transport` and synchronises. Over a unix socket or TCP it connects
+    /// again when the agent has gone; a spawned agent is not restarted.
+    pub fn connect(transport: Transport, config: Config) -> Result<GuestAgent, Error> {
+        let again = reconnectable(&transport);
+        let link = Link::open(transport, config.clone(), true)?;
+        let agent = GuestAgent {
+            transport: again,
+            config,
+            link: Mutex::new(Some(Arc::new(link))),
+            unsynced: true.into(),
+        };
+        agent.link()?;
+        Ok(agent)
+    }
+
+    /// Speaks to an agent over any pair of streams; no reconnecting.
+    pub fn from_io(
+        reader: impl Read + Send + 'static,
+        writer: impl Write + Send + 'static,
+        config: Config,
+    ) -> Result<GuestAgent, Error> {
+        let writer = Writer::Other(Box::new(writer));
+        let link = Link::start(
+            Box::new(reader),
+            writer,
+            Shutdown::None,
+            None,
+            config.clone(),
+            true,
+        );
+        let agent = GuestAgent {
+            transport: None,
+            config,
+            link: Mutex::new(Some(Arc::new(link))),
+            unsynced: true.into(),
+        };
+        agent.link()?;
+        Ok(agent)
+    }
+
+    /// The open, synchronised connection: the current one, or a new one when it has ended.
+    fn link(&self) -> Result<Arc<Link>, Error> {
+        use std::sync::atomic::Ordering;
+        let mut current = lock(&self.link);
+        let link = match current.as_ref() {
+            Some(link) if link.router.closed().is_none() => link.clone(),
+            Some(link) if self.transport.is_none() => {
+                return Err(Error::Closed(
+                    link.router.closed().unwrap_or(Closed::ByPeer),
+                ));
+            }
+            _ => {
+                let transport = self.transport.as_ref().expect("a transport to reconnect");
+                let link = Arc::new(Link::open(
+                    reconnectable(transport).expect("a transport that reconnects"),
+                    self.config.clone(),
+                    true,
+                )?);
+                self.unsynced.store(true, Ordering::SeqCst);
+                *current = Some(link.clone());
+                link
+            }
+        };
+        if self.unsynced.load(Ordering::SeqCst) {
+            synchronise(&link)?;
+            self.unsynced.store(false, Ordering::SeqCst);
+        }
+        Ok(link)
+    }
+
+    /// Synchronises with the agent now: drops whatever the agent still had to say.
+    pub fn sync(&self) -> Result<(), Error> {
+        self.unsynced
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.link().map(drop)
+    }
+
+    fn run<C: Command>(&self, command: C, timeout: Option<Duration>) -> Result<C::Returns, Error> {
+        let link = self.link()?;
+        let call = Call {
+            oob: false,
+            fds: &[],
+            timeout,
+            replies: C::SUCCESS_RESPONSE,
+        };
+        let result = link.execute(&command, call);
+        if matches!(result, Err(Error::Timeout)) {
+            self.unsynced
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        result
+    }
+
+    /// Runs `command` and returns its reply, within the default time limit.
+    pub fn execute<C: Command>(&self, command: C) -> Result<C::Returns, Error> {
+        self.run(command, self.config.timeout)
+    }
+
+    /// Runs `command` and returns its reply, waiting at most `timeout`.
+    pub fn execute_timeout<C: Command>(
+        &self,
+        command: C,
+        timeout: Duration,
+    ) -> Result<C::Returns, Error> {
+        self.run(command, Some(timeout))
+    }
+
+    /// Runs the command `name` with `arguments` without a generated module.
+    pub fn execute_raw(&self, name: &str, arguments: &Value) -> Result<Value, Error> {
+        self.link()?
+            .execute_raw(name, arguments, self.config.timeout)
+    }
+}
+
+/// The same address again, for a transport that can be connected to again: a unix socket or
+/// TCP, not a spawned program.
+pub(crate) fn reconnectable(transport: &Transport) -> Option<Transport> {
+    match transport {
+        Transport::Unix(path) => Some(Transport::Unix(path.clone())),
+        Transport::Tcp(address) => Some(Transport::Tcp(address.clone())),
+        Transport::Spawn(_) => None,
+    }
+}
+
+/// `guest-sync-delimited`: the agent resets its parser at the 0xFF byte, then answers with
+/// a 0xFF byte and the number sent, so whatever it had still to say is read and dropped.
+fn synchronise(link: &Link) -> Result<(), Error> {
+    lock(&link.writer).send(&[DELIMITER], &[])?;
+    let token = sync_token();
+    let timeout = link.config.timeout.unwrap_or(SYNC_TIMEOUT);
+    let echoed = link.execute_raw(
+        "guest-sync-delimited",
+        &serde_json::json!({ "id": token }),
+        Some(timeout),
+    )?;
+    if echoed != token {
+        return Err(Error::Protocol(format!(
+            "the agent answered the sync with {echoed} instead of {token}"
+        )));
+    }
+    Ok(())
+}
+
+/// A number unlikely to repeat between clients: the process id and the clock.
+pub(crate) fn sync_token() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.subsec_nanos());
+    (u64::from(std::process::id()) << 30 | u64::from(nanos)) & ((1 << 53) - 1)
+}
+
+/// Serves one QMP connection until the client closes it: sends the greeting, negotiates
+/// capabilities, answers each request with `service`, and from negotiation on writes the
+/// events `emitter` sends. Both halves may be the same socket (`try_clone`).
+pub fn serve(
+    reader: impl Read,
+    writer: impl Write + Send + 'static,
+    service: &mut dyn Service,
+    emitter: &Emitter,
+    config: &ServerConfig,
+) -> std::io::Result<()> {
+    let writer = Arc::new(Mutex::new(writer));
+    let write = |line: &[u8]| -> std::io::Result<()> {
+        let mut writer = lock(&writer);
+        writer.write_all(line)?;
+        writer.flush()
+    };
+    write(&Session::greeting(config))?;
+    // Events stop when this connection ends, whatever the reason.
+    let alive = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let _end = EndOnDrop(alive.clone());
+    let mut session = Session::new(config);
+    let mut frames = Frames::new(crate::wire::DEFAULT_MAX_MESSAGE);
+    let mut reader = reader;
+    loop {
+        match frames.next() {
+            Ok(Some(Frame::Line(range))) => {
+                let handled = session.handle(frames.bytes(range), service);
+                if let Some(response) = handled.response {
+                    write(&line_of(&response))?;
+                }
+                if handled.negotiated {
+                    let (events, alive) = (writer.clone(), alive.clone());
+                    emitter.attach(Box::new(move |line| {
+                        if !alive.load(std::sync::atomic::Ordering::SeqCst) {
+                            return false;
+                        }
+                        let mut writer = lock(&events);
+                        writer.write_all(line).and_then(|()| writer.flush()).is_ok()
+                    }));
+                }
+            }
+            Ok(Some(Frame::Delimiter)) => {}
+            Ok(None) => {
+                if !frames.read_from(&mut reader)? {
+                    return Ok(());
+                }
+            }
+            Err(closed) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    closed.to_string(),
+                ));
+            }
+        }
+    }
+}
+
+/// Clears a flag when dropped.
+struct EndOnDrop(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for EndOnDrop {
+    fn drop(&mut self) {
+        self.0.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}
