@@ -421,6 +421,12 @@ impl Client {
             .execute_raw(name, arguments, self.link.config.timeout)
     }
 
+    /// Runs the command `name` with `arguments` without a generated module, waiting at most
+    /// `timeout`.
+    pub fn execute_raw_timeout(&self, name: &str, arguments: &Value, timeout: Duration) -> Result<Value, Error> {
+        self.link.execute_raw(name, arguments, Some(timeout))
+    }
+
     /// Receives the events `filter` selects from now on, decoded as `E` (a generated
     /// module's `events::Event`, or `(String, Option<Value>)` for untyped events).
     /// Subscribe before sending the command whose events you wait for.

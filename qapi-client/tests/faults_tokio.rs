@@ -1,0 +1,111 @@
+//! The tokio client against a tokio server of this crate: many tasks at once, events,
+//! cancelled and timed-out calls, a peer that goes away.
+
+use std::time::{Duration, Instant};
+
+use qapi_client::tokio::{Client, serve};
+use qapi_client::{Closed, Config, Emitter, Error, EventFilter, ServerConfig, Service};
+use serde_json::{Value, json};
+use tokio::net::UnixStream;
+
+type Untyped = (String, Option<Value>);
+
+/// Answers `echo` with its arguments, `burst` by emitting `count` events first, and never
+/// answers `hang`.
+fn test_service(emitter: Emitter) -> impl Service + 'static {
+    move |message: &Value| {
+        let id = message["id"].clone();
+        match message["execute"].as_str() {
+            Some("hang") => None,
+            Some("burst") => {
+                for seq in 0..message["arguments"]["count"].as_u64().unwrap_or(0) {
+                    emitter.emit_raw("TICK", Some(json!({ "seq": seq })));
+                }
+                Some(json!({ "return": {}, "id": id }))
+            }
+            _ => Some(json!({ "return": message["arguments"].clone(), "id": id })),
+        }
+    }
+}
+
+/// A client connected to a server of ours; dropping the returned sender ends the server.
+async fn served(config: Config) -> (Client, tokio::task::JoinHandle<()>) {
+    let (ours, theirs) = UnixStream::pair().unwrap();
+    let server = tokio::spawn(async move {
+        let emitter = Emitter::new();
+        let mut service = test_service(emitter.clone());
+        let (reader, writer) = theirs.into_split();
+        let _ = serve(reader, writer, &mut service, &emitter, &ServerConfig::default()).await;
+    });
+    let (reader, writer) = ours.into_split();
+    (Client::from_io(reader, writer, config).await.unwrap(), server)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_four_tasks_each_get_their_own_reply() {
+    let (client, _server) = served(Config::default()).await;
+    let tasks: Vec<_> = (0..64)
+        .map(|n| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                for round in 0..20 {
+                    let arguments = json!({ "task": n, "round": round });
+                    assert_eq!(client.execute_raw("echo", &arguments).await.unwrap(), arguments);
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn ten_thousand_events_reach_every_subscriber_in_order() {
+    let (client, _server) = served(Config::default().event_capacity(16 << 10)).await;
+    let subscribers: Vec<_> = (0..3)
+        .map(|_| client.subscribe::<Untyped>(EventFilter::All))
+        .collect();
+    client.execute_raw("burst", &json!({ "count": 10_000 })).await.unwrap();
+    for subscriber in subscribers {
+        for seq in 0..10_000 {
+            let (name, data) = subscriber.recv().await.unwrap().event;
+            assert_eq!((name.as_str(), data), ("TICK", Some(json!({ "seq": seq }))));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_timed_out_or_dropped_call_leaves_the_connection_usable() {
+    let config = Config::default().timeout(Duration::from_millis(200));
+    let (client, _server) = served(config).await;
+    let hung = client.execute_raw("hang", &json!({})).await;
+    assert!(matches!(hung, Err(Error::Timeout)), "{hung:?}");
+    let cancelled = tokio::time::timeout(Duration::from_millis(50), client.execute_raw("hang", &json!({}))).await;
+    assert!(cancelled.is_err());
+    assert_eq!(client.execute_raw("echo", &json!([1])).await.unwrap(), json!([1]));
+}
+
+#[tokio::test]
+async fn when_the_peer_goes_every_pending_call_fails_at_once() {
+    let (client, server) = served(Config::default()).await;
+    let callers: Vec<_> = (0..3)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let error = client.execute_raw("hang", &json!({})).await.unwrap_err();
+                (error, Instant::now())
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let closed_at = Instant::now();
+    server.abort();
+    for caller in callers {
+        let (error, failed_at) = caller.await.unwrap();
+        assert!(matches!(error, Error::Closed(Closed::ByPeer)), "{error:?}");
+        assert!(failed_at - closed_at < Duration::from_millis(100));
+    }
+    let subscription = client.subscribe::<Untyped>(EventFilter::All);
+    assert!(matches!(subscription.recv().await, Err(Error::Closed(Closed::ByPeer))));
+}
