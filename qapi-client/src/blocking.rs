@@ -14,10 +14,11 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::EventFilter;
 use crate::error::{Closed, Error};
-use crate::router::{Queue, Router};
+use crate::router::{Queue, Router, Slot};
 use crate::schema::{Command, Event, Service};
 use crate::server::{Emitter, ServerConfig, Session, line_of};
 use crate::session::{self, Config, Greeting, TimedEvent, Transport};
@@ -75,6 +76,8 @@ struct Link {
     router: Arc<Router>,
     writer: Mutex<Writer>,
     config: Config,
+    /// Where the QMP greeting arrives; `None` for a guest agent, which does not greet.
+    greeting: Option<Arc<Slot<Box<RawValue>>>>,
     shutdown: Shutdown,
     child: Option<Mutex<Child>>,
 }
@@ -105,6 +108,17 @@ struct Call<'a> {
     timeout: Option<Duration>,
     /// Whether the peer replies on success.
     replies: bool,
+}
+
+impl Call<'static> {
+    fn plain(timeout: Option<Duration>) -> Call<'static> {
+        Call {
+            oob: false,
+            fds: &[],
+            timeout,
+            replies: true,
+        }
+    }
 }
 
 impl Link {
@@ -163,6 +177,7 @@ impl Link {
         agent: bool,
     ) -> Link {
         let router = Arc::new(Router::default());
+        let greeting = (!agent).then(|| router.expect_greeting());
         let reading = router.clone();
         let max = config.max_message;
         std::thread::Builder::new()
@@ -173,6 +188,7 @@ impl Link {
             router,
             writer: Mutex::new(writer),
             config,
+            greeting,
             shutdown,
             child,
         }
@@ -197,6 +213,10 @@ impl Link {
         let sent = line.and_then(|line| lock(&self.writer).send(&line, call.fds));
         if let Err(error) = sent {
             self.router.forget(id);
+            if let Error::Io(error) = &error {
+                // The request did not go, and no other will.
+                self.router.close(Closed::Io(error.to_string()));
+            }
             return Err(error);
         }
         if !call.replies {
@@ -267,7 +287,7 @@ fn read_loop(router: &Router, mut reader: Box<dyn Read + Send>, max: usize, agen
             Ok(None) => match frames.read_from(&mut reader) {
                 Ok(true) => {}
                 Ok(false) => break Closed::ByPeer,
-                Err(error) => break Closed::Io(error.to_string()),
+                Err(error) => break Closed::from_read_error(&error),
             },
             Err(closed) => break closed,
         }
@@ -324,7 +344,10 @@ impl Client {
     }
 
     fn negotiate(link: Link) -> Result<Client, Error> {
-        let slot = link.router.expect_greeting();
+        let slot = link
+            .greeting
+            .clone()
+            .expect("a QMP link expects a greeting");
         let deadline = link.config.timeout.map(|timeout| Instant::now() + timeout);
         let greeting = match slot.wait(deadline) {
             Some(Ok(raw)) => Greeting::parse(&raw)?,
@@ -355,20 +378,11 @@ impl Client {
         self.link.router.closed()
     }
 
-    fn call(&self, timeout: Option<Duration>) -> Call<'static> {
-        Call {
-            oob: false,
-            fds: &[],
-            timeout,
-            replies: true,
-        }
-    }
-
     /// Runs `command` and returns its reply, within the default time limit.
     pub fn execute<C: Command>(&self, command: C) -> Result<C::Returns, Error> {
         let call = Call {
             replies: C::SUCCESS_RESPONSE,
-            ..self.call(self.link.config.timeout)
+            ..Call::plain(self.link.config.timeout)
         };
         self.link.execute(&command, call)
     }
@@ -381,7 +395,7 @@ impl Client {
     ) -> Result<C::Returns, Error> {
         let call = Call {
             replies: C::SUCCESS_RESPONSE,
-            ..self.call(Some(timeout))
+            ..Call::plain(Some(timeout))
         };
         self.link.execute(&command, call)
     }
@@ -393,7 +407,7 @@ impl Client {
         let call = Call {
             oob: true,
             replies: C::SUCCESS_RESPONSE,
-            ..self.call(self.link.config.timeout)
+            ..Call::plain(self.link.config.timeout)
         };
         self.link.execute(&command, call)
     }
@@ -409,7 +423,7 @@ impl Client {
         let call = Call {
             fds,
             replies: C::SUCCESS_RESPONSE,
-            ..self.call(self.link.config.timeout)
+            ..Call::plain(self.link.config.timeout)
         };
         self.link.execute(&command, call)
     }
@@ -423,7 +437,12 @@ impl Client {
 
     /// Runs the command `name` with `arguments` without a generated module, waiting at most
     /// `timeout`.
-    pub fn execute_raw_timeout(&self, name: &str, arguments: &Value, timeout: Duration) -> Result<Value, Error> {
+    pub fn execute_raw_timeout(
+        &self,
+        name: &str,
+        arguments: &Value,
+        timeout: Duration,
+    ) -> Result<Value, Error> {
         self.link.execute_raw(name, arguments, Some(timeout))
     }
 
@@ -607,12 +626,18 @@ impl GuestAgent {
     fn run<C: Command>(&self, command: C, timeout: Option<Duration>) -> Result<C::Returns, Error> {
         let link = self.link()?;
         let call = Call {
-            oob: false,
-            fds: &[],
-            timeout,
             replies: C::SUCCESS_RESPONSE,
+            ..Call::plain(timeout)
         };
-        let result = link.execute(&command, call);
+        let mut result = link.execute(&command, call);
+        if matches!(result, Err(Error::Io(_))) && self.transport.is_some() {
+            // The agent went before the request could be written: connect again and send it.
+            let call = Call {
+                replies: C::SUCCESS_RESPONSE,
+                ..Call::plain(timeout)
+            };
+            result = self.link()?.execute(&command, call);
+        }
         if matches!(result, Err(Error::Timeout)) {
             self.unsynced
                 .store(true, std::sync::atomic::Ordering::SeqCst);

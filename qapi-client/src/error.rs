@@ -45,6 +45,17 @@ pub enum Closed {
     TooLong(usize),
 }
 
+impl Closed {
+    /// Why a connection ended whose reading failed with `error`: a reset is the peer closing
+    /// (QEMU resets its socket as it exits).
+    pub(crate) fn from_read_error(error: &std::io::Error) -> Closed {
+        match error.kind() {
+            std::io::ErrorKind::ConnectionReset => Closed::ByPeer,
+            _ => Closed::Io(error.to_string()),
+        }
+    }
+}
+
 impl std::fmt::Display for Closed {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {

@@ -56,10 +56,15 @@ impl Router {
         lock(&self.state).pending.remove(&id);
     }
 
-    /// Where the greeting will arrive; call before the reader starts.
+    /// Where the greeting will arrive: call before the reader starts, or the greeting may
+    /// come first and be taken for a protocol error.
     pub(crate) fn expect_greeting(&self) -> Arc<Slot<Box<RawValue>>> {
         let slot = Arc::new(Slot::default());
-        lock(&self.state).greeting = Some(slot.clone());
+        let mut state = lock(&self.state);
+        match &state.closed {
+            Some(closed) => slot.complete(Err(closed.clone())),
+            None => state.greeting = Some(slot.clone()),
+        }
         slot
     }
 

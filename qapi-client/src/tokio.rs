@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
@@ -72,6 +73,8 @@ struct Link {
     router: Arc<Router>,
     writer: Mutex<Writer>,
     config: Config,
+    /// Where the QMP greeting arrives; `None` for a guest agent, which does not greet.
+    greeting: Option<Arc<Slot<Box<RawValue>>>>,
     reader: JoinHandle<()>,
     /// A spawned peer, killed when the link goes.
     _child: Option<tokio::process::Child>,
@@ -172,6 +175,7 @@ impl Link {
         agent: bool,
     ) -> Link {
         let router = Arc::new(Router::default());
+        let greeting = (!agent).then(|| router.expect_greeting());
         let reading = router.clone();
         let max = config.max_message;
         let reader = tokio::spawn(async move {
@@ -182,6 +186,7 @@ impl Link {
             router,
             writer: Mutex::new(writer),
             config,
+            greeting,
             reader,
             _child: child,
         }
@@ -206,7 +211,12 @@ impl Link {
         }
         .line()
         .map_err(|error| Error::Protocol(format!("the arguments do not encode: {error}")))?;
-        self.writer.lock().await.send(&line, call.fds).await?;
+        let sent = self.writer.lock().await.send(&line, call.fds).await;
+        if let Err(Error::Io(error)) = &sent {
+            // The request did not go, and no other will.
+            self.router.close(Closed::Io(error.to_string()));
+        }
+        sent?;
         if !call.replies {
             return Ok(None);
         }
@@ -272,7 +282,7 @@ async fn read_loop(
             Ok(None) => match reader.read_buf(frames.read_buffer()).await {
                 Ok(0) => return Closed::ByPeer,
                 Ok(_) => {}
-                Err(error) => return Closed::Io(error.to_string()),
+                Err(error) => return Closed::from_read_error(&error),
             },
             Err(closed) => return closed,
         }
@@ -320,7 +330,10 @@ impl Client {
     }
 
     async fn negotiate(link: Link) -> Result<Client, Error> {
-        let slot = link.router.expect_greeting();
+        let slot = link
+            .greeting
+            .clone()
+            .expect("a QMP link expects a greeting");
         let raw = match link.config.timeout {
             None => arrival(&slot).await,
             Some(timeout) => tokio::time::timeout(timeout, arrival(&slot))
@@ -576,7 +589,15 @@ impl GuestAgent {
             replies: C::SUCCESS_RESPONSE,
             ..Call::plain(timeout)
         };
-        let result = link.execute(&command, call).await;
+        let mut result = link.execute(&command, call).await;
+        if matches!(result, Err(Error::Io(_))) && self.transport.is_some() {
+            // The agent went before the request could be written: connect again and send it.
+            let call = Call {
+                replies: C::SUCCESS_RESPONSE,
+                ..Call::plain(timeout)
+            };
+            result = self.link().await?.execute(&command, call).await;
+        }
         if matches!(result, Err(Error::Timeout)) {
             self.unsynced
                 .store(true, std::sync::atomic::Ordering::SeqCst);

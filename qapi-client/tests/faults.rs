@@ -37,14 +37,22 @@ fn served(config: Config) -> Client {
         let emitter = Emitter::new();
         let mut service = test_service(emitter.clone());
         let writer = theirs.try_clone().unwrap();
-        blocking::serve(theirs, writer, &mut service, &emitter, &ServerConfig::default())
+        blocking::serve(
+            theirs,
+            writer,
+            &mut service,
+            &emitter,
+            &ServerConfig::default(),
+        )
     });
     Client::from_io(ours.try_clone().unwrap(), ours, config).unwrap()
 }
 
 /// A client connected to a peer that greets, accepts negotiation, then runs `then` on the
 /// raw connection.
-fn handmade(then: impl FnOnce(&mut BufReader<UnixStream>, &mut UnixStream) + Send + 'static) -> Client {
+fn handmade(
+    then: impl FnOnce(&mut BufReader<UnixStream>, &mut UnixStream) + Send + 'static,
+) -> Client {
     let (ours, theirs) = UnixStream::pair().unwrap();
     std::thread::spawn(move || {
         let mut writer = theirs.try_clone().unwrap();
@@ -79,7 +87,10 @@ fn a_peer_that_never_answers_times_out_and_the_connection_goes_on() {
     let error = client.execute_raw_timeout("hang", &json!({}), Duration::from_millis(200));
     assert!(matches!(error, Err(Error::Timeout)), "{error:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
-    assert_eq!(client.execute_raw("echo", &json!({ "a": 1 })).unwrap(), json!({ "a": 1 }));
+    assert_eq!(
+        client.execute_raw("echo", &json!({ "a": 1 })).unwrap(),
+        json!({ "a": 1 })
+    );
 }
 
 #[test]
@@ -90,10 +101,15 @@ fn garbage_ends_the_connection_with_what_was_received() {
     });
     let error = client.execute_raw("query-status", &json!({})).unwrap_err();
     match &error {
-        Error::Closed(Closed::Protocol(what)) => assert!(what.contains("this is not JSON"), "{what}"),
+        Error::Closed(Closed::Protocol(what)) => {
+            assert!(what.contains("this is not JSON"), "{what}")
+        }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(client.execute_raw("query-status", &json!({})), Err(Error::Closed(_))));
+    assert!(matches!(
+        client.execute_raw("query-status", &json!({})),
+        Err(Error::Closed(_))
+    ));
 }
 
 #[test]
@@ -169,7 +185,9 @@ fn ten_thousand_events_reach_every_subscriber_in_order() {
     let subscribers: Vec<_> = (0..3)
         .map(|_| client.subscribe::<Untyped>(EventFilter::names(["TICK"])))
         .collect();
-    client.execute_raw("burst", &json!({ "count": 10_000 })).unwrap();
+    client
+        .execute_raw("burst", &json!({ "count": 10_000 }))
+        .unwrap();
     for subscriber in subscribers {
         for seq in 0..10_000 {
             let (name, data) = subscriber.recv().unwrap().event;
@@ -184,10 +202,15 @@ fn ten_thousand_events_reach_every_subscriber_in_order() {
 fn a_slow_subscriber_is_told_how_many_events_it_missed() {
     let client = served(Config::default().event_capacity(10));
     let subscriber = client.subscribe::<Untyped>(EventFilter::All);
-    client.execute_raw("burst", &json!({ "count": 25 })).unwrap();
+    client
+        .execute_raw("burst", &json!({ "count": 25 }))
+        .unwrap();
     assert!(matches!(subscriber.recv(), Err(Error::Missed(15))));
     for seq in 15..25 {
-        assert_eq!(subscriber.recv().unwrap().event.1, Some(json!({ "seq": seq })));
+        assert_eq!(
+            subscriber.recv().unwrap().event.1,
+            Some(json!({ "seq": seq }))
+        );
     }
 }
 
@@ -195,9 +218,14 @@ fn a_slow_subscriber_is_told_how_many_events_it_missed() {
 fn wait_for_passes_over_other_events_and_times_out() {
     let client = served(Config::default());
     let subscriber = client.subscribe::<Untyped>(EventFilter::All);
-    client.execute_raw("burst", &json!({ "count": 50 })).unwrap();
+    client
+        .execute_raw("burst", &json!({ "count": 50 }))
+        .unwrap();
     let found = subscriber
-        .wait_for(|(_, data)| data.as_ref().is_some_and(|d| d["seq"] == 42), Duration::from_secs(5))
+        .wait_for(
+            |(_, data)| data.as_ref().is_some_and(|d| d["seq"] == 42),
+            Duration::from_secs(5),
+        )
         .unwrap();
     assert!(found.timestamp.is_some());
     let started = Instant::now();
@@ -210,11 +238,14 @@ fn wait_for_passes_over_other_events_and_times_out() {
 fn a_filter_picks_events_by_name_and_data() {
     let client = served(Config::default());
     let even = client.subscribe::<Untyped>(EventFilter::matching(|_, data| {
-        data.and_then(|data| data["seq"].as_u64()).is_some_and(|seq| seq % 2 == 0)
+        data.and_then(|data| data["seq"].as_u64())
+            .is_some_and(|seq| seq % 2 == 0)
     }));
     let none = client.subscribe::<Untyped>(EventFilter::names(["STOP"]));
     client.execute_raw("burst", &json!({ "count": 6 })).unwrap();
-    let seen: Vec<_> = (0..3).map(|_| even.recv().unwrap().event.1.unwrap()["seq"].clone()).collect();
+    let seen: Vec<_> = (0..3)
+        .map(|_| even.recv().unwrap().event.1.unwrap()["seq"].clone())
+        .collect();
     assert_eq!(seen, vec![json!(0), json!(2), json!(4)]);
     assert!(none.try_recv().is_none());
 }

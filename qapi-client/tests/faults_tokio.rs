@@ -35,10 +35,20 @@ async fn served(config: Config) -> (Client, tokio::task::JoinHandle<()>) {
         let emitter = Emitter::new();
         let mut service = test_service(emitter.clone());
         let (reader, writer) = theirs.into_split();
-        let _ = serve(reader, writer, &mut service, &emitter, &ServerConfig::default()).await;
+        let _ = serve(
+            reader,
+            writer,
+            &mut service,
+            &emitter,
+            &ServerConfig::default(),
+        )
+        .await;
     });
     let (reader, writer) = ours.into_split();
-    (Client::from_io(reader, writer, config).await.unwrap(), server)
+    (
+        Client::from_io(reader, writer, config).await.unwrap(),
+        server,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -50,7 +60,10 @@ async fn sixty_four_tasks_each_get_their_own_reply() {
             tokio::spawn(async move {
                 for round in 0..20 {
                     let arguments = json!({ "task": n, "round": round });
-                    assert_eq!(client.execute_raw("echo", &arguments).await.unwrap(), arguments);
+                    assert_eq!(
+                        client.execute_raw("echo", &arguments).await.unwrap(),
+                        arguments
+                    );
                 }
             })
         })
@@ -66,7 +79,10 @@ async fn ten_thousand_events_reach_every_subscriber_in_order() {
     let subscribers: Vec<_> = (0..3)
         .map(|_| client.subscribe::<Untyped>(EventFilter::All))
         .collect();
-    client.execute_raw("burst", &json!({ "count": 10_000 })).await.unwrap();
+    client
+        .execute_raw("burst", &json!({ "count": 10_000 }))
+        .await
+        .unwrap();
     for subscriber in subscribers {
         for seq in 0..10_000 {
             let (name, data) = subscriber.recv().await.unwrap().event;
@@ -81,9 +97,16 @@ async fn a_timed_out_or_dropped_call_leaves_the_connection_usable() {
     let (client, _server) = served(config).await;
     let hung = client.execute_raw("hang", &json!({})).await;
     assert!(matches!(hung, Err(Error::Timeout)), "{hung:?}");
-    let cancelled = tokio::time::timeout(Duration::from_millis(50), client.execute_raw("hang", &json!({}))).await;
+    let cancelled = tokio::time::timeout(
+        Duration::from_millis(50),
+        client.execute_raw("hang", &json!({})),
+    )
+    .await;
     assert!(cancelled.is_err());
-    assert_eq!(client.execute_raw("echo", &json!([1])).await.unwrap(), json!([1]));
+    assert_eq!(
+        client.execute_raw("echo", &json!([1])).await.unwrap(),
+        json!([1])
+    );
 }
 
 #[tokio::test]
@@ -107,5 +130,8 @@ async fn when_the_peer_goes_every_pending_call_fails_at_once() {
         assert!(failed_at - closed_at < Duration::from_millis(100));
     }
     let subscription = client.subscribe::<Untyped>(EventFilter::All);
-    assert!(matches!(subscription.recv().await, Err(Error::Closed(Closed::ByPeer))));
+    assert!(matches!(
+        subscription.recv().await,
+        Err(Error::Closed(Closed::ByPeer))
+    ));
 }

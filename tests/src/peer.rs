@@ -100,6 +100,138 @@ impl Program {
     }
 }
 
+/// A QEMU program started on a unix socket of its own, listening but not connected to: for
+/// clients that connect themselves. Killed, and its directory removed, when dropped.
+pub struct Process {
+    child: Child,
+    socket: PathBuf,
+    directory: PathBuf,
+    program: Program,
+    executable: PathBuf,
+    extra: Vec<String>,
+}
+
+impl Process {
+    /// Starts the installed `program` (QEMU 10.0.2) with `extra` arguments after the usual
+    /// ones, and waits until its socket exists. When it is not installed, reports that
+    /// through [`crate::unavailable`] and returns `None`; when it fails to start, panics.
+    pub fn start_or_skip(program: Program, extra: &[&str]) -> Option<Process> {
+        let Some(executable) = find_executable(program.executable()) else {
+            crate::unavailable(&format!("{} is not installed", program.executable()));
+            return None;
+        };
+        match Process::start(program, &executable, extra) {
+            Ok(process) => Some(process),
+            Err(error) => panic!("{}: {error}", executable.display()),
+        }
+    }
+
+    fn start(program: Program, executable: &Path, extra: &[&str]) -> Result<Process, String> {
+        let directory = fresh_directory()?;
+        let socket = directory.join("peer.sock");
+        let extra: Vec<String> = extra.iter().map(|&argument| argument.to_owned()).collect();
+        let child = Process::spawn(program, executable, &directory, &socket, &extra)?;
+        let mut process = Process {
+            child,
+            socket,
+            directory,
+            program,
+            executable: executable.to_owned(),
+            extra,
+        };
+        process.wait_listening()?;
+        Ok(process)
+    }
+
+    fn spawn(
+        program: Program,
+        executable: &Path,
+        directory: &Path,
+        socket: &Path,
+        extra: &[String],
+    ) -> Result<Child, String> {
+        program
+            .command(executable, directory, socket)
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|error| format!("cannot start {}: {error}", executable.display()))
+    }
+
+    /// Kills it and starts it again on the same socket, as when a guest agent restarts.
+    pub fn restart(&mut self) -> Result<(), String> {
+        self.kill();
+        let _ = std::fs::remove_file(&self.socket);
+        self.child = Process::spawn(
+            self.program,
+            &self.executable,
+            &self.directory,
+            &self.socket,
+            &self.extra,
+        )?;
+        self.wait_listening()
+    }
+
+    fn wait_listening(&mut self) -> Result<(), String> {
+        let process = self;
+        let started = Instant::now();
+        while !process.socket.exists() {
+            if let Ok(Some(status)) = process.child.try_wait() {
+                return Err(format!("the peer exited before listening: {status}"));
+            }
+            if started.elapsed() > PATIENCE {
+                return Err(format!("{} did not appear", process.socket.display()));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Ok(())
+    }
+
+    /// The socket it listens on.
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    /// Its own directory, for files the test wants it to use.
+    pub fn directory(&self) -> &Path {
+        &self.directory
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills it with SIGKILL and reaps it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Waits at most `patience` for it to exit by itself; its exit status, or `None`.
+    pub fn wait_exit(&mut self, patience: Duration) -> Option<std::process::ExitStatus> {
+        let started = Instant::now();
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if started.elapsed() > patience {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.directory);
+    }
+}
+
 /// A running QEMU process with a QMP session in command mode, or a server thread of ours.
 pub struct Peer {
     /// The process; `None` for a server of ours.
