@@ -166,6 +166,10 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
                 const SUCCESS_RESPONSE: bool = #success_response;
                 const ALLOW_OOB: bool = #allow_oob;
                 const ALLOW_PRECONFIG: bool = #allow_preconfig;
+
+                fn decode_returns(json: &str) -> ::core::result::Result<Self::Returns, super::protocol::DecodeError> {
+                    super::protocol::decode_text(#return_seed, json, "return", #strict)
+                }
             }
         });
         impls.push(quote! {
@@ -335,17 +339,21 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
         #[allow(deprecated)]
         pub mod commands {
             /// What a command type tells about its command.
-            pub trait Command: ::serde::Serialize + ::serde::de::DeserializeOwned + ::core::convert::Into<Request> {
+            pub trait Command: ::serde::Serialize + ::serde::de::DeserializeOwned + ::core::marker::Send + 'static {
                 /// The wire name.
                 const NAME: &'static str;
                 /// The type of a successful reply's `return` value.
-                type Returns: ::serde::Serialize + ::serde::de::DeserializeOwned;
+                type Returns: ::serde::Serialize + ::serde::de::DeserializeOwned + ::core::marker::Send + 'static;
                 /// Whether the server replies on success (`success-response`).
                 const SUCCESS_RESPONSE: bool;
                 /// Whether the command may run out of band (`allow-oob`).
                 const ALLOW_OOB: bool;
                 /// Whether the command is allowed before machine set-up (`allow-preconfig`).
                 const ALLOW_PRECONFIG: bool;
+
+                /// Decodes a reply's `return` value from its JSON text, as
+                /// [`decode_return`] decodes it.
+                fn decode_returns(json: &str) -> ::core::result::Result<Self::Returns, super::protocol::DecodeError>;
             }
 
             #(#types)*

@@ -198,6 +198,19 @@ pub fn protocol_module() -> TokenStream {
                 })
             }
 
+            /// [`decode`] from JSON text: the text must hold one value and nothing after it
+            /// but white space.
+            pub fn decode_text<'de, S: ::serde::de::DeserializeSeed<'de>>(seed: S, json: &'de str, root: &str, strict: bool) -> ::core::result::Result<S::Value, DecodeError> {
+                let mut deserializer = ::serde_json::Deserializer::from_str(json);
+                let value = decode(seed, &mut deserializer, root, strict)?;
+                deserializer.end().map_err(|error| DecodeError {
+                    path: ::std::string::String::from(root),
+                    type_name: ::core::option::Option::None,
+                    message: error.to_string(),
+                })?;
+                ::core::result::Result::Ok(value)
+            }
+
             /// Finds a member name's index in a generated decoder's list of known members of a
             /// type; an unknown member gives the list's length, or an error in a strict decode.
             #[doc(hidden)]
