@@ -177,6 +177,14 @@ impl Builder {
         self
     }
 
+    /// Whether the module plugs into the `qapi-client` runtime, re-exporting its `Command`
+    /// trait and implementing its `Event` and `Service` traits (option `runtime`, default
+    /// false). The crate that includes the module then depends on `qapi-client`.
+    pub fn runtime(&mut self, runtime: bool) -> &mut Self {
+        self.options.runtime = runtime;
+        self
+    }
+
     /// Reads the schema exactly as QEMU release `release` (such as `"7.2"`) does; by default
     /// whatever any supported release accepts is accepted.
     pub fn qemu(&mut self, release: &str) -> &mut Self {

@@ -29,6 +29,59 @@ fn project_schemas() {
     }
 }
 
+/// The demo schema plugged into the `qapi-client` runtime: `Command`, `DecodeError` and
+/// `Timestamp` re-exported, `Event` and `Service` implemented.
+#[test]
+fn runtime_mode() {
+    let options = Options {
+        runtime: true,
+        ..Options::default()
+    };
+    let code = generate(&parse("schemas/demo.json"), &options);
+    insta::assert_snapshot!("demo_runtime", code);
+}
+
+/// Without the server, the runtime mode has no `Service`; the name stays reserved, so
+/// command names do not depend on the options.
+#[test]
+fn runtime_mode_without_server() {
+    let schema = parse("schemas/demo.json");
+    let client = generate(
+        &schema,
+        &Options {
+            runtime: true,
+            server: false,
+            ..Options::default()
+        },
+    );
+    assert!(client.contains("pub use ::qapi_client::Command;"));
+    assert!(!client.contains("pub struct Service"));
+    assert!(!client.contains("::qapi_client::Service"));
+    let standalone = generate(&schema, &Options::default());
+    assert!(!standalone.contains("qapi_client"));
+}
+
+/// `Service` is taken in `commands` whatever the options, so a command called `service`
+/// has the same Rust name with and without the runtime.
+#[test]
+fn service_is_reserved_in_commands() {
+    let text = b"{ 'command': 'service' }\n{ 'command': 'Command' }\n";
+    let mut read = |_: &Path| Ok(text.to_vec());
+    let schema = qapi_schema::parse_with("service.json", &mut read, qapi_schema::Dialect::Any)
+        .unwrap_or_else(|error| panic!("{error}"));
+    for runtime in [false, true] {
+        let code = generate(
+            &schema,
+            &Options {
+                runtime,
+                ..Options::default()
+            },
+        );
+        assert!(code.contains("pub struct Service2;"), "runtime {runtime}");
+        assert!(code.contains("pub struct Command2;"), "runtime {runtime}");
+    }
+}
+
 #[test]
 fn symbols_drop_conditional_items() {
     let schema = parse("schemas/kitchen-sink/kitchen-sink.json");

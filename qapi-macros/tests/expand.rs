@@ -75,3 +75,19 @@ fn a_release_is_chosen_by_option() {
         workshop::ToolType::Hammer(workshop::Hammer { weight: 500 })
     );
 }
+
+/// The demo schema plugged into the `qapi-client` runtime.
+mod runtime {
+    qapi_macros::include_qapi!("../schemas/demo.json", runtime = true);
+}
+
+#[test]
+fn the_runtime_option_plugs_into_qapi_client() {
+    fn name_of<C: qapi_client::Command>() -> &'static str {
+        C::NAME
+    }
+    assert_eq!(name_of::<runtime::commands::QueryStatus>(), "query-status");
+    let event: runtime::events::Event =
+        qapi_client::Event::from_parts("WATER_LOW", Some(&json!({ "water-percent": 5 }))).unwrap();
+    assert_eq!(qapi_client::Event::name(&event), "WATER_LOW");
+}

@@ -1,8 +1,9 @@
 //! Generates the Rust modules this crate compiles: our own schemas always; the QMP,
 //! guest-agent and storage-daemon schemas of every QEMU release whose source tree is fetched
 //! (`cargo xtask fetch-qemu`; cfg `qemu_source` for 10.0.2, `qemu_5_2`, `qemu_7_2` and
-//! `qemu_10_2` for the others), each read by its release's rules; and QEMU 9.1's QMP schema
-//! from the `qapi-qmp` crate, which `qapi-tests` makes cargo download.
+//! `qemu_10_2` for the others), each read by its release's rules; QEMU 9.1's QMP schema
+//! from the `qapi-qmp` crate, which `qapi-tests` makes cargo download; and the demo schema
+//! and QEMU 10.0.2's QMP schema again with the `runtime` option.
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,7 @@ fn main() {
     let kitchen_sink = schemas.join("kitchen-sink/kitchen-sink.json");
     generate("kitchen_sink", &kitchen_sink, None);
     generate_variants(&kitchen_sink);
+    generate_runtime(&schemas.join("demo.json"));
     generate(
         "workshop",
         &schemas.join("legacy/workshop.json"),
@@ -52,6 +54,15 @@ fn main() {
             &qemu.join("storage-daemon/qapi/qapi-schema.json"),
             release,
         );
+        if suffix.is_empty() {
+            // QEMU 10.0.2's QMP schema once more, plugged into the runtime.
+            qapi_compiler::Builder::new(qemu.join("qapi/qapi-schema.json"))
+                .file_name("qmp_runtime.rs")
+                .qemu("10.0")
+                .runtime(true)
+                .generate()
+                .unwrap();
+        }
     }
     // `cargo metadata` (run by `crate_dir`) downloads and unpacks the crate if needed.
     let qmp_9_1 = qapi_tests::crate_dir("qapi-qmp", "0.15.0").join("schema/qapi/qapi-schema.json");
@@ -83,6 +94,22 @@ fn generate(name: &str, schema: &Path, release: Option<&str>) {
         builder.qemu(release);
     }
     builder.generate().unwrap();
+}
+
+/// The demo schema plugged into the `qapi-client` runtime, as a server and as a client only.
+fn generate_runtime(demo: &Path) {
+    qapi_compiler::Builder::new(demo)
+        .file_name("demo_runtime.rs")
+        .runtime(true)
+        .generate()
+        .unwrap();
+    qapi_compiler::Builder::new(demo)
+        .file_name("demo_runtime_client.rs")
+        .runtime(true)
+        .server(false)
+        .forward_compatible(false)
+        .generate()
+        .unwrap();
 }
 
 /// The kitchen sink again under the options that change the shape of the output.

@@ -643,19 +643,25 @@ impl<'de> ::serde::Deserialize<'de> for DrinkOrder {
 #[allow(deprecated)]
 pub mod commands {
     /// What a command type tells about its command.
-    pub trait Command: ::serde::Serialize + ::serde::de::DeserializeOwned + ::core::convert::Into<
-            Request,
-        > {
+    pub trait Command: ::serde::Serialize + ::serde::de::DeserializeOwned + ::core::marker::Send + 'static {
         /// The wire name.
         const NAME: &'static str;
         /// The type of a successful reply's `return` value.
-        type Returns: ::serde::Serialize + ::serde::de::DeserializeOwned;
+        type Returns: ::serde::Serialize
+            + ::serde::de::DeserializeOwned
+            + ::core::marker::Send
+            + 'static;
         /// Whether the server replies on success (`success-response`).
         const SUCCESS_RESPONSE: bool;
         /// Whether the command may run out of band (`allow-oob`).
         const ALLOW_OOB: bool;
         /// Whether the command is allowed before machine set-up (`allow-preconfig`).
         const ALLOW_PRECONFIG: bool;
+        /// Decodes a reply's `return` value from its JSON text, as
+        /// [`decode_return`] decodes it.
+        fn decode_returns(
+            json: &str,
+        ) -> ::core::result::Result<Self::Returns, super::protocol::DecodeError>;
     }
     /// Report what the machine is doing.
     ///
@@ -863,6 +869,16 @@ pub mod commands {
         const SUCCESS_RESPONSE: bool = true;
         const ALLOW_OOB: bool = false;
         const ALLOW_PRECONFIG: bool = false;
+        fn decode_returns(
+            json: &str,
+        ) -> ::core::result::Result<Self::Returns, super::protocol::DecodeError> {
+            super::protocol::decode_text(
+                ::core::marker::PhantomData::<super::MachineStatus>,
+                json,
+                "return",
+                true,
+            )
+        }
     }
     impl ::core::convert::From<QueryStatus> for Request {
         fn from(command: QueryStatus) -> Request {
@@ -876,6 +892,16 @@ pub mod commands {
         const SUCCESS_RESPONSE: bool = true;
         const ALLOW_OOB: bool = false;
         const ALLOW_PRECONFIG: bool = false;
+        fn decode_returns(
+            json: &str,
+        ) -> ::core::result::Result<Self::Returns, super::protocol::DecodeError> {
+            super::protocol::decode_text(
+                ::core::marker::PhantomData,
+                json,
+                "return",
+                true,
+            )
+        }
     }
     impl ::core::convert::From<Brew> for Request {
         fn from(command: Brew) -> Request {
@@ -889,6 +915,16 @@ pub mod commands {
         const SUCCESS_RESPONSE: bool = true;
         const ALLOW_OOB: bool = false;
         const ALLOW_PRECONFIG: bool = false;
+        fn decode_returns(
+            json: &str,
+        ) -> ::core::result::Result<Self::Returns, super::protocol::DecodeError> {
+            super::protocol::decode_text(
+                ::core::marker::PhantomData,
+                json,
+                "return",
+                true,
+            )
+        }
     }
     impl ::core::convert::From<Clean> for Request {
         fn from(command: Clean) -> Request {
@@ -902,6 +938,16 @@ pub mod commands {
         const SUCCESS_RESPONSE: bool = true;
         const ALLOW_OOB: bool = false;
         const ALLOW_PRECONFIG: bool = false;
+        fn decode_returns(
+            json: &str,
+        ) -> ::core::result::Result<Self::Returns, super::protocol::DecodeError> {
+            super::protocol::decode_text(
+                ::core::marker::PhantomData,
+                json,
+                "return",
+                true,
+            )
+        }
     }
     impl ::core::convert::From<SetStandbyTimeout> for Request {
         fn from(command: SetStandbyTimeout) -> Request {
@@ -1822,6 +1868,25 @@ pub mod protocol {
                     message: error.to_string(),
                 }
             })
+    }
+    /// [`decode`] from JSON text: the text must hold one value and nothing after it
+    /// but white space.
+    pub fn decode_text<'de, S: ::serde::de::DeserializeSeed<'de>>(
+        seed: S,
+        json: &'de str,
+        root: &str,
+        strict: bool,
+    ) -> ::core::result::Result<S::Value, DecodeError> {
+        let mut deserializer = ::serde_json::Deserializer::from_str(json);
+        let value = decode(seed, &mut deserializer, root, strict)?;
+        deserializer
+            .end()
+            .map_err(|error| DecodeError {
+                path: ::std::string::String::from(root),
+                type_name: ::core::option::Option::None,
+                message: error.to_string(),
+            })?;
+        ::core::result::Result::Ok(value)
     }
     /// Finds a member name's index in a generated decoder's list of known members of a
     /// type; an unknown member gives the list's length, or an error in a strict decode.

@@ -11,7 +11,7 @@ pub mod qga {
     include!(concat!(env!("OUT_DIR"), "/qga.rs"));
 }
 
-use qga::commands::{Command, GuestSyncDelimited, RequestMessage};
+use qga::commands::{Command, GuestSyncDelimited, Request, RequestMessage};
 
 /// Why a request failed.
 #[derive(Debug)]
@@ -54,7 +54,7 @@ impl Agent {
     }
 
     /// Sends `command` and decodes its `return` value.
-    pub fn execute<C: Command>(&mut self, command: C) -> Result<C::Returns, Error> {
+    pub fn execute<C: Command + Into<Request>>(&mut self, command: C) -> Result<C::Returns, Error> {
         let request = RequestMessage {
             request: command.into(),
             id: None,

@@ -10,7 +10,7 @@ pub mod storage {
     qapi_macros::include_qapi!("schema/storage.json", server = false);
 }
 
-use storage::commands::{Command, RequestMessage};
+use storage::commands::{Command, Request, RequestMessage};
 
 /// Why a request failed.
 #[derive(Debug)]
@@ -67,7 +67,7 @@ impl Monitor {
 
     /// Sends `command` and decodes its `return` value; events that arrive first are kept in
     /// [`events`](Monitor::events).
-    pub fn execute<C: Command>(&mut self, command: C) -> Result<C::Returns, Error> {
+    pub fn execute<C: Command + Into<Request>>(&mut self, command: C) -> Result<C::Returns, Error> {
         let request = RequestMessage {
             request: command.into(),
             id: None,

@@ -6,6 +6,8 @@
 //! `dispatch`), `events` (a type per event, `Event`, `EventMessage`), `introspection` (the
 //! `query-qmp-schema` data) and `protocol` (fixed QMP types and helpers). Names are decided in
 //! `names.rs`, types in `types.rs`, commands and events in `protocol.rs`, docs in `docs.rs`.
+//! With the `runtime` option the module shares a few items with the `qapi-client` crate and
+//! implements its traits; without it, it needs nothing beyond serde and serde_json.
 
 mod conditions;
 mod docs;
@@ -182,7 +184,7 @@ impl<'s> Generator<'s> {
         emit(protocol::commands_module(self));
         emit(protocol::events_module(self));
         emit(self.introspection_module());
-        emit(support::protocol_module());
+        emit(support::protocol_module(self.options.runtime));
     }
 
     fn introspection_module(&self) -> TokenStream {

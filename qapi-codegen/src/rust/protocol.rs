@@ -2,6 +2,10 @@
 //! trait, the `Request` and `Return` enums, `decode_return`, the `Server` trait with
 //! `dispatch`, and the `Event` enum with `EventMessage`.
 //!
+//! With the `runtime` option, `Command` is `qapi_client::Command` re-exported (the impls are
+//! the same text), `Event` implements `qapi_client::Event`, and `Service` wraps a `Server` as
+//! a `qapi_client::Service`.
+//!
 //! The functions over every command or event (`Request::from_parts`, `decode_return`,
 //! `Event::from_parts`, …) are `#[inline]`: like generic code, they are then compiled in the
 //! crate that calls them, so the crate holding the bindings does not compile a decoder for
@@ -113,8 +117,16 @@ impl<'s> Generator<'s> {
     }
 }
 
-/// Names the `commands` module defines besides the command types.
-const COMMANDS_RESERVED: [&str; 5] = ["Command", "Request", "RequestMessage", "Return", "Server"];
+/// Names the `commands` module defines besides the command types. `Service` is reserved
+/// whether or not the options generate it, so that no option changes a command's name.
+const COMMANDS_RESERVED: [&str; 6] = [
+    "Command",
+    "Request",
+    "RequestMessage",
+    "Return",
+    "Server",
+    "Service",
+];
 
 /// The `commands` submodule.
 pub fn commands_module(generator: &Generator) -> TokenStream {
@@ -166,6 +178,10 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
                 const SUCCESS_RESPONSE: bool = #success_response;
                 const ALLOW_OOB: bool = #allow_oob;
                 const ALLOW_PRECONFIG: bool = #allow_preconfig;
+
+                fn decode_returns(json: &str) -> ::core::result::Result<Self::Returns, super::protocol::DecodeError> {
+                    super::protocol::decode_text(#return_seed, json, "return", #strict)
+                }
             }
         });
         impls.push(quote! {
@@ -291,6 +307,22 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
         }
     });
     let unused_server = no_commands.then(|| quote!(let _ = server;));
+    let runtime = generator.options.runtime;
+    // With the runtime, a `Server` also serves as the runtime's `Service`.
+    let service = runtime.then(|| {
+        quote! {
+            /// A [`Server`] as a service of the `qapi-client` runtime, which hands it every
+            /// request object through [`dispatch`].
+            #[derive(Clone, Debug, Default)]
+            pub struct Service<S>(pub S);
+
+            impl<S: Server + ::core::marker::Send> ::qapi_client::Service for Service<S> {
+                fn dispatch(&mut self, message: &::serde_json::Value) -> ::core::option::Option<::serde_json::Value> {
+                    dispatch(&mut self.0, message)
+                }
+            }
+        }
+    });
     let server = generator.options.server.then(|| {
         quote! {
             /// A server: one method per command, each reporting `CommandNotFound` unless
@@ -327,26 +359,42 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
                 }
                 ::core::option::Option::Some(::serde_json::Value::Object(response))
             }
+
+            #service
         }
     });
-    quote! {
-        /// A type per command, holding its arguments, and what it takes to send or serve
-        /// them.
-        #[allow(deprecated)]
-        pub mod commands {
+    // With the runtime, the runtime's trait; without, one of the same shape.
+    let command_trait = if runtime {
+        quote!(
+            pub use ::qapi_client::Command;
+        )
+    } else {
+        quote! {
             /// What a command type tells about its command.
-            pub trait Command: ::serde::Serialize + ::serde::de::DeserializeOwned + ::core::convert::Into<Request> {
+            pub trait Command: ::serde::Serialize + ::serde::de::DeserializeOwned + ::core::marker::Send + 'static {
                 /// The wire name.
                 const NAME: &'static str;
                 /// The type of a successful reply's `return` value.
-                type Returns: ::serde::Serialize + ::serde::de::DeserializeOwned;
+                type Returns: ::serde::Serialize + ::serde::de::DeserializeOwned + ::core::marker::Send + 'static;
                 /// Whether the server replies on success (`success-response`).
                 const SUCCESS_RESPONSE: bool;
                 /// Whether the command may run out of band (`allow-oob`).
                 const ALLOW_OOB: bool;
                 /// Whether the command is allowed before machine set-up (`allow-preconfig`).
                 const ALLOW_PRECONFIG: bool;
+
+                /// Decodes a reply's `return` value from its JSON text, as
+                /// [`decode_return`] decodes it.
+                fn decode_returns(json: &str) -> ::core::result::Result<Self::Returns, super::protocol::DecodeError>;
             }
+        }
+    };
+    quote! {
+        /// A type per command, holding its arguments, and what it takes to send or serve
+        /// them.
+        #[allow(deprecated)]
+        pub mod commands {
+            #command_trait
 
             #(#types)*
             #(#impls)*
@@ -541,6 +589,28 @@ pub fn events_module(generator: &Generator) -> TokenStream {
     } else {
         quote!(self)
     };
+    // The runtime's trait, by the inherent methods (which a path through the type finds
+    // before the trait's, so these do not call themselves).
+    let runtime_event = generator.options.runtime.then(|| {
+        quote! {
+            impl ::qapi_client::Event for Event {
+                #[inline]
+                fn from_parts(name: &str, data: ::core::option::Option<&::serde_json::Value>) -> ::core::result::Result<Event, super::protocol::DecodeError> {
+                    Event::from_parts(name, data)
+                }
+
+                #[inline]
+                fn name(&self) -> &str {
+                    Event::name(self)
+                }
+
+                #[inline]
+                fn data(&self) -> ::core::option::Option<::serde_json::Value> {
+                    Event::data(self)
+                }
+            }
+        }
+    });
     quote! {
         /// A type per event, holding its data, and the `Event` enum over all of them.
         #[allow(deprecated)]
@@ -582,6 +652,8 @@ pub fn events_module(generator: &Generator) -> TokenStream {
                     }
                 }
             }
+
+            #runtime_event
 
             /// A whole event message: the event and when it happened.
             #[derive(Clone, Debug, PartialEq)]

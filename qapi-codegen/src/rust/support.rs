@@ -1,12 +1,26 @@
 //! The fixed part of every generated module: protocol types (`Empty`, `Error`, `ErrorClass`,
-//! `Timestamp`) and the helpers the generated serde impls call, so each type's own code
-//! stays a few lines.
+//! `Timestamp`, `DecodeError`) and the helpers the generated serde impls call, so each type's
+//! own code stays a few lines. With the `runtime` option, `Timestamp` and `DecodeError` are
+//! the `qapi-client` runtime's.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The `protocol` submodule, the same for every schema.
-pub fn protocol_module() -> TokenStream {
+/// The `protocol` submodule, the same for every schema. With the `runtime` option,
+/// `DecodeError` and `Timestamp` are the runtime's, re-exported.
+pub fn protocol_module(runtime: bool) -> TokenStream {
+    let (decode_error, timestamp) = if runtime {
+        (
+            quote!(
+                pub use ::qapi_client::DecodeError;
+            ),
+            quote!(
+                pub use ::qapi_client::Timestamp;
+            ),
+        )
+    } else {
+        (decode_error_type(), timestamp_type())
+    };
     quote! {
         /// QMP protocol types shared by every schema, and helpers of the generated code.
         pub mod protocol {
@@ -93,14 +107,7 @@ pub fn protocol_module() -> TokenStream {
 
             impl ::std::error::Error for Error {}
 
-            /// When an event happened: seconds and microseconds since the Unix epoch.
-            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-            pub struct Timestamp {
-                /// Whole seconds.
-                pub seconds: i64,
-                /// Microseconds within the second.
-                pub microseconds: i64,
-            }
+            #timestamp
 
             /// One step on the way from a decoded value down to a member that failed.
             #[derive(Clone, Copy)]
@@ -132,29 +139,7 @@ pub fn protocol_module() -> TokenStream {
                 error
             }
 
-            /// A value that did not decode, and where in it the problem is.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct DecodeError {
-                /// Where: the root (`arguments`, `return`, `data`) followed by members and
-                /// array indices, as in `return[0].inserted.ro`.
-                pub path: ::std::string::String,
-                /// The schema type whose member failed to decode, if the failure is in a member.
-                pub type_name: ::core::option::Option<&'static str>,
-                /// What is wrong, as serde reports it.
-                pub message: ::std::string::String,
-            }
-
-            impl ::core::fmt::Display for DecodeError {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-                    f.write_str(&self.path)?;
-                    if let ::core::option::Option::Some(type_name) = self.type_name {
-                        ::core::write!(f, " (in {type_name})")?;
-                    }
-                    ::core::write!(f, ": {}", self.message)
-                }
-            }
-
-            impl ::std::error::Error for DecodeError {}
+            #decode_error
 
             ::std::thread_local! {
                 static STRICT: ::core::cell::Cell<bool> = const { ::core::cell::Cell::new(false) };
@@ -196,6 +181,19 @@ pub fn protocol_module() -> TokenStream {
                     });
                     DecodeError { path, type_name, message: error.to_string() }
                 })
+            }
+
+            /// [`decode`] from JSON text: the text must hold one value and nothing after it
+            /// but white space.
+            pub fn decode_text<'de, S: ::serde::de::DeserializeSeed<'de>>(seed: S, json: &'de str, root: &str, strict: bool) -> ::core::result::Result<S::Value, DecodeError> {
+                let mut deserializer = ::serde_json::Deserializer::from_str(json);
+                let value = decode(seed, &mut deserializer, root, strict)?;
+                deserializer.end().map_err(|error| DecodeError {
+                    path: ::std::string::String::from(root),
+                    type_name: ::core::option::Option::None,
+                    message: error.to_string(),
+                })?;
+                ::core::result::Result::Ok(value)
             }
 
             /// Finds a member name's index in a generated decoder's list of known members of a
@@ -419,6 +417,49 @@ pub fn protocol_module() -> TokenStream {
                     }
                 }
             }
+        }
+    }
+}
+
+/// `protocol::DecodeError` of a module without the runtime.
+fn decode_error_type() -> TokenStream {
+    quote! {
+        /// A value that did not decode, and where in it the problem is.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct DecodeError {
+            /// Where: the root (`arguments`, `return`, `data`) followed by members and
+            /// array indices, as in `return[0].inserted.ro`.
+            pub path: ::std::string::String,
+            /// The schema type whose member failed to decode, if the failure is in a member.
+            pub type_name: ::core::option::Option<&'static str>,
+            /// What is wrong, as serde reports it.
+            pub message: ::std::string::String,
+        }
+
+        impl ::core::fmt::Display for DecodeError {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                f.write_str(&self.path)?;
+                if let ::core::option::Option::Some(type_name) = self.type_name {
+                    ::core::write!(f, " (in {type_name})")?;
+                }
+                ::core::write!(f, ": {}", self.message)
+            }
+        }
+
+        impl ::std::error::Error for DecodeError {}
+    }
+}
+
+/// `protocol::Timestamp` of a module without the runtime.
+fn timestamp_type() -> TokenStream {
+    quote! {
+        /// When an event happened: seconds and microseconds since the Unix epoch.
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct Timestamp {
+            /// Whole seconds.
+            pub seconds: i64,
+            /// Microseconds within the second.
+            pub microseconds: i64,
         }
     }
 }

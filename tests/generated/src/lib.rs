@@ -2,8 +2,10 @@
 //!
 //! `build.rs` generates one module per schema: our own always; the QMP, guest-agent and
 //! storage-daemon schemas of QEMU 10.0.2 (`qmp`, `qga`, `storage_daemon`) and of 5.2, 7.2 and
-//! 10.2.2 (`qmp_7_2`, …) where their source trees are fetched; and QEMU 9.1's QMP schema from
-//! the `qapi-qmp` crate. The tests run the modules against live QEMU binaries.
+//! 10.2.2 (`qmp_7_2`, …) where their source trees are fetched; QEMU 9.1's QMP schema from
+//! the `qapi-qmp` crate; and the demo schema and 10.0.2's QMP schema again with the `runtime`
+//! option (`demo_runtime`, `demo_runtime_client`, `qmp_runtime`). The tests run the modules
+//! against live QEMU binaries.
 
 #![deny(warnings)]
 
@@ -36,6 +38,17 @@ pub mod kitchen_sink_kept {
     include!(concat!(env!("OUT_DIR"), "/kitchen_sink_kept.rs"));
 }
 
+/// `schemas/demo.json` plugged into the `qapi-client` runtime.
+pub mod demo_runtime {
+    include!(concat!(env!("OUT_DIR"), "/demo_runtime.rs"));
+}
+
+/// `schemas/demo.json` plugged into the `qapi-client` runtime, without server or forward
+/// compatibility.
+pub mod demo_runtime_client {
+    include!(concat!(env!("OUT_DIR"), "/demo_runtime_client.rs"));
+}
+
 /// A user type standing in for schema types in `kitchen_sink_kept`: any JSON value.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Opaque(pub serde_json::Value);
@@ -56,6 +69,12 @@ pub mod qga {
 #[cfg(qemu_source)]
 pub mod storage_daemon {
     include!(concat!(env!("OUT_DIR"), "/storage_daemon.rs"));
+}
+
+/// QEMU 10.0.2's QMP schema plugged into the `qapi-client` runtime.
+#[cfg(qemu_source)]
+pub mod qmp_runtime {
+    include!(concat!(env!("OUT_DIR"), "/qmp_runtime.rs"));
 }
 
 /// Modules for the three schemas of an older or newer QEMU release, read by its rules.

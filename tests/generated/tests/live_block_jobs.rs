@@ -11,7 +11,8 @@ mod live {
     use std::process::Command as Process;
 
     use qapi_generated_tests::storage_daemon::commands::{
-        BlockdevAdd, BlockdevCreate, BlockdevDel, Command, JobDismiss, QueryJobs, RequestMessage,
+        BlockdevAdd, BlockdevCreate, BlockdevDel, Command, JobDismiss, QueryJobs, Request,
+        RequestMessage,
     };
     use qapi_generated_tests::storage_daemon::events::{Event, EventMessage};
     use qapi_generated_tests::storage_daemon::protocol;
@@ -28,7 +29,10 @@ mod live {
     impl Session {
         /// Sends `command` and returns its decoded reply; every event that arrives before
         /// the reply is decoded and kept.
-        fn call<C: Command>(&mut self, command: C) -> Result<C::Returns, protocol::Error> {
+        fn call<C: Command + Into<Request>>(
+            &mut self,
+            command: C,
+        ) -> Result<C::Returns, protocol::Error> {
             let message = RequestMessage {
                 request: command.into(),
                 id: Some(json!(C::NAME)),

@@ -86,7 +86,10 @@ mod live {
 
     /// Runs `command` through [`exchange`] and decodes the outcome into the command's own
     /// return type.
-    fn call<C: Command>(agent: &mut Peer, command: C) -> Result<C::Returns, protocol::Error> {
+    fn call<C: Command + Into<Request>>(
+        agent: &mut Peer,
+        command: C,
+    ) -> Result<C::Returns, protocol::Error> {
         let response = exchange(agent, &encode(command.into(), None));
         match response.get("return") {
             Some(value) => Ok(serde_json::from_value(value.clone())
