@@ -87,17 +87,14 @@ impl Router {
     }
 
     /// Routes one message from the peer: a reply to its call, an event to every
-    /// subscriber that wants it. A reply to a call no longer waited for is dropped; a reply
-    /// without `id` goes to the only pending call, if there is exactly one.
+    /// subscriber that wants it. A reply to a call no longer waited for is dropped, and so
+    /// is a reply without `id`: a peer sends one only for input it could not read, which
+    /// this crate sends only on purpose (the guest agent's reset byte).
     pub(crate) fn deliver(&self, incoming: Incoming) -> Result<(), Closed> {
         let mut state = lock(&self.state);
         match incoming {
             Incoming::Reply { id, outcome } => {
-                let id = match id {
-                    Some(id) => id.as_u64(),
-                    None if state.pending.len() == 1 => state.pending.keys().next().copied(),
-                    None => None,
-                };
+                let id = id.as_ref().and_then(Value::as_u64);
                 if let Some(slot) = id.and_then(|id| state.pending.remove(&id)) {
                     drop(state);
                     slot.complete(Ok(outcome));

@@ -3,7 +3,8 @@
 //! (`cargo xtask fetch-qemu`; cfg `qemu_source` for 10.0.2, `qemu_5_2`, `qemu_7_2` and
 //! `qemu_10_2` for the others), each read by its release's rules; QEMU 9.1's QMP schema
 //! from the `qapi-qmp` crate, which `qapi-tests` makes cargo download; and the demo schema
-//! and QEMU 10.0.2's QMP schema again with the `runtime` option.
+//! again with the `runtime` option. QEMU 10.0.2's modules, which the live tests drive
+//! through `qapi-client`, have the `runtime` option; the other releases' do not.
 
 use std::path::{Path, PathBuf};
 
@@ -38,31 +39,26 @@ fn main() {
             continue;
         };
         println!("cargo::rustc-cfg={cfg}");
+        let runtime = release == "10.0";
         let release = Some(release);
-        generate(
+        generate_with(
             &format!("qmp{suffix}"),
             &qemu.join("qapi/qapi-schema.json"),
             release,
+            runtime,
         );
-        generate(
+        generate_with(
             &format!("qga{suffix}"),
             &qemu.join("qga/qapi-schema.json"),
             release,
+            runtime,
         );
-        generate(
+        generate_with(
             &format!("storage_daemon{suffix}"),
             &qemu.join("storage-daemon/qapi/qapi-schema.json"),
             release,
+            runtime,
         );
-        if suffix.is_empty() {
-            // QEMU 10.0.2's QMP schema once more, plugged into the runtime.
-            qapi_compiler::Builder::new(qemu.join("qapi/qapi-schema.json"))
-                .file_name("qmp_runtime.rs")
-                .qemu("10.0")
-                .runtime(true)
-                .generate()
-                .unwrap();
-        }
     }
     // `cargo metadata` (run by `crate_dir`) downloads and unpacks the crate if needed.
     let qmp_9_1 = qapi_tests::crate_dir("qapi-qmp", "0.15.0").join("schema/qapi/qapi-schema.json");
@@ -88,8 +84,13 @@ fn watch_source(release: &str) {
 /// Writes the module for `schema` to `$OUT_DIR/NAME.rs`, read by the rules of `release`
 /// (by those of any release without one).
 fn generate(name: &str, schema: &Path, release: Option<&str>) {
+    generate_with(name, schema, release, false);
+}
+
+/// [`generate`], plugged into the `qapi-client` runtime where `runtime` is true.
+fn generate_with(name: &str, schema: &Path, release: Option<&str>, runtime: bool) {
     let mut builder = qapi_compiler::Builder::new(schema);
-    builder.file_name(format!("{name}.rs"));
+    builder.file_name(format!("{name}.rs")).runtime(runtime);
     if let Some(release) = release {
         builder.qemu(release);
     }

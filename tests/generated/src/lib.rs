@@ -3,9 +3,10 @@
 //! `build.rs` generates one module per schema: our own always; the QMP, guest-agent and
 //! storage-daemon schemas of QEMU 10.0.2 (`qmp`, `qga`, `storage_daemon`) and of 5.2, 7.2 and
 //! 10.2.2 (`qmp_7_2`, …) where their source trees are fetched; QEMU 9.1's QMP schema from
-//! the `qapi-qmp` crate; and the demo schema and 10.0.2's QMP schema again with the `runtime`
-//! option (`demo_runtime`, `demo_runtime_client`, `qmp_runtime`). The tests run the modules
-//! against live QEMU binaries.
+//! the `qapi-qmp` crate; and the demo schema again with the `runtime` option
+//! (`demo_runtime`, `demo_runtime_client`). QEMU 10.0.2's three modules have the `runtime`
+//! option too, and the other releases' do not. The tests run the modules against live QEMU
+//! binaries, through `qapi-client` and by hand.
 
 #![deny(warnings)]
 
@@ -69,12 +70,6 @@ pub mod qga {
 #[cfg(qemu_source)]
 pub mod storage_daemon {
     include!(concat!(env!("OUT_DIR"), "/storage_daemon.rs"));
-}
-
-/// QEMU 10.0.2's QMP schema plugged into the `qapi-client` runtime.
-#[cfg(qemu_source)]
-pub mod qmp_runtime {
-    include!(concat!(env!("OUT_DIR"), "/qmp_runtime.rs"));
 }
 
 /// Modules for the three schemas of an older or newer QEMU release, read by its rules.

@@ -49,22 +49,35 @@ mod live {
         let Some(process) = machine() else { return };
         let client = connect(&process);
         assert_eq!(client.greeting().version.qemu.major, 10);
-        assert!(client.oob_enabled(), "QEMU offers oob and the client takes it");
+        assert!(
+            client.oob_enabled(),
+            "QEMU offers oob and the client takes it"
+        );
 
         let status = client.execute(qmp::QueryStatus).unwrap();
-        assert_eq!((status.status, status.running), (RunState::Prelaunch, false));
+        assert_eq!(
+            (status.status, status.running),
+            (RunState::Prelaunch, false)
+        );
 
         let events = client.subscribe::<Event>(EventFilter::names(["RESUME", "STOP"]));
         client.execute(qmp::Cont).unwrap();
-        let resumed = events.wait_for(|event| matches!(event, Event::Resume(_)), PATIENCE).unwrap();
+        let resumed = events
+            .wait_for(|event| matches!(event, Event::Resume(_)), PATIENCE)
+            .unwrap();
         assert!(resumed.timestamp.is_some_and(|time| time.seconds > 0));
         client.execute(qmp::Stop).unwrap();
-        events.wait_for(|event| matches!(event, Event::Stop(_)), PATIENCE).unwrap();
+        events
+            .wait_for(|event| matches!(event, Event::Stop(_)), PATIENCE)
+            .unwrap();
         let status = client.execute(qmp::QueryStatus).unwrap();
         assert_eq!(status.status, RunState::Paused);
 
         let error = client
-            .execute(qmp::QomGet { path: "/nowhere".into(), property: "type".into() })
+            .execute(qmp::QomGet {
+                path: "/nowhere".into(),
+                property: "type".into(),
+            })
             .unwrap_err();
         assert!(
             matches!(&error, Error::Qmp(error) if error.class == ErrorClass::DeviceNotFound),
@@ -82,14 +95,20 @@ mod live {
                 "driver": "usb-kbd", "id": "keyboard", "bus": "usb.0"
             })))
             .unwrap();
-        client.execute(qmp::DeviceDel { id: "keyboard".into() }).unwrap();
+        client
+            .execute(qmp::DeviceDel {
+                id: "keyboard".into(),
+            })
+            .unwrap();
         let event = deleted
             .wait_for(
                 |event| matches!(event, Event::DeviceDeleted(device) if device.device.as_deref() == Some("keyboard")),
                 PATIENCE,
             )
             .unwrap();
-        let Event::DeviceDeleted(device) = event.event else { unreachable!() };
+        let Event::DeviceDeleted(device) = event.event else {
+            unreachable!()
+        };
         assert_eq!(device.path, "/machine/peripheral/keyboard");
     }
 
@@ -99,20 +118,23 @@ mod live {
         let client = connect(&process);
         let image = process.directory().join("image.raw");
         let jobs = client.subscribe::<Event>(EventFilter::names(["JOB_STATUS_CHANGE"]));
-        let reaches = |status: JobStatus| {
-            move |event: &Event| matches!(event, Event::JobStatusChange(change) if change.id == "create" && change.status == status)
-        };
+        let reaches = |status: JobStatus| move |event: &Event| matches!(event, Event::JobStatusChange(change) if change.id == "create" && change.status == status);
         client
             .execute(arguments::<qmp::BlockdevCreate>(json!({
                 "job-id": "create",
                 "options": { "driver": "file", "filename": image, "size": 1 << 20 }
             })))
             .unwrap();
-        jobs.wait_for(reaches(JobStatus::Concluded), PATIENCE).unwrap();
+        jobs.wait_for(reaches(JobStatus::Concluded), PATIENCE)
+            .unwrap();
         let listed = client.execute(qmp::QueryJobs).unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].error, None, "the job failed");
-        client.execute(qmp::JobDismiss { id: "create".into() }).unwrap();
+        client
+            .execute(qmp::JobDismiss {
+                id: "create".into(),
+            })
+            .unwrap();
         jobs.wait_for(reaches(JobStatus::Null), PATIENCE).unwrap();
         assert_eq!(std::fs::metadata(&image).unwrap().len(), 1 << 20);
     }
@@ -131,7 +153,13 @@ mod live {
             .unwrap();
         file.set_len(4 << 20).unwrap();
         let added = client
-            .execute_with_fds(qmp::AddFd { fdset_id: Some(7), opaque: None }, &[file.as_fd()])
+            .execute_with_fds(
+                qmp::AddFd {
+                    fdset_id: Some(7),
+                    opaque: None,
+                },
+                &[file.as_fd()],
+            )
             .unwrap();
         assert_eq!(added.fdset_id, 7);
         client
@@ -139,12 +167,20 @@ mod live {
                 "driver": "file", "node-name": "passed", "filename": "/dev/fdset/7"
             })))
             .unwrap();
-        let nodes = client.execute(qmp::QueryNamedBlockNodes { flat: Some(true) }).unwrap();
-        let node = nodes.iter().find(|node| node.node_name.as_deref() == Some("passed")).unwrap();
+        let nodes = client
+            .execute(qmp::QueryNamedBlockNodes { flat: Some(true) })
+            .unwrap();
+        let node = nodes
+            .iter()
+            .find(|node| node.node_name.as_deref() == Some("passed"))
+            .unwrap();
         assert_eq!(node.image.virtual_size, 4 << 20);
 
         let refused = client.execute_with_fds(qmp::Getfd { fdname: "x".into() }, &[]);
-        assert!(matches!(refused, Err(Error::Qmp(_))), "getfd without a descriptor: {refused:?}");
+        assert!(
+            matches!(refused, Err(Error::Qmp(_))),
+            "getfd without a descriptor: {refused:?}"
+        );
     }
 
     #[test]
@@ -152,7 +188,10 @@ mod live {
         let Some(process) = machine() else { return };
         let client = connect(&process);
         let error = client.execute_oob(qmp::MigratePause).unwrap_err();
-        assert!(matches!(&error, Error::Qmp(error) if error.class == ErrorClass::GenericError), "{error:?}");
+        assert!(
+            matches!(&error, Error::Qmp(error) if error.class == ErrorClass::GenericError),
+            "{error:?}"
+        );
         let refused = client.execute_oob(qmp::QueryStatus);
         assert!(matches!(refused, Err(Error::Unsupported(_))), "{refused:?}");
     }
@@ -163,13 +202,24 @@ mod live {
         let client = connect(&process);
         let events = client.subscribe::<Event>(EventFilter::All);
         client.execute(qmp::Quit).unwrap();
-        let shutdown = events.wait_for(|event| matches!(event, Event::Shutdown(_)), PATIENCE).unwrap();
-        let Event::Shutdown(shutdown) = shutdown.event else { unreachable!() };
+        let shutdown = events
+            .wait_for(|event| matches!(event, Event::Shutdown(_)), PATIENCE)
+            .unwrap();
+        let Event::Shutdown(shutdown) = shutdown.event else {
+            unreachable!()
+        };
         assert!(!shutdown.guest);
         let end = events.recv_timeout(PATIENCE);
         assert!(matches!(end, Err(Error::Closed(Closed::ByPeer))), "{end:?}");
-        assert!(matches!(client.execute(qmp::QueryStatus), Err(Error::Closed(Closed::ByPeer))));
-        assert!(process.wait_exit(PATIENCE).is_some_and(|status| status.success()));
+        assert!(matches!(
+            client.execute(qmp::QueryStatus),
+            Err(Error::Closed(Closed::ByPeer))
+        ));
+        assert!(
+            process
+                .wait_exit(PATIENCE)
+                .is_some_and(|status| status.success())
+        );
     }
 
     #[test]
@@ -190,62 +240,123 @@ mod live {
         let killed_at = Instant::now();
         process.kill();
         let (outcome, failed_at) = caller.join().unwrap();
-        assert!(matches!(outcome, Err(Error::Closed(Closed::ByPeer))), "{outcome:?}");
+        assert!(
+            matches!(outcome, Err(Error::Closed(Closed::ByPeer))),
+            "{outcome:?}"
+        );
         let delay = failed_at.saturating_duration_since(killed_at);
-        assert!(delay < Duration::from_millis(100), "the call failed {delay:?} after the kill");
+        assert!(
+            delay < Duration::from_millis(100),
+            "the call failed {delay:?} after the kill"
+        );
     }
 
     #[test]
     fn the_tokio_client_runs_commands_and_follows_events() {
         let Some(process) = machine() else { return };
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         runtime.block_on(async {
             let transport = qapi_client::Transport::unix(process.socket());
-            let client = qapi_client::tokio::Client::connect(transport, Config::default().timeout(PATIENCE))
-                .await
-                .unwrap();
-            let events = client.subscribe::<Event>(EventFilter::names(["RESUME", "STOP", "SHUTDOWN"]));
-            let (status, _) = tokio::join!(client.execute(qmp::QueryStatus), client.execute(qmp::QueryName));
+            let client =
+                qapi_client::tokio::Client::connect(transport, Config::default().timeout(PATIENCE))
+                    .await
+                    .unwrap();
+            let events =
+                client.subscribe::<Event>(EventFilter::names(["RESUME", "STOP", "SHUTDOWN"]));
+            let (status, _) = tokio::join!(
+                client.execute(qmp::QueryStatus),
+                client.execute(qmp::QueryName)
+            );
             assert_eq!(status.unwrap().status, RunState::Prelaunch);
             client.execute(qmp::Cont).await.unwrap();
-            events.wait_for(|event| matches!(event, Event::Resume(_)), PATIENCE).await.unwrap();
+            events
+                .wait_for(|event| matches!(event, Event::Resume(_)), PATIENCE)
+                .await
+                .unwrap();
             client.execute(qmp::Quit).await.unwrap();
-            events.wait_for(|event| matches!(event, Event::Shutdown(_)), PATIENCE).await.unwrap();
-            assert!(matches!(events.recv().await, Err(Error::Closed(Closed::ByPeer))));
+            events
+                .wait_for(|event| matches!(event, Event::Shutdown(_)), PATIENCE)
+                .await
+                .unwrap();
+            assert!(matches!(
+                events.recv().await,
+                Err(Error::Closed(Closed::ByPeer))
+            ));
         });
     }
 
     #[test]
     fn the_storage_daemon_blocking_and_on_tokio() {
         use storage_daemon::commands as sd;
-        let Some(process) = Process::start_or_skip(Program::StorageDaemon, &[]) else { return };
+        let Some(process) = Process::start_or_skip(Program::StorageDaemon, &[]) else {
+            return;
+        };
         let config = Config::default().timeout(PATIENCE);
         {
-            let client = Client::connect(qapi_client::Transport::unix(process.socket()), config.clone()).unwrap();
+            let client = Client::connect(
+                qapi_client::Transport::unix(process.socket()),
+                config.clone(),
+            )
+            .unwrap();
             client
-                .execute(serde_json::from_value::<sd::BlockdevAdd>(json!({
-                    "driver": "null-co", "node-name": "null", "size": 4096
-                })).unwrap())
+                .execute(
+                    serde_json::from_value::<sd::BlockdevAdd>(json!({
+                        "driver": "null-co", "node-name": "null", "size": 4096
+                    }))
+                    .unwrap(),
+                )
                 .unwrap();
-            let nodes = client.execute(sd::QueryNamedBlockNodes { flat: Some(true) }).unwrap();
-            assert!(nodes.iter().any(|node| node.node_name.as_deref() == Some("null")));
+            let nodes = client
+                .execute(sd::QueryNamedBlockNodes { flat: Some(true) })
+                .unwrap();
+            assert!(
+                nodes
+                    .iter()
+                    .any(|node| node.node_name.as_deref() == Some("null"))
+            );
         }
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         runtime.block_on(async {
             let transport = qapi_client::Transport::unix(process.socket());
-            let client = qapi_client::tokio::Client::connect(transport, config).await.unwrap();
-            let nodes = client.execute(sd::QueryNamedBlockNodes { flat: Some(true) }).await.unwrap();
-            assert!(nodes.iter().any(|node| node.node_name.as_deref() == Some("null")));
-            client.execute(sd::BlockdevDel { node_name: "null".into() }).await.unwrap();
+            let client = qapi_client::tokio::Client::connect(transport, config)
+                .await
+                .unwrap();
+            let nodes = client
+                .execute(sd::QueryNamedBlockNodes { flat: Some(true) })
+                .await
+                .unwrap();
+            assert!(
+                nodes
+                    .iter()
+                    .any(|node| node.node_name.as_deref() == Some("null"))
+            );
+            client
+                .execute(sd::BlockdevDel {
+                    node_name: "null".into(),
+                })
+                .await
+                .unwrap();
         });
     }
 
     #[test]
     fn the_guest_agent_blocking_on_tokio_and_after_it_restarts() {
         use qga::commands as ga;
-        let Some(mut process) = Process::start_or_skip(Program::GuestAgent, &[]) else { return };
+        let Some(mut process) = Process::start_or_skip(Program::GuestAgent, &[]) else {
+            return;
+        };
         let config = Config::default().timeout(PATIENCE);
-        let agent = GuestAgent::connect(qapi_client::Transport::unix(process.socket()), config.clone()).unwrap();
+        let agent = GuestAgent::connect(
+            qapi_client::Transport::unix(process.socket()),
+            config.clone(),
+        )
+        .unwrap();
         let info = agent.execute(ga::GuestInfo).unwrap();
         assert!(info.version.starts_with("10.0"), "{}", info.version);
         let host = agent.execute(ga::GuestGetHostName).unwrap();
@@ -253,13 +364,21 @@ mod live {
 
         process.restart().unwrap();
         let again = agent.execute(ga::GuestInfo).unwrap();
-        assert_eq!(again.version, info.version, "the client connected to the new agent");
+        assert_eq!(
+            again.version, info.version,
+            "the client connected to the new agent"
+        );
 
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         runtime.block_on(async {
             let transport = qapi_client::Transport::unix(process.socket());
             drop(agent);
-            let agent = qapi_client::tokio::GuestAgent::connect(transport, config).await.unwrap();
+            let agent = qapi_client::tokio::GuestAgent::connect(transport, config)
+                .await
+                .unwrap();
             let time = agent.execute(ga::GuestGetTime).await.unwrap();
             assert!(time > 0);
             agent.sync().await.unwrap();

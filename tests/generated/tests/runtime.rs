@@ -210,11 +210,11 @@ mod standalone {
 
 /// QEMU 10.0.2's QMP schema plugged into the runtime.
 #[cfg(qemu_source)]
-mod qmp_runtime {
+mod qmp {
     use super::*;
-    use qapi_generated_tests::qmp_runtime::commands::{QueryBlock, QueryStatus, Server, Service};
-    use qapi_generated_tests::qmp_runtime::events::Event;
-    use qapi_generated_tests::qmp_runtime::{RunState, StatusInfo, protocol};
+    use qapi_generated_tests::qmp::commands::{QueryBlock, QueryStatus, Server, Service};
+    use qapi_generated_tests::qmp::events::Event;
+    use qapi_generated_tests::qmp::{RunState, StatusInfo, protocol};
 
     #[test]
     fn commands_decode_live_shaped_replies() {
