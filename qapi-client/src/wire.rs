@@ -22,21 +22,32 @@ pub(crate) const DELIMITER: u8 = 0xFF;
 /// How many bytes one read asks for.
 const READ_CHUNK: usize = 64 << 10;
 
-/// Splits received bytes into lines and delimiters, with a limit on the length of a line.
+/// Splits received bytes into messages and delimiters, with a limit on a message's length.
+///
+/// A message ends where its top-level JSON object or array closes, or at a line end outside
+/// any object (which ends a line of something else, for the parser to refuse). Peers need
+/// not end messages with a line end: QEMU's parser reads a stream of JSON values, and so do
+/// some clients (Python's `qemu.qmp` writes none).
 pub(crate) struct Frames {
     buffer: Vec<u8>,
     /// Where the next frame starts.
     start: usize,
-    /// Bytes before this index (and after `start`) hold no line end.
+    /// Bytes before this index (and after `start`) have been scanned into the state below.
     scanned: usize,
     max: usize,
+    /// How deep in objects and arrays the scan is.
+    depth: u32,
+    in_string: bool,
+    escaped: bool,
+    /// Whether the frame so far holds anything but white space.
+    content: bool,
 }
 
 /// One piece of what a peer sent.
 pub(crate) enum Frame {
-    /// A line, without its end; the range is into [`Frames::bytes`].
+    /// A message; the range is into [`Frames::bytes`].
     Line(Range<usize>),
-    /// A 0xFF byte. What came before it on its line is dropped.
+    /// A 0xFF byte. What came before it in its message is dropped.
     Delimiter,
 }
 
@@ -47,36 +58,75 @@ impl Frames {
             start: 0,
             scanned: 0,
             max,
+            depth: 0,
+            in_string: false,
+            escaped: false,
+            content: false,
         }
     }
 
+    /// Ends the frame in progress at `end` (exclusive); the next one starts at `next`.
+    fn cut(&mut self, end: usize, next: usize) -> Range<usize> {
+        let frame = self.start..end;
+        self.start = next;
+        self.scanned = next;
+        self.depth = 0;
+        self.in_string = false;
+        self.escaped = false;
+        self.content = false;
+        frame
+    }
+
     /// The next complete frame, `None` when more bytes are needed, or the error that ends
-    /// the connection when a line outgrows the limit.
+    /// the connection when a message outgrows the limit.
     pub(crate) fn next(&mut self) -> Result<Option<Frame>, Closed> {
-        let unscanned = &self.buffer[self.scanned..];
-        match unscanned
-            .iter()
-            .position(|&byte| byte == b'\n' || byte == DELIMITER)
-        {
-            Some(offset) => {
-                let end = self.scanned + offset;
-                let frame = if self.buffer[end] == DELIMITER {
-                    Frame::Delimiter
-                } else {
-                    Frame::Line(self.start..end)
-                };
-                self.start = end + 1;
-                self.scanned = self.start;
-                Ok(Some(frame))
+        let mut index = self.scanned;
+        while index < self.buffer.len() {
+            let byte = self.buffer[index];
+            index += 1;
+            if byte == DELIMITER {
+                self.cut(index, index);
+                return Ok(Some(Frame::Delimiter));
             }
-            None => {
-                self.scanned = self.buffer.len();
-                if self.buffer.len() - self.start > self.max {
-                    return Err(Closed::TooLong(self.max));
+            if self.in_string {
+                match byte {
+                    _ if self.escaped => self.escaped = false,
+                    b'\\' => self.escaped = true,
+                    b'"' => self.in_string = false,
+                    _ => {}
                 }
-                Ok(None)
+                continue;
+            }
+            match byte {
+                b'"' => {
+                    self.in_string = true;
+                    self.content = true;
+                }
+                b'{' | b'[' => {
+                    self.depth += 1;
+                    self.content = true;
+                }
+                b'}' | b']' if self.depth > 0 => {
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        return Ok(Some(Frame::Line(self.cut(index, index))));
+                    }
+                }
+                b'\n' if self.depth == 0 => {
+                    if self.content {
+                        return Ok(Some(Frame::Line(self.cut(index - 1, index))));
+                    }
+                    self.cut(index, index);
+                }
+                b' ' | b'\t' | b'\r' => {}
+                _ => self.content = true,
             }
         }
+        self.scanned = index;
+        if self.buffer.len() - self.start > self.max {
+            return Err(Closed::TooLong(self.max));
+        }
+        Ok(None)
     }
 
     /// The bytes a [`Frame::Line`] range points into.
@@ -278,6 +328,23 @@ mod tests {
     fn a_delimiter_drops_what_came_before_it() {
         let seen = frames_of(&[b"garb\xFF{\"return\": 1}\n"], 100);
         assert_eq!(seen, vec![Ok(None), Ok(Some("{\"return\": 1}".into()))]);
+    }
+
+    #[test]
+    fn messages_end_where_their_object_closes_without_a_line_end() {
+        let seen = frames_of(
+            &[br#"{"a": "}\"{"}{"b""#, br#": [1, {"c": 2}]}  [3]"#, b"\r\n\r\n  oops \n"],
+            100,
+        );
+        assert_eq!(
+            seen,
+            vec![
+                Ok(Some(r#"{"a": "}\"{"}"#.into())),
+                Ok(Some(r#"{"b": [1, {"c": 2}]}"#.into())),
+                Ok(Some("  [3]".into())),
+                Ok(Some("  oops ".into())),
+            ]
+        );
     }
 
     #[test]

@@ -642,27 +642,7 @@ impl<'de> ::serde::Deserialize<'de> for DrinkOrder {
 /// them.
 #[allow(deprecated)]
 pub mod commands {
-    /// What a command type tells about its command.
-    pub trait Command: ::serde::Serialize + ::serde::de::DeserializeOwned + ::core::marker::Send + 'static {
-        /// The wire name.
-        const NAME: &'static str;
-        /// The type of a successful reply's `return` value.
-        type Returns: ::serde::Serialize
-            + ::serde::de::DeserializeOwned
-            + ::core::marker::Send
-            + 'static;
-        /// Whether the server replies on success (`success-response`).
-        const SUCCESS_RESPONSE: bool;
-        /// Whether the command may run out of band (`allow-oob`).
-        const ALLOW_OOB: bool;
-        /// Whether the command is allowed before machine set-up (`allow-preconfig`).
-        const ALLOW_PRECONFIG: bool;
-        /// Decodes a reply's `return` value from its JSON text, as
-        /// [`decode_return`] decodes it.
-        fn decode_returns(
-            json: &str,
-        ) -> ::core::result::Result<Self::Returns, super::protocol::DecodeError>;
-    }
+    pub use ::qapi_client::Command;
     /// Report what the machine is doing.
     ///
     /// # Returns
@@ -1337,6 +1317,18 @@ pub mod commands {
         }
         ::core::option::Option::Some(::serde_json::Value::Object(response))
     }
+    /// A [`Server`] as a service of the `qapi-client` runtime, which hands it every
+    /// request object through [`dispatch`].
+    #[derive(Clone, Debug, Default)]
+    pub struct Service<S>(pub S);
+    impl<S: Server + ::core::marker::Send> ::qapi_client::Service for Service<S> {
+        fn dispatch(
+            &mut self,
+            message: &::serde_json::Value,
+        ) -> ::core::option::Option<::serde_json::Value> {
+            dispatch(&mut self.0, message)
+        }
+    }
 }
 /// A type per event, holding its data, and the `Event` enum over all of them.
 #[allow(deprecated)]
@@ -1576,6 +1568,23 @@ pub mod events {
             }
         }
     }
+    impl ::qapi_client::Event for Event {
+        #[inline]
+        fn from_parts(
+            name: &str,
+            data: ::core::option::Option<&::serde_json::Value>,
+        ) -> ::core::result::Result<Event, super::protocol::DecodeError> {
+            Event::from_parts(name, data)
+        }
+        #[inline]
+        fn name(&self) -> &str {
+            Event::name(self)
+        }
+        #[inline]
+        fn data(&self) -> ::core::option::Option<::serde_json::Value> {
+            Event::data(self)
+        }
+    }
     /// A whole event message: the event and when it happened.
     #[derive(Clone, Debug, PartialEq)]
     pub struct EventMessage {
@@ -1741,24 +1750,7 @@ pub mod protocol {
         }
     }
     impl ::std::error::Error for Error {}
-    /// When an event happened: seconds and microseconds since the Unix epoch.
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        Default,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub struct Timestamp {
-        /// Whole seconds.
-        pub seconds: i64,
-        /// Microseconds within the second.
-        pub microseconds: i64,
-    }
+    pub use ::qapi_client::Timestamp;
     /// One step on the way from a decoded value down to a member that failed.
     #[derive(Clone, Copy)]
     enum PathStep {
@@ -1787,27 +1779,7 @@ pub mod protocol {
             });
         error
     }
-    /// A value that did not decode, and where in it the problem is.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    pub struct DecodeError {
-        /// Where: the root (`arguments`, `return`, `data`) followed by members and
-        /// array indices, as in `return[0].inserted.ro`.
-        pub path: ::std::string::String,
-        /// The schema type whose member failed to decode, if the failure is in a member.
-        pub type_name: ::core::option::Option<&'static str>,
-        /// What is wrong, as serde reports it.
-        pub message: ::std::string::String,
-    }
-    impl ::core::fmt::Display for DecodeError {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-            f.write_str(&self.path)?;
-            if let ::core::option::Option::Some(type_name) = self.type_name {
-                ::core::write!(f, " (in {type_name})")?;
-            }
-            ::core::write!(f, ": {}", self.message)
-        }
-    }
-    impl ::std::error::Error for DecodeError {}
+    pub use ::qapi_client::DecodeError;
     ::std::thread_local! {
         static STRICT : ::core::cell::Cell < bool > = const {
         ::core::cell::Cell::new(false) };

@@ -1,37 +1,41 @@
-//! A coffee machine that speaks a QMP-style protocol: the project's demo schema served with
-//! the generated `Server` trait and `dispatch`.
+//! A coffee machine that speaks QMP: the project's demo schema, its commands implemented on
+//! the generated `Server` trait and served by `qapi-client` (greeting, capabilities
+//! negotiation, events), so any QMP client can order a drink.
 //!
 //! The bindings in `src/bindings.rs` are checked in. They were written by `qapi-gen` with the
 //! arguments in `qapi-gen.args`; `cargo xtask bindings` writes them again, and a test of
 //! `qapi-gen` fails when they differ from what it generates now.
 
-use std::io::{BufRead, Write};
+use std::io::{Read, Write};
+
+use qapi_client::{Emitter, ServerConfig, VersionNumbers};
 
 /// The generated bindings (checked in; see the crate docs). rustfmt leaves them as `qapi-gen`
 /// wrote them, so that the staleness test compares like with like.
 #[rustfmt::skip]
 pub mod bindings;
 
-use bindings::commands::{Brew, Clean, Server, SetStandbyTimeout};
-use bindings::events::{DrinkReady, Event, EventMessage, WaterLow};
+use bindings::commands::{Brew, Clean, Server, Service, SetStandbyTimeout};
+use bindings::events::{DrinkReady, Event, WaterLow};
 use bindings::protocol::{Empty, Error};
 use bindings::{CupVolume, DrinkKind, DrinkOrderKind, MachineState, MachineStatus};
 
 /// Grams of beans one shot uses.
 const GRAMS_PER_SHOT: u32 = 9;
 
-/// The machine's state, and the events it has to report.
+/// The machine's state, and where its events go.
 #[derive(Debug)]
 pub struct Machine {
     status: MachineStatus,
     /// Minutes of inactivity before standby.
     pub standby_minutes: u16,
-    events: Vec<Event>,
+    events: Emitter,
 }
 
 impl Machine {
-    /// A machine with a full water tank and `beans_grams` of beans.
-    pub fn new(beans_grams: u32) -> Machine {
+    /// A machine with a full water tank and `beans_grams` of beans, reporting its events to
+    /// the connections of `events`.
+    pub fn new(beans_grams: u32, events: Emitter) -> Machine {
         Machine {
             status: MachineStatus {
                 state: MachineState::Idle,
@@ -40,7 +44,7 @@ impl Machine {
                 drinks_served: 0,
             },
             standby_minutes: 30,
-            events: Vec::new(),
+            events,
         }
     }
 }
@@ -76,9 +80,9 @@ impl Server for Machine {
         self.status.water_percent -= used_percent;
         self.status.drinks_served += 1;
         self.events
-            .push(Event::DrinkReady(DrinkReady { kind, millilitres }));
+            .emit(&Event::DrinkReady(DrinkReady { kind, millilitres }));
         if self.status.water_percent < 20 {
-            self.events.push(Event::WaterLow(WaterLow {
+            self.events.emit(&Event::WaterLow(WaterLow {
                 water_percent: self.status.water_percent,
             }));
         }
@@ -98,35 +102,27 @@ impl Server for Machine {
     }
 }
 
-/// Serves one request per line of `input`, writing each response and then the events the
-/// request caused to `output`, one JSON object per line.
-pub fn serve(
-    machine: &mut Machine,
-    input: impl BufRead,
-    mut output: impl Write,
-) -> std::io::Result<()> {
-    for line in input.lines() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let response = match serde_json::from_str(&line) {
-            Ok(request) => bindings::commands::dispatch(machine, &request),
-            Err(error) => {
-                let error = Error::generic(format!("JSON parse error: {error}"));
-                Some(serde_json::json!({ "error": error }))
-            }
-        };
-        if let Some(response) = response {
-            writeln!(output, "{response}")?;
-        }
-        for event in machine.events.drain(..) {
-            let message = EventMessage {
-                event,
-                timestamp: None,
-            };
-            writeln!(output, "{}", serde_json::to_string(&message)?)?;
-        }
+/// What the machine says about itself in its greeting.
+pub fn greeting() -> ServerConfig {
+    ServerConfig {
+        version: VersionNumbers {
+            major: 1,
+            minor: 0,
+            micro: 0,
+        },
+        package: "coffee-machine".to_owned(),
+        oob: false,
     }
-    output.flush()
+}
+
+/// Serves one QMP connection on a machine with `beans_grams` of beans: greets, negotiates,
+/// then answers requests from `input` on `output` and reports the machine's events there.
+pub fn serve(
+    beans_grams: u32,
+    input: impl Read,
+    output: impl Write + Send + 'static,
+) -> std::io::Result<()> {
+    let events = Emitter::new();
+    let mut machine = Service(Machine::new(beans_grams, events.clone()));
+    qapi_client::blocking::serve(input, output, &mut machine, &events, &greeting())
 }

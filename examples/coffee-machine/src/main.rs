@@ -1,11 +1,15 @@
-//! `coffee-machine`: serves the demo schema's commands on standard input and output, one JSON
-//! object per line.
+//! `coffee-machine [SOCKET]`: serves the demo schema's commands over QMP, on the unix socket
+//! SOCKET (one connection at a time) or else on standard input and output.
 
 fn main() -> std::io::Result<()> {
-    let mut machine = coffee_machine::Machine::new(500);
-    coffee_machine::serve(
-        &mut machine,
-        std::io::stdin().lock(),
-        std::io::stdout().lock(),
-    )
+    const BEANS_GRAMS: u32 = 500;
+    let Some(socket) = std::env::args_os().nth(1) else {
+        return coffee_machine::serve(BEANS_GRAMS, std::io::stdin(), std::io::stdout());
+    };
+    let listener = std::os::unix::net::UnixListener::bind(socket)?;
+    for stream in listener.incoming() {
+        let stream = stream?;
+        coffee_machine::serve(BEANS_GRAMS, stream.try_clone()?, stream)?;
+    }
+    Ok(())
 }

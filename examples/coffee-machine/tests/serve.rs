@@ -1,44 +1,50 @@
-//! A session with the coffee machine: requests in, responses and events out.
+//! A session with the coffee machine through `qapi-client`: typed commands in, replies and
+//! events out.
 
-use serde_json::{Value, json};
+use std::os::unix::net::UnixStream;
 
-fn session(requests: &[Value]) -> Vec<Value> {
-    let input: String = requests
-        .iter()
-        .map(|request| format!("{request}\n"))
-        .collect();
-    let mut output = Vec::new();
-    let mut machine = coffee_machine::Machine::new(20);
-    coffee_machine::serve(&mut machine, input.as_bytes(), &mut output).unwrap();
-    String::from_utf8(output)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect()
+use coffee_machine::bindings::commands::{Brew, QueryStatus};
+use coffee_machine::bindings::events::{DrinkReady, Event};
+use coffee_machine::bindings::{DrinkKind, DrinkOrder, DrinkOrderKind, EspressoOptions};
+use qapi_client::blocking::Client;
+use qapi_client::{Config, Error, ErrorClass, EventFilter};
+use serde_json::json;
+
+fn connect(beans_grams: u32) -> Client {
+    let (ours, theirs) = UnixStream::pair().unwrap();
+    std::thread::spawn(move || coffee_machine::serve(beans_grams, theirs.try_clone().unwrap(), theirs));
+    Client::from_io(ours.try_clone().unwrap(), ours, Config::default()).unwrap()
 }
 
 #[test]
 fn brews_reports_and_refuses() {
-    let replies = session(&[
-        json!({ "execute": "brew", "arguments": { "kind": "espresso", "shots": 2 }, "id": 1 }),
-        json!({ "execute": "brew", "arguments": { "kind": "americano", "volume": 1800 }, "id": 2 }),
-        json!({ "execute": "query-status", "id": 3 }),
-        json!({ "execute": "brew", "arguments": { "kind": "tea" }, "id": 4 }),
-        json!({ "execute": "make-toast", "id": 5 }),
-    ]);
+    let machine = connect(20);
+    assert_eq!(machine.greeting().version.qemu.major, 1);
+    let events = machine.subscribe::<Event>(EventFilter::All);
+
+    let espresso = DrinkOrder {
+        kind: DrinkOrderKind::Espresso(EspressoOptions { shots: 2, ristretto: None }),
+        volume: None,
+    };
+    machine.execute(Brew(espresso)).unwrap();
+    let ready = events.recv().unwrap();
     assert_eq!(
-        replies,
-        [
-            json!({ "return": {}, "id": 1 }),
-            json!({ "event": "DRINK_READY", "data": { "kind": "espresso", "millilitres": 30 } }),
-            json!({ "error": { "class": "GenericError", "desc": "out of beans" }, "id": 2 }),
-            json!({ "return": { "state": "idle", "water-percent": 99, "beans-grams": 2,
-                                "drinks-served": 1 }, "id": 3 }),
-            json!({ "error": { "class": "GenericError",
-                               "desc": "Invalid arguments for brew: arguments.kind (in DrinkOrder): unknown value `tea`" },
-                    "id": 4 }),
-            json!({ "error": { "class": "CommandNotFound",
-                               "desc": "The command make-toast has not been found" }, "id": 5 }),
-        ]
+        ready.event,
+        Event::DrinkReady(DrinkReady { kind: DrinkKind::Espresso, millilitres: 30 })
     );
+    assert!(ready.timestamp.is_some());
+
+    let americano = DrinkOrder { kind: DrinkOrderKind::Americano, volume: None };
+    let refused = machine.execute(Brew(americano)).unwrap_err();
+    let Error::Qmp(refused) = refused else { panic!("{refused:?}") };
+    assert_eq!((refused.class, refused.desc.as_str()), (ErrorClass::GenericError, "out of beans"));
+
+    let status = machine.execute(QueryStatus).unwrap();
+    assert_eq!((status.beans_grams, status.drinks_served), (2, 1));
+
+    let tea = machine.execute_raw("brew", &json!({ "kind": "tea" })).unwrap_err();
+    assert!(tea.to_string().contains("unknown value `tea`"), "{tea}");
+    let toast = machine.execute_raw("make-toast", &json!({})).unwrap_err();
+    assert!(matches!(toast, Error::Qmp(error) if error.class == ErrorClass::CommandNotFound));
+    assert!(events.try_recv().is_none());
 }
