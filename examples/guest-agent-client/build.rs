@@ -1,5 +1,5 @@
 //! Generates `$OUT_DIR/qga.rs` from QEMU 9.1's guest-agent schema: only the commands this
-//! client sends, with the types they reach, and no server side.
+//! client sends, with the types they reach, no server side, and plugged into `qapi-client`.
 
 fn main() {
     // A crate of your own would name its copy of the schema here, e.g. a path into a QEMU
@@ -8,13 +8,13 @@ fn main() {
     qapi_compiler::Builder::new(schema)
         .file_name("qga.rs")
         .keep([
-            "guest-sync-delimited",
             "guest-info",
             "guest-get-host-name",
             "guest-get-osinfo",
             "guest-get-timezone",
         ])
         .server(false)
+        .runtime(true)
         .generate()
         .unwrap();
 }

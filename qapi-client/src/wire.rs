@@ -333,7 +333,11 @@ mod tests {
     #[test]
     fn messages_end_where_their_object_closes_without_a_line_end() {
         let seen = frames_of(
-            &[br#"{"a": "}\"{"}{"b""#, br#": [1, {"c": 2}]}  [3]"#, b"\r\n\r\n  oops \n"],
+            &[
+                br#"{"a": "}\"{"}{"b""#,
+                br#": [1, {"c": 2}]}  [3]"#,
+                b"\r\n\r\n  oops \n",
+            ],
             100,
         );
         assert_eq!(

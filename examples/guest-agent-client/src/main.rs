@@ -17,7 +17,7 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("guest-agent-client: {error:?}");
+            eprintln!("guest-agent-client: {error}");
             std::process::ExitCode::FAILURE
         }
     }

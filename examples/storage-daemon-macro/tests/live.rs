@@ -4,7 +4,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use storage_daemon_macro::{Error, Monitor, storage};
+use qapi_client::blocking::Client;
+use qapi_client::{Error, ErrorClass};
+use storage_daemon_macro::storage;
 
 /// A `qemu-storage-daemon` process, killed when dropped.
 struct Daemon(Child);
@@ -50,11 +52,11 @@ fn adds_lists_and_removes_a_node() {
         qapi_tests::unavailable("qemu-storage-daemon is not installed");
         return;
     };
-    let mut monitor = Monitor::connect(&socket).unwrap();
+    let monitor = Client::unix(&socket).unwrap();
     let version = monitor.execute(storage::commands::QueryVersion).unwrap();
     assert_eq!((version.qemu.major, version.qemu.minor), (10, 0));
 
-    let nodes = storage_daemon_macro::null_node_round_trip(&mut monitor, "probe", 4096).unwrap();
+    let nodes = storage_daemon_macro::null_node_round_trip(&monitor, "probe", 4096).unwrap();
     let node = nodes.iter().find(|node| node.node_name == "probe").unwrap();
     assert_eq!((node.drv.as_str(), node.ro), ("null-co", true));
     let after = monitor
@@ -68,9 +70,9 @@ fn adds_lists_and_removes_a_node() {
             node_name: "probe".into(),
         })
         .unwrap_err();
-    let Error::Daemon(error) = error else {
+    let Error::Qmp(error) = error else {
         panic!("{error:?}")
     };
-    assert_eq!(error.class, storage::protocol::ErrorClass::GenericError);
+    assert_eq!(error.class, ErrorClass::GenericError);
     let _ = std::fs::remove_dir_all(&directory);
 }
