@@ -255,3 +255,68 @@ mod qmp {
         );
     }
 }
+
+/// QEMU 10.0.2's guest-agent module against a transcript of an agent.
+#[cfg(qemu_source)]
+mod guest_agent_mock {
+    use std::time::Duration;
+
+    use qapi_client::mock::Mock;
+    use qapi_generated_tests::qga::commands::{GuestGetTime, GuestPing, GuestShutdown};
+
+    #[test]
+    fn a_command_without_a_reply_returns_as_soon_as_it_is_sent() {
+        let mock = Mock::agent(
+            r#"
+            -> { "execute": "guest-shutdown", "arguments": { "mode": "powerdown" } }
+            -> { "execute": "guest-ping" }
+            <- { "return": {} }
+            "#,
+        )
+        .unwrap();
+        let agent = mock.guest_agent().unwrap();
+        let shutdown = GuestShutdown {
+            mode: Some("powerdown".into()),
+        };
+        agent.execute_timeout(shutdown, Duration::from_secs(5)).unwrap();
+        agent.execute(GuestPing).unwrap();
+        mock.finish().unwrap();
+    }
+
+    #[test]
+    fn after_a_timeout_the_agent_is_synchronised_and_a_late_reply_dropped() {
+        // Ids count from 1: the sync on connecting, the call that times out, the sync after
+        // it, the next call.
+        let mock = Mock::agent(
+            r#"
+            -> { "execute": "guest-get-time" }
+            -> { "execute": "guest-get-time" }
+            <- { "return": 111, "id": 2 }
+            <- { "return": 222 }
+            "#,
+        )
+        .unwrap();
+        let agent = mock.guest_agent().unwrap();
+        let late = agent.execute_timeout(GuestGetTime, Duration::from_millis(100));
+        assert!(matches!(late, Err(qapi_client::Error::Timeout)), "{late:?}");
+        assert_eq!(agent.execute(GuestGetTime).unwrap(), 222);
+        mock.finish().unwrap();
+    }
+
+    #[test]
+    fn the_tokio_agent_replays_the_same() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let mock = Mock::agent(
+                r#"
+                -> { "execute": "guest-get-time" }
+                <- { "return": 333 }
+                "#,
+            )
+            .unwrap();
+            let agent = mock.tokio_guest_agent().await.unwrap();
+            assert_eq!(agent.execute(GuestGetTime).await.unwrap(), 333);
+            mock.finish().unwrap();
+        });
+    }
+}
