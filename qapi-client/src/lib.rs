@@ -30,7 +30,7 @@ pub mod tokio;
 mod wire;
 
 pub use error::{Closed, Error, ErrorClass, QmpError};
-pub use router::EventFilter;
+pub use router::{EventFilter, EventPredicate};
 pub use schema::{Command, DecodeError, Event, Service, Timestamp};
 pub use server::{Emitter, ServerConfig};
 pub use session::{Config, Greeting, TimedEvent, Transport, Version, VersionNumbers};

@@ -239,8 +239,11 @@ pub enum EventFilter {
     /// The events with these names.
     Names(Vec<String>),
     /// The events for which the function, given the name and `data` member, is true.
-    Matching(Box<dyn Fn(&str, Option<&Value>) -> bool + Send + Sync>),
+    Matching(Box<EventPredicate>),
 }
+
+/// A test of an event's name and `data` member.
+pub type EventPredicate = dyn Fn(&str, Option<&Value>) -> bool + Send + Sync;
 
 impl EventFilter {
     /// The events named in `names`.
@@ -258,7 +261,7 @@ impl EventFilter {
     fn wants(&self, event: &RawEvent) -> bool {
         match self {
             EventFilter::All => true,
-            EventFilter::Names(names) => names.iter().any(|name| *name == event.name),
+            EventFilter::Names(names) => names.contains(&event.name),
             EventFilter::Matching(predicate) => predicate(&event.name, event.data.as_ref()),
         }
     }
