@@ -249,3 +249,31 @@ fn a_filter_picks_events_by_name_and_data() {
     assert_eq!(seen, vec![json!(0), json!(2), json!(4)]);
     assert!(none.try_recv().is_none());
 }
+
+#[test]
+fn a_server_and_a_client_over_tcp() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let emitter = Emitter::new();
+        let mut service = test_service(emitter.clone());
+        blocking::serve(
+            stream.try_clone().unwrap(),
+            stream,
+            &mut service,
+            &emitter,
+            &ServerConfig::default(),
+        )
+    });
+    let client = Client::connect(qapi_client::Transport::Tcp(address), Config::default()).unwrap();
+    let ticks = client.subscribe::<Untyped>(EventFilter::All);
+    client.execute_raw("burst", &json!({ "count": 2 })).unwrap();
+    assert_eq!(
+        client
+            .execute_raw("echo", &json!({ "over": "tcp" }))
+            .unwrap(),
+        json!({ "over": "tcp" })
+    );
+    assert_eq!(ticks.recv().unwrap().event.1, Some(json!({ "seq": 0 })));
+}

@@ -505,7 +505,7 @@ fn fresh_directory() -> Result<PathBuf, String> {
 
 /// The first `name` on `PATH`, or else in `/usr/sbin`, where Debian puts `qemu-ga` and which
 /// is not on an ordinary user's `PATH`.
-fn find_executable(name: &str) -> Option<PathBuf> {
+pub fn find_executable(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .chain([PathBuf::from("/usr/sbin")])

@@ -252,6 +252,40 @@ mod live {
     }
 
     #[test]
+    fn qemu_spoken_to_over_its_standard_input_and_output() {
+        let Some(executable) = qapi_tests::peer::find_executable("qemu-system-x86_64") else {
+            qapi_tests::unavailable("qemu-system-x86_64 is not installed");
+            return;
+        };
+        let mut command = std::process::Command::new(executable);
+        command.args([
+            "-machine",
+            "none",
+            "-nodefaults",
+            "-display",
+            "none",
+            "-qmp",
+            "stdio",
+        ]);
+        let client = Client::connect(
+            qapi_client::Transport::Spawn(command),
+            Config::default().timeout(PATIENCE),
+        )
+        .unwrap();
+        assert_eq!(
+            client.execute(qmp::QueryStatus).unwrap().status,
+            RunState::Running
+        );
+        let events = client.subscribe::<Event>(EventFilter::names(["SHUTDOWN"]));
+        client.execute(qmp::Quit).unwrap();
+        events.wait_for(|_| true, PATIENCE).unwrap();
+        assert!(matches!(
+            events.recv_timeout(PATIENCE),
+            Err(Error::Closed(Closed::ByPeer))
+        ));
+    }
+
+    #[test]
     fn the_tokio_client_runs_commands_and_follows_events() {
         let Some(process) = machine() else { return };
         let runtime = tokio::runtime::Builder::new_current_thread()

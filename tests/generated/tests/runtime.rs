@@ -278,7 +278,9 @@ mod guest_agent_mock {
         let shutdown = GuestShutdown {
             mode: Some("powerdown".into()),
         };
-        agent.execute_timeout(shutdown, Duration::from_secs(5)).unwrap();
+        agent
+            .execute_timeout(shutdown, Duration::from_secs(5))
+            .unwrap();
         agent.execute(GuestPing).unwrap();
         mock.finish().unwrap();
     }
@@ -305,7 +307,10 @@ mod guest_agent_mock {
 
     #[test]
     fn the_tokio_agent_replays_the_same() {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         runtime.block_on(async {
             let mock = Mock::agent(
                 r#"
