@@ -20,9 +20,9 @@ use crate::EventFilter;
 use crate::error::{Closed, Error};
 use crate::router::{Queue, Router, Slot};
 use crate::schema::{Command, Event, Service};
-use crate::server::{Emitter, ServerConfig, Session, line_of};
+use crate::server::{Emitter, Output, ServerConfig, Session};
 use crate::session::{self, Config, Greeting, TimedEvent, Transport};
-use crate::wire::{DELIMITER, Frame, Frames, Incoming, Request};
+use crate::wire::{DELIMITER, Frames, Request};
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
@@ -270,26 +270,13 @@ impl Link {
 fn read_loop(router: &Router, mut reader: Box<dyn Read + Send>, max: usize, agent: bool) {
     let mut frames = Frames::new(max);
     let reason = loop {
-        match frames.next() {
-            Ok(Some(Frame::Line(range))) => match Incoming::parse(frames.bytes(range)) {
-                Ok(Some(incoming)) => {
-                    if let Err(closed) = router.deliver(incoming) {
-                        break closed;
-                    }
-                }
-                Ok(None) => {}
-                Err(what) => break Closed::Protocol(what),
-            },
-            Ok(Some(Frame::Delimiter)) if agent => {}
-            Ok(Some(Frame::Delimiter)) => {
-                break Closed::Protocol("a 0xFF byte, which only a guest agent sends".to_owned());
-            }
-            Ok(None) => match frames.read_from(&mut reader) {
-                Ok(true) => {}
-                Ok(false) => break Closed::ByPeer,
-                Err(error) => break Closed::from_read_error(&error),
-            },
-            Err(closed) => break closed,
+        if let Err(closed) = router.route(&mut frames, agent) {
+            break closed;
+        }
+        match frames.read_from(&mut reader) {
+            Ok(true) => {}
+            Ok(false) => break Closed::ByPeer,
+            Err(error) => break Closed::from_read_error(&error),
         }
     };
     router.close(reason);
@@ -727,35 +714,22 @@ pub fn serve(
     let mut frames = Frames::new(crate::wire::DEFAULT_MAX_MESSAGE);
     let mut reader = reader;
     loop {
-        match frames.next() {
-            Ok(Some(Frame::Line(range))) => {
-                let handled = session.handle(frames.bytes(range), service);
-                if let Some(response) = handled.response {
-                    write(&line_of(&response))?;
-                }
-                if handled.negotiated {
-                    let (events, alive) = (writer.clone(), alive.clone());
-                    emitter.attach(Box::new(move |line| {
-                        if !alive.load(std::sync::atomic::Ordering::SeqCst) {
-                            return false;
-                        }
-                        let mut writer = lock(&events);
-                        writer.write_all(line).and_then(|()| writer.flush()).is_ok()
-                    }));
-                }
+        session.serve(&mut frames, service, |output| match output {
+            Output::Line(line) => write(&line),
+            Output::Negotiated => {
+                let (events, alive) = (writer.clone(), alive.clone());
+                emitter.attach(Box::new(move |line| {
+                    if !alive.load(std::sync::atomic::Ordering::SeqCst) {
+                        return false;
+                    }
+                    let mut writer = lock(&events);
+                    writer.write_all(line).and_then(|()| writer.flush()).is_ok()
+                }));
+                Ok(())
             }
-            Ok(Some(Frame::Delimiter)) => {}
-            Ok(None) => {
-                if !frames.read_from(&mut reader)? {
-                    return Ok(());
-                }
-            }
-            Err(closed) => {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    closed.to_string(),
-                ));
-            }
+        })?;
+        if !frames.read_from(&mut reader)? {
+            return Ok(());
         }
     }
 }

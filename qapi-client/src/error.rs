@@ -110,6 +110,9 @@ impl From<DecodeError> for Error {
 }
 
 /// An error response's `error` member.
+///
+/// A module generated with the `runtime` option re-exports this type as `protocol::Error`,
+/// and [`ErrorClass`] as `protocol::ErrorClass`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QmpError {
     /// The class.
@@ -124,6 +127,14 @@ impl QmpError {
         QmpError {
             class: ErrorClass::GenericError,
             desc: desc.to_string(),
+        }
+    }
+
+    /// A `CommandNotFound` error for `command`.
+    pub fn command_not_found(command: &str) -> QmpError {
+        QmpError {
+            class: ErrorClass::CommandNotFound,
+            desc: format!("The command {command} has not been found"),
         }
     }
 }

@@ -188,6 +188,22 @@ fn parse(transcript: &str) -> Result<VecDeque<Step>, String> {
     Ok(steps)
 }
 
+/// The answers to every complete request in `frames`; `None` when the client sent more
+/// than a message may hold, which ends the replay.
+fn answer_all(script: &Mutex<Script>, frames: &mut Frames) -> Option<Vec<Vec<u8>>> {
+    let mut answers = Vec::new();
+    loop {
+        match frames.next() {
+            Ok(Some(Frame::Line(range))) => {
+                answers.extend(lock(script).answer(frames.bytes(range)))
+            }
+            Ok(Some(Frame::Delimiter)) => {}
+            Ok(None) => return Some(answers),
+            Err(_) => return None,
+        }
+    }
+}
+
 /// A transcript being replayed.
 #[derive(Clone)]
 pub struct Mock {
@@ -252,16 +268,14 @@ impl Mock {
             }
             let mut frames = Frames::new(crate::wire::DEFAULT_MAX_MESSAGE);
             loop {
-                match frames.next() {
-                    Ok(Some(Frame::Line(range))) => {
-                        let answers = lock(&script).answer(frames.bytes(range));
-                        for line in answers {
-                            writer.write_all(&line)?;
-                        }
-                    }
-                    Ok(Some(Frame::Delimiter)) => {}
-                    Ok(None) if frames.read_from(&mut reader)? => {}
-                    Ok(None) | Err(_) => return Ok(()),
+                let Some(answers) = answer_all(&script, &mut frames) else {
+                    return Ok(());
+                };
+                for line in answers {
+                    writer.write_all(&line)?;
+                }
+                if !frames.read_from(&mut reader)? {
+                    return Ok(());
                 }
             }
         });
@@ -314,16 +328,14 @@ impl Mock {
             }
             let mut frames = Frames::new(crate::wire::DEFAULT_MAX_MESSAGE);
             loop {
-                match frames.next() {
-                    Ok(Some(Frame::Line(range))) => {
-                        let answers = lock(&script).answer(frames.bytes(range));
-                        for line in answers {
-                            writer.write_all(&line).await?;
-                        }
-                    }
-                    Ok(Some(Frame::Delimiter)) => {}
-                    Ok(None) if reader.read_buf(frames.read_buffer()).await? > 0 => {}
-                    Ok(None) | Err(_) => return Ok::<(), std::io::Error>(()),
+                let Some(answers) = answer_all(&script, &mut frames) else {
+                    return Ok::<(), std::io::Error>(());
+                };
+                for line in answers {
+                    writer.write_all(&line).await?;
+                }
+                if reader.read_buf(frames.read_buffer()).await? == 0 {
+                    return Ok(());
                 }
             }
         });

@@ -12,7 +12,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::error::{Closed, Error};
-use crate::wire::{Incoming, Outcome, RawEvent};
+use crate::wire::{Frame, Frames, Incoming, Outcome, RawEvent};
 
 /// Locks `mutex`, going on when a thread panicked while holding it: every state here stays
 /// consistent between statements.
@@ -146,6 +146,30 @@ impl Router {
         for queue in queues {
             queue.close(reason.clone());
         }
+    }
+
+    /// Routes every complete message in `frames`. `Ok` when more bytes are needed; `Err`
+    /// with why the connection ends when the peer broke the protocol. A guest agent's
+    /// 0xFF bytes (`agent`) are passed over.
+    pub(crate) fn route(&self, frames: &mut Frames, agent: bool) -> Result<(), Closed> {
+        while let Some(frame) = frames.next()? {
+            match frame {
+                Frame::Line(range) => {
+                    if let Some(incoming) =
+                        Incoming::parse(frames.bytes(range)).map_err(Closed::Protocol)?
+                    {
+                        self.deliver(incoming)?;
+                    }
+                }
+                Frame::Delimiter if agent => {}
+                Frame::Delimiter => {
+                    return Err(Closed::Protocol(
+                        "a 0xFF byte, which only a guest agent sends".to_owned(),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Why the connection ended, if it has.

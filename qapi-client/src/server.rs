@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::error::ErrorClass;
 use crate::schema::{Event, Service, Timestamp};
 use crate::session::VersionNumbers;
+use crate::wire::{Frame, Frames};
 
 /// What a server says about itself in its greeting.
 #[derive(Clone, Debug)]
@@ -41,6 +42,14 @@ pub(crate) struct Session {
     offers_oob: bool,
     negotiated: bool,
     oob: bool,
+}
+
+/// What serving a connection's requests asks of the connection.
+pub(crate) enum Output {
+    /// Write this line.
+    Line(Vec<u8>),
+    /// Negotiation is complete: events may flow from now on.
+    Negotiated,
 }
 
 /// What handling one line gives.
@@ -159,6 +168,38 @@ impl Session {
         }
         handled.response = service.dispatch(&message);
         handled
+    }
+
+    /// Handles every complete request in `frames`, giving `output` the lines to write and
+    /// the moment negotiation completes; stops at the first error `output` returns. A
+    /// request longer than the limit ends the connection.
+    pub(crate) fn serve(
+        &mut self,
+        frames: &mut Frames,
+        service: &mut dyn Service,
+        mut output: impl FnMut(Output) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        loop {
+            match frames.next() {
+                Ok(Some(Frame::Line(range))) => {
+                    let handled = self.handle(frames.bytes(range), service);
+                    if let Some(response) = handled.response {
+                        output(Output::Line(line_of(&response)))?;
+                    }
+                    if handled.negotiated {
+                        output(Output::Negotiated)?;
+                    }
+                }
+                Ok(Some(Frame::Delimiter)) => {}
+                Ok(None) => return Ok(()),
+                Err(closed) => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        closed.to_string(),
+                    ));
+                }
+            }
+        }
     }
 
     fn negotiate(&mut self, message: &Value, id: Option<&Value>) -> Value {

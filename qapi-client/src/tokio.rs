@@ -21,9 +21,9 @@ use crate::EventFilter;
 use crate::error::{Closed, Error};
 use crate::router::{Queue, Router, Slot};
 use crate::schema::{Command, Event, Service};
-use crate::server::{Emitter, ServerConfig, Session, line_of};
+use crate::server::{Emitter, Output, ServerConfig, Session};
 use crate::session::{self, Config, Greeting, TimedEvent, Transport};
-use crate::wire::{DELIMITER, Frame, Frames, Incoming, Outcome, Request};
+use crate::wire::{DELIMITER, Frames, Outcome, Request};
 
 /// The writing half of a connection.
 enum Writer {
@@ -265,26 +265,13 @@ async fn read_loop(
 ) -> Closed {
     let mut frames = Frames::new(max);
     loop {
-        match frames.next() {
-            Ok(Some(Frame::Line(range))) => match Incoming::parse(frames.bytes(range)) {
-                Ok(Some(incoming)) => {
-                    if let Err(closed) = router.deliver(incoming) {
-                        return closed;
-                    }
-                }
-                Ok(None) => {}
-                Err(what) => return Closed::Protocol(what),
-            },
-            Ok(Some(Frame::Delimiter)) if agent => {}
-            Ok(Some(Frame::Delimiter)) => {
-                return Closed::Protocol("a 0xFF byte, which only a guest agent sends".to_owned());
-            }
-            Ok(None) => match reader.read_buf(frames.read_buffer()).await {
-                Ok(0) => return Closed::ByPeer,
-                Ok(_) => {}
-                Err(error) => return Closed::from_read_error(&error),
-            },
-            Err(closed) => return closed,
+        if let Err(closed) = router.route(&mut frames, agent) {
+            return closed;
+        }
+        match reader.read_buf(frames.read_buffer()).await {
+            Ok(0) => return Closed::ByPeer,
+            Ok(_) => {}
+            Err(error) => return Closed::from_read_error(&error),
         }
     }
 }
@@ -667,13 +654,12 @@ pub async fn serve(
     let mut session = Session::new(config);
     let mut frames = Frames::new(crate::wire::DEFAULT_MAX_MESSAGE);
     let result = loop {
-        match frames.next() {
-            Ok(Some(Frame::Line(range))) => {
-                let handled = session.handle(frames.bytes(range), service);
-                if let Some(response) = handled.response {
-                    let _ = lines.send(line_of(&response));
+        let served = session.serve(&mut frames, service, |output| {
+            match output {
+                Output::Line(line) => {
+                    let _ = lines.send(line);
                 }
-                if handled.negotiated {
+                Output::Negotiated => {
                     let (events, alive) = (lines.clone(), alive.clone());
                     emitter.attach(Box::new(move |line| {
                         alive.load(std::sync::atomic::Ordering::SeqCst)
@@ -681,18 +667,15 @@ pub async fn serve(
                     }));
                 }
             }
-            Ok(Some(Frame::Delimiter)) => {}
-            Ok(None) => match reader.read_buf(frames.read_buffer()).await {
-                Ok(0) => break Ok(()),
-                Ok(_) => {}
-                Err(error) => break Err(error),
-            },
-            Err(closed) => {
-                break Err(std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    closed.to_string(),
-                ));
-            }
+            Ok(())
+        });
+        if let Err(error) = served {
+            break Err(error);
+        }
+        match reader.read_buf(frames.read_buffer()).await {
+            Ok(0) => break Ok(()),
+            Ok(_) => {}
+            Err(error) => break Err(error),
         }
     };
     alive.store(false, std::sync::atomic::Ordering::SeqCst);

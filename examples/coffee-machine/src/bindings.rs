@@ -1695,61 +1695,7 @@ pub mod protocol {
             deserializer.deserialize_map(EmptyVisitor)
         }
     }
-    /// The classes of QMP errors.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum ErrorClass {
-        /// Any error without a more specific class.
-        GenericError,
-        /// The command does not exist or is not available.
-        CommandNotFound,
-        /// A device has no medium or is not active.
-        DeviceNotActive,
-        /// The requested device does not exist.
-        DeviceNotFound,
-        /// KVM lacks a capability the command needs.
-        KVMMissingCap,
-        /// A class this version does not know.
-        #[serde(untagged)]
-        Unrecognized(::std::string::String),
-    }
-    /// A QMP error response's `error` member.
-    #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct Error {
-        /// The class.
-        pub class: ErrorClass,
-        /// A human-readable description.
-        pub desc: ::std::string::String,
-    }
-    impl Error {
-        /// A `GenericError` with `desc`.
-        pub fn generic(desc: impl ::core::fmt::Display) -> Error {
-            Error {
-                class: ErrorClass::GenericError,
-                desc: desc.to_string(),
-            }
-        }
-        /// A `CommandNotFound` error for `command`.
-        pub fn command_not_found(command: &str) -> Error {
-            Error {
-                class: ErrorClass::CommandNotFound,
-                desc: ::std::format!("The command {command} has not been found"),
-            }
-        }
-    }
-    impl ::core::fmt::Display for Error {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-            f.write_str(&self.desc)
-        }
-    }
-    impl ::std::error::Error for Error {}
+    pub use ::qapi_client::{ErrorClass, QmpError as Error};
     pub use ::qapi_client::Timestamp;
     /// One step on the way from a decoded value down to a member that failed.
     #[derive(Clone, Copy)]

@@ -1,16 +1,19 @@
 //! The fixed part of every generated module: protocol types (`Empty`, `Error`, `ErrorClass`,
 //! `Timestamp`, `DecodeError`) and the helpers the generated serde impls call, so each type's
-//! own code stays a few lines. With the `runtime` option, `Timestamp` and `DecodeError` are
-//! the `qapi-client` runtime's.
+//! own code stays a few lines. With the `runtime` option, `Error`, `ErrorClass`, `Timestamp`
+//! and `DecodeError` are the `qapi-client` runtime's.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The `protocol` submodule, the same for every schema. With the `runtime` option,
-/// `DecodeError` and `Timestamp` are the runtime's, re-exported.
+/// `Error`, `ErrorClass`, `DecodeError` and `Timestamp` are the runtime's, re-exported.
 pub fn protocol_module(runtime: bool) -> TokenStream {
-    let (decode_error, timestamp) = if runtime {
+    let (errors, decode_error, timestamp) = if runtime {
         (
+            quote!(
+                pub use ::qapi_client::{ErrorClass, QmpError as Error};
+            ),
             quote!(
                 pub use ::qapi_client::DecodeError;
             ),
@@ -19,7 +22,7 @@ pub fn protocol_module(runtime: bool) -> TokenStream {
             ),
         )
     } else {
-        (decode_error_type(), timestamp_type())
+        (error_types(), decode_error_type(), timestamp_type())
     };
     quote! {
         /// QMP protocol types shared by every schema, and helpers of the generated code.
@@ -57,55 +60,7 @@ pub fn protocol_module(runtime: bool) -> TokenStream {
                 }
             }
 
-            /// The classes of QMP errors.
-            #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-            pub enum ErrorClass {
-                /// Any error without a more specific class.
-                GenericError,
-                /// The command does not exist or is not available.
-                CommandNotFound,
-                /// A device has no medium or is not active.
-                DeviceNotActive,
-                /// The requested device does not exist.
-                DeviceNotFound,
-                /// KVM lacks a capability the command needs.
-                KVMMissingCap,
-                /// A class this version does not know.
-                #[serde(untagged)]
-                Unrecognized(::std::string::String),
-            }
-
-            /// A QMP error response's `error` member.
-            #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
-            pub struct Error {
-                /// The class.
-                pub class: ErrorClass,
-                /// A human-readable description.
-                pub desc: ::std::string::String,
-            }
-
-            impl Error {
-                /// A `GenericError` with `desc`.
-                pub fn generic(desc: impl ::core::fmt::Display) -> Error {
-                    Error { class: ErrorClass::GenericError, desc: desc.to_string() }
-                }
-
-                /// A `CommandNotFound` error for `command`.
-                pub fn command_not_found(command: &str) -> Error {
-                    Error {
-                        class: ErrorClass::CommandNotFound,
-                        desc: ::std::format!("The command {command} has not been found"),
-                    }
-                }
-            }
-
-            impl ::core::fmt::Display for Error {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-                    f.write_str(&self.desc)
-                }
-            }
-
-            impl ::std::error::Error for Error {}
+            #errors
 
             #timestamp
 
@@ -418,6 +373,61 @@ pub fn protocol_module(runtime: bool) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+/// `protocol::ErrorClass` and `protocol::Error` of a module without the runtime.
+fn error_types() -> TokenStream {
+    quote! {
+        /// The classes of QMP errors.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum ErrorClass {
+            /// Any error without a more specific class.
+            GenericError,
+            /// The command does not exist or is not available.
+            CommandNotFound,
+            /// A device has no medium or is not active.
+            DeviceNotActive,
+            /// The requested device does not exist.
+            DeviceNotFound,
+            /// KVM lacks a capability the command needs.
+            KVMMissingCap,
+            /// A class this version does not know.
+            #[serde(untagged)]
+            Unrecognized(::std::string::String),
+        }
+
+        /// A QMP error response's `error` member.
+        #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct Error {
+            /// The class.
+            pub class: ErrorClass,
+            /// A human-readable description.
+            pub desc: ::std::string::String,
+        }
+
+        impl Error {
+            /// A `GenericError` with `desc`.
+            pub fn generic(desc: impl ::core::fmt::Display) -> Error {
+                Error { class: ErrorClass::GenericError, desc: desc.to_string() }
+            }
+
+            /// A `CommandNotFound` error for `command`.
+            pub fn command_not_found(command: &str) -> Error {
+                Error {
+                    class: ErrorClass::CommandNotFound,
+                    desc: ::std::format!("The command {command} has not been found"),
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for Error {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                f.write_str(&self.desc)
+            }
+        }
+
+        impl ::std::error::Error for Error {}
     }
 }
 
