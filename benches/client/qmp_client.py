@@ -6,7 +6,7 @@ usage: python qmp_client.py --socket PATH [--socket PATH...] --callers N --per-c
 Connects a `qemu.qmp.QMPClient` to the first socket, sends `query-status` --warm-up times,
 then has --callers asyncio tasks share the connection, each sending it --per-caller times,
 and prints one JSON line: the round trips, the CPU time of this process over them (user and
-system, `getrusage(RUSAGE_SELF)`) and their wall time, in nanoseconds. The same arguments and
+system, `getrusage(RUSAGE_SELF)`), its user part, and their wall time, in nanoseconds. The same arguments and
 output as `qapi-client-bench client`.
 
 qemu.qmp writes each message without a line end, which QEMU's streaming JSON parser does not
@@ -25,9 +25,9 @@ from qemu.qmp import QMPClient
 
 
 def cpu_ns():
-    """User and system CPU time of this process so far."""
+    """User and system CPU time of this process so far, and its user part."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return round((usage.ru_utime + usage.ru_stime) * 1e9)
+    return round((usage.ru_utime + usage.ru_stime) * 1e9), round(usage.ru_utime * 1e9)
 
 
 class LineEndingClient(QMPClient):
@@ -48,16 +48,18 @@ async def measure(arguments):
     await client.connect(arguments.socket[0])
     try:
         await caller(client, arguments.warm_up)
-        cpu, wall = cpu_ns(), time.perf_counter_ns()
+        (cpu, user), wall = cpu_ns(), time.perf_counter_ns()
         await asyncio.gather(
             *(caller(client, arguments.per_caller) for _ in range(arguments.callers))
         )
-        cpu, wall = cpu_ns() - cpu, time.perf_counter_ns() - wall
+        wall = time.perf_counter_ns() - wall
+        cpu, user = (after - before for after, before in zip(cpu_ns(), (cpu, user)))
     finally:
         await client.disconnect()
     return {
         "round_trips": arguments.per_caller * arguments.callers,
         "cpu_ns": cpu,
+        "user_ns": user,
         "wall_ns": wall,
     }
 

@@ -64,7 +64,7 @@ commands:
                 clients against qapi-rs's and Python's qemu.qmp (installed
                 into a virtual environment in the cache directory), on
                 live QEMU and on a server of ours, N interleaved runs each
-                (--client-runs, default 10), from the benches/client
+                (--client-runs, default 20), from the benches/client
                 workspace
 
   fuzz [--runs N] [TARGET...]

@@ -68,6 +68,8 @@ pub struct Sample {
     pub round_trips: u64,
     /// User and system CPU time of the whole process over the run.
     pub cpu: Duration,
+    /// The user part of `cpu`.
+    pub user: Duration,
     pub wall: Duration,
 }
 
@@ -77,13 +79,15 @@ impl Sample {
         serde_json::json!({
             "round_trips": self.round_trips,
             "cpu_ns": self.cpu.as_nanos() as u64,
+            "user_ns": self.user.as_nanos() as u64,
             "wall_ns": self.wall.as_nanos() as u64,
         })
     }
 }
 
-/// The process's user and system CPU time so far, all threads (`getrusage(RUSAGE_SELF)`).
-pub fn cpu_time() -> Duration {
+/// The process's user and system CPU time so far, all threads (`getrusage(RUSAGE_SELF)`),
+/// and its user part.
+pub fn cpu_time() -> (Duration, Duration) {
     // SAFETY: `getrusage` fills the zeroed struct it is given and touches nothing else.
     let usage = unsafe {
         let mut usage: libc::rusage = std::mem::zeroed();
@@ -93,12 +97,13 @@ pub fn cpu_time() -> Duration {
     let time = |value: libc::timeval| {
         Duration::from_secs(value.tv_sec as u64) + Duration::from_micros(value.tv_usec as u64)
     };
-    time(usage.ru_utime) + time(usage.ru_stime)
+    let user = time(usage.ru_utime);
+    (user + time(usage.ru_stime), user)
 }
 
 /// Where a measured run starts and ends.
 struct Clock {
-    cpu: Duration,
+    cpu: (Duration, Duration),
     wall: Instant,
 }
 
@@ -112,9 +117,11 @@ impl Clock {
 
     fn stop(self, round_trips: u64) -> Sample {
         let wall = self.wall.elapsed();
+        let (cpu, user) = cpu_time();
         Sample {
             round_trips,
-            cpu: cpu_time() - self.cpu,
+            cpu: cpu - self.cpu.0,
+            user: user - self.cpu.1,
             wall,
         }
     }

@@ -117,7 +117,7 @@ fn run_options(args: &[String]) -> Result<run::Options, String> {
     let mut options = run::Options {
         python: PathBuf::new(),
         script: PathBuf::new(),
-        runs: 10,
+        runs: 20,
         seconds: 0.3,
         only: None,
         qemu: "qemu-system-x86_64".to_owned(),

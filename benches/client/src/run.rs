@@ -205,7 +205,9 @@ fn measure_all(
             let mut group = Vec::new();
             for &contender in &contenders {
                 let sizing = client_run(options, contender, server, callers, SIZING)?;
-                let wall_per_round_trip = sizing.wall.as_secs_f64() / sizing.round_trips as f64;
+                let wall_per_round_trip = sizing["wall_ns"].as_f64().unwrap_or(1.0)
+                    / 1e9
+                    / sizing["round_trips"].as_f64().unwrap_or(1.0);
                 let per_caller = (options.seconds / wall_per_round_trip / callers as f64).ceil();
                 let per_caller = (per_caller as u64).max(SIZING);
                 eprintln!(
@@ -238,23 +240,12 @@ fn measure_all(
                     cell.callers,
                     cell.per_caller,
                 )?;
-                cell.samples.push(json!({
-                    "round_trips": sample.round_trips,
-                    "cpu_ns": sample.cpu.as_nanos() as u64,
-                    "wall_ns": sample.wall.as_nanos() as u64,
-                }));
+                cell.samples.push(sample);
             }
         }
     }
     let keys = servers.iter().map(|server| server.key).collect();
     Ok((groups.into_iter().flatten().collect(), keys))
-}
-
-/// What a client process reported.
-struct Reported {
-    round_trips: u64,
-    cpu: Duration,
-    wall: Duration,
 }
 
 /// Runs one client process and reads the line it prints.
@@ -264,7 +255,7 @@ fn client_run(
     server: &Server,
     callers: usize,
     per_caller: u64,
-) -> Result<Reported, String> {
+) -> Result<Value, String> {
     let mut command = match contender {
         Contender::Rust(client) => {
             let mut command =
@@ -305,16 +296,12 @@ fn client_run(
     let line = String::from_utf8_lossy(&output.stdout);
     let reported: Value = serde_json::from_str(line.trim())
         .map_err(|error| format!("{} printed `{line}`: {error}", contender.key()))?;
-    let number = |key: &str| {
-        reported[key]
-            .as_u64()
-            .ok_or_else(|| format!("{} printed no `{key}`: {line}", contender.key()))
-    };
-    Ok(Reported {
-        round_trips: number("round_trips")?,
-        cpu: Duration::from_nanos(number("cpu_ns")?),
-        wall: Duration::from_nanos(number("wall_ns")?),
-    })
+    for key in ["round_trips", "cpu_ns", "user_ns", "wall_ns"] {
+        if !reported[key].is_u64() {
+            return Err(format!("{} printed no `{key}`: {line}", contender.key()));
+        }
+    }
+    Ok(reported)
 }
 
 /// `/proc/loadavg` without its line end, or empty where there is none.

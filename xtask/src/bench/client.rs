@@ -15,7 +15,7 @@ use super::{Measured, machine_description, min_and_median, rustc_version, speed_
 use crate::{process, qemu_source};
 
 /// Measured runs of every cell when `--client-runs` is not given.
-pub const DEFAULT_RUNS: usize = 10;
+pub const DEFAULT_RUNS: usize = 20;
 
 /// The version of `qemu.qmp` measured, installed into the virtual environment.
 const QEMU_QMP_VERSION: &str = "0.0.6";
@@ -76,6 +76,8 @@ struct Cell {
     per_caller: u64,
     /// CPU time per round trip, one per run.
     cpu: Vec<Duration>,
+    /// Its user part.
+    user: Vec<Duration>,
     /// Wall time per round trip, one per run.
     wall: Vec<Duration>,
 }
@@ -233,10 +235,11 @@ fn parse_results(text: &str) -> Result<Results, String> {
     let number = |value: &Value| value.as_u64().unwrap_or_default();
     let mut cells = Vec::new();
     for cell in results["cells"].as_array().into_iter().flatten() {
-        let (mut cpu, mut wall) = (Vec::new(), Vec::new());
+        let (mut cpu, mut user, mut wall) = (Vec::new(), Vec::new(), Vec::new());
         for sample in cell["samples"].as_array().into_iter().flatten() {
             let round_trips = number(&sample["round_trips"]).max(1);
             cpu.push(Duration::from_nanos(number(&sample["cpu_ns"])) / round_trips as u32);
+            user.push(Duration::from_nanos(number(&sample["user_ns"])) / round_trips as u32);
             wall.push(Duration::from_nanos(number(&sample["wall_ns"])) / round_trips as u32);
         }
         if cpu.is_empty() {
@@ -249,6 +252,7 @@ fn parse_results(text: &str) -> Result<Results, String> {
             connections: number(&cell["connections"]),
             per_caller: number(&cell["per_caller"]),
             cpu,
+            user,
             wall,
         });
     }
@@ -306,7 +310,8 @@ fn body(results: &Results, versions: &Versions) -> String {
          process: it connects, makes {} untimed round trips, then times a run of round trips \
          by its callers. The client's CPU time is its whole process's, every thread included, \
          user plus system, as `getrusage(RUSAGE_SELF)` gives it in Rust and in Python alike, \
-         read before and after the run and divided by the round trips made; round trips per \
+         read before and after the run and divided by the round trips made (its user part is \
+         shown as well: the kernel's share is most of it on this machine); round trips per \
          second are the run's round trips over its wall time. The server runs in a process \
          of its own, so none of its work is counted. A cell's run is sized, by one untimed \
          run, to last about {RUN_SECONDS} s.\n\n\
@@ -346,8 +351,8 @@ fn body(results: &Results, versions: &Versions) -> String {
 
     text.push_str(
         "| client | server | callers | connections | round trips per run | CPU µs per round \
-         trip, min / median | round trips/s, best / median |\n\
-         | --- | --- | ---: | ---: | ---: | ---: | ---: |\n",
+         trip, min / median | of which user, median | round trips/s, best / median |\n\
+         | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n",
     );
     for (server, server_label) in SERVERS {
         for callers in results.callers() {
@@ -358,11 +363,12 @@ fn body(results: &Results, versions: &Versions) -> String {
                 let (cpu_min, cpu_median) = min_and_median(&cell.cpu);
                 let (wall_min, wall_median) = min_and_median(&cell.wall);
                 text.push_str(&format!(
-                    "| `{client}` | {server_label} | {callers} | {} | {} | {} / {} | {} / {} |\n",
+                    "| `{client}` | {server_label} | {callers} | {} | {} | {} / {} | {} | {} / {} |\n",
                     cell.connections,
                     cell.per_caller * cell.callers,
                     micros(cpu_min),
                     micros(cpu_median),
+                    micros(median(&cell.user)),
                     per_second(wall_min),
                     per_second(wall_median),
                 ));
@@ -468,8 +474,8 @@ mod tests {
                 "client": "ours-tokio", "server": "qemu", "callers": 8, "connections": 1,
                 "per_caller": 5,
                 "samples": [
-                    { "round_trips": 40, "cpu_ns": 400_000, "wall_ns": 800_000 },
-                    { "round_trips": 40, "cpu_ns": 600_000, "wall_ns": 1_200_000 },
+                    { "round_trips": 40, "cpu_ns": 400_000, "user_ns": 40_000, "wall_ns": 800_000 },
+                    { "round_trips": 40, "cpu_ns": 600_000, "user_ns": 80_000, "wall_ns": 1_200_000 },
                 ],
             }],
         })
@@ -479,6 +485,10 @@ mod tests {
         assert_eq!(
             cell.cpu,
             [Duration::from_micros(10), Duration::from_micros(15)]
+        );
+        assert_eq!(
+            cell.user,
+            [Duration::from_micros(1), Duration::from_micros(2)]
         );
         assert_eq!(results.callers(), [8]);
         assert!(parse_results(r#"{"contenders": []}"#).is_err());
