@@ -4,9 +4,10 @@
 //!
 //! A caller is a thread for the blocking clients and a task for the tokio ones. Callers share
 //! one connection wherever the client allows it; qapi-rs's blocking client takes `&mut self`
-//! for a call, so its callers have a connection each.
+//! for a call, so its callers have a connection each, and so do those of the bare socket, the
+//! baseline without a client library.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::sync::{Arc, Barrier};
@@ -29,17 +30,22 @@ pub enum Client {
     QapiRsTokioCurrentThread,
     /// qapi-rs's blocking `qapi::Qmp`, a connection per caller.
     QapiRsBlocking,
+    /// No client library: a request line written and a reply line read on a plain unix
+    /// socket, nothing encoded or decoded, a connection per caller. What a round trip costs
+    /// the machine.
+    BareSocket,
 }
 
 impl Client {
     /// Every Rust client.
-    pub const ALL: [Client; 6] = [
+    pub const ALL: [Client; 7] = [
         Client::OursTokio,
         Client::OursTokioCurrentThread,
         Client::OursBlocking,
         Client::QapiRsTokio,
         Client::QapiRsTokioCurrentThread,
         Client::QapiRsBlocking,
+        Client::BareSocket,
     ];
 
     /// Its key on the command line and in the results.
@@ -51,13 +57,14 @@ impl Client {
             Client::QapiRsTokio => "qapi-rs-tokio",
             Client::QapiRsTokioCurrentThread => "qapi-rs-tokio-current-thread",
             Client::QapiRsBlocking => "qapi-rs-blocking",
+            Client::BareSocket => "bare-socket",
         }
     }
 
     /// How many connections `callers` callers of this client use.
     pub fn connections(self, callers: usize) -> usize {
         match self {
-            Client::QapiRsBlocking => callers,
+            Client::QapiRsBlocking | Client::BareSocket => callers,
             _ => 1,
         }
     }
@@ -156,6 +163,7 @@ pub fn measure(run: &Run) -> Result<Sample, String> {
         Client::QapiRsTokio => on_tokio(multi_thread(), qapi_rs_tokio(run)),
         Client::QapiRsTokioCurrentThread => on_tokio(current_thread(), qapi_rs_tokio(run)),
         Client::QapiRsBlocking => qapi_rs_blocking(run),
+        Client::BareSocket => bare_socket(run),
     }
 }
 
@@ -333,6 +341,45 @@ fn qapi_rs_blocking(run: &Run) -> Result<Sample, String> {
     threads(run.callers, run.per_caller, open, |qmp| {
         let status = qmp.execute(&qapi_qmp::query_status {}).map_err(error)?;
         std::hint::black_box(status);
+        Ok(())
+    })
+}
+
+fn bare_socket(run: &Run) -> Result<Sample, String> {
+    /// A connection and the reply line last read.
+    struct Bare {
+        reader: BufReader<UnixStream>,
+        writer: UnixStream,
+        line: String,
+    }
+    impl Bare {
+        fn round_trip(&mut self, request: &[u8]) -> Result<(), String> {
+            self.writer.write_all(request).map_err(error)?;
+            self.line.clear();
+            match self.reader.read_line(&mut self.line).map_err(error)? {
+                0 => Err("the server hung up".to_owned()),
+                _ => Ok(()),
+            }
+        }
+    }
+    const REQUEST: &[u8] = b"{\"execute\": \"query-status\", \"id\": 1}\n";
+    let open = |caller: usize| -> Result<Bare, String> {
+        let writer = UnixStream::connect(run.socket(caller)).map_err(error)?;
+        let mut bare = Bare {
+            reader: BufReader::new(writer.try_clone().map_err(error)?),
+            writer,
+            line: String::new(),
+        };
+        bare.reader.read_line(&mut bare.line).map_err(error)?;
+        bare.round_trip(b"{\"execute\": \"qmp_capabilities\"}\n")?;
+        for _ in 0..run.warm_up {
+            bare.round_trip(REQUEST)?;
+        }
+        Ok(bare)
+    };
+    threads(run.callers, run.per_caller, open, |bare| {
+        bare.round_trip(REQUEST)?;
+        std::hint::black_box(&bare.line);
         Ok(())
     })
 }

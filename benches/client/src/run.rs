@@ -7,6 +7,12 @@
 //! neither process start-up nor connecting is counted. Its CPU time is the whole process's
 //! (every thread), read by the process itself: `getrusage(RUSAGE_SELF)` in Rust and in Python
 //! alike. The servers run in processes of their own, so their work is not counted.
+//!
+//! Then, where valgrind is installed, every client's instructions per round trip in user
+//! space, counted by callgrind: one caller against our server, two runs of different lengths,
+//! the difference divided by the difference in round trips (so connecting and starting up
+//! cancel out). Unlike CPU time this does not depend on the machine's load, but it leaves out
+//! the kernel.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -27,6 +33,10 @@ const WARM_UP: u64 = 200;
 
 /// Round trips of each caller in the run that sizes a cell.
 const SIZING: u64 = 100;
+
+/// Round trips of the short and the long run under callgrind, for a Rust client and for the
+/// Python one (about fifty times slower under valgrind).
+const COUNTED: [(u64, u64); 2] = [(500, 2500), (100, 500)];
 
 /// The Python client's key.
 pub const PYTHON: &str = "qemu.qmp";
@@ -140,7 +150,7 @@ pub fn run(options: &Options) -> Result<(), String> {
         .map_err(|error| format!("cannot create {}: {error}", directory.display()))?;
     let result = measure_all(options, &directory);
     let _ = std::fs::remove_dir_all(&directory);
-    let (cells, servers) = result?;
+    let (cells, servers, instructions) = result?;
     let load_after = load();
 
     let results = json!({
@@ -159,17 +169,19 @@ pub fn run(options: &Options) -> Result<(), String> {
             "per_caller": cell.per_caller,
             "samples": cell.samples,
         })).collect::<Vec<_>>(),
+        "instructions": instructions,
     });
     let text = serde_json::to_string_pretty(&results).map_err(|error| error.to_string())?;
     std::fs::write(&options.out, text)
         .map_err(|error| format!("cannot write {}: {error}", options.out.display()))
 }
 
-/// Starts the servers, sizes and measures every cell; the cells and the servers' keys.
+/// Starts the servers, sizes and measures every cell, then counts instructions; the cells,
+/// the servers' keys and the counts (`null` without valgrind).
 fn measure_all(
     options: &Options,
     directory: &Path,
-) -> Result<(Vec<Cell>, Vec<&'static str>), String> {
+) -> Result<(Vec<Cell>, Vec<&'static str>, Value), String> {
     let sockets = |prefix: &str| -> Vec<PathBuf> {
         (0..SOCKETS)
             .map(|index| directory.join(format!("{prefix}-{index}.sock")))
@@ -244,8 +256,67 @@ fn measure_all(
             }
         }
     }
+    let instructions = if valgrind_version().is_some() {
+        let mut counts = serde_json::Map::new();
+        for &contender in &contenders {
+            let count = count_instructions(options, contender, &servers[1])?;
+            eprintln!(
+                "qapi-client-bench: {}: {count:.0} instructions per round trip",
+                contender.key()
+            );
+            counts.insert(contender.key().to_owned(), json!(count));
+        }
+        json!({ "valgrind": valgrind_version(), "server": servers[1].key, "counts": counts })
+    } else {
+        eprintln!("qapi-client-bench: valgrind is not installed: no instruction counts");
+        Value::Null
+    };
     let keys = servers.iter().map(|server| server.key).collect();
-    Ok((groups.into_iter().flatten().collect(), keys))
+    Ok((groups.into_iter().flatten().collect(), keys, instructions))
+}
+
+/// `valgrind --version`, if it runs.
+fn valgrind_version() -> Option<String> {
+    let output = Command::new("valgrind").arg("--version").output().ok()?;
+    let version = String::from_utf8(output.stdout).ok()?.trim().to_owned();
+    (output.status.success() && !version.is_empty()).then_some(version)
+}
+
+/// User-space instructions per round trip of one caller of `contender` against `server`.
+fn count_instructions(
+    options: &Options,
+    contender: Contender,
+    server: &Server,
+) -> Result<f64, String> {
+    let (short, long) = match contender {
+        Contender::Rust(_) => COUNTED[0],
+        Contender::Python => COUNTED[1],
+    };
+    let count = |round_trips: u64| -> Result<u64, String> {
+        let mut command = Command::new("valgrind");
+        command.args([
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            "--trace-children=no",
+        ]);
+        let client = client_command(options, contender, server, 1, round_trips)?;
+        command.arg(client.get_program()).args(client.get_args());
+        let output = command
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|error| format!("cannot run {command:?}: {error}"))?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if !output.status.success() {
+            return Err(format!("{command:?} failed ({}): {stderr}", output.status));
+        }
+        stderr
+            .lines()
+            .find_map(|line| line.split_once("Collected : ").map(|(_, count)| count))
+            .and_then(|count| count.trim().parse().ok())
+            .ok_or_else(|| format!("callgrind reported no count: {stderr}"))
+    };
+    let (few, many) = (count(short)?, count(long)?);
+    Ok((many as f64 - few as f64) / (long - short) as f64)
 }
 
 /// Runs one client process and reads the line it prints.
@@ -256,6 +327,39 @@ fn client_run(
     callers: usize,
     per_caller: u64,
 ) -> Result<Value, String> {
+    let mut command = client_command(options, contender, server, callers, per_caller)?;
+    let output = command
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|error| format!("cannot run {command:?}: {error}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{} against {} failed ({}): {command:?}",
+            contender.key(),
+            server.key,
+            output.status
+        ));
+    }
+    let line = String::from_utf8_lossy(&output.stdout);
+    let reported: Value = serde_json::from_str(line.trim())
+        .map_err(|error| format!("{} printed `{line}`: {error}", contender.key()))?;
+    for key in ["round_trips", "cpu_ns", "user_ns", "wall_ns"] {
+        if !reported[key].is_u64() {
+            return Err(format!("{} printed no `{key}`: {line}", contender.key()));
+        }
+    }
+    Ok(reported)
+}
+
+/// The command line of one client run.
+fn client_command(
+    options: &Options,
+    contender: Contender,
+    server: &Server,
+    callers: usize,
+    per_caller: u64,
+) -> Result<Command, String> {
     let mut command = match contender {
         Contender::Rust(client) => {
             let mut command =
@@ -280,28 +384,7 @@ fn client_run(
     for socket in &server.sockets {
         command.arg("--socket").arg(socket);
     }
-    let output = command
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|error| format!("cannot run {command:?}: {error}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "{} against {} failed ({}): {command:?}",
-            contender.key(),
-            server.key,
-            output.status
-        ));
-    }
-    let line = String::from_utf8_lossy(&output.stdout);
-    let reported: Value = serde_json::from_str(line.trim())
-        .map_err(|error| format!("{} printed `{line}`: {error}", contender.key()))?;
-    for key in ["round_trips", "cpu_ns", "user_ns", "wall_ns"] {
-        if !reported[key].is_u64() {
-            return Err(format!("{} printed no `{key}`: {line}", contender.key()));
-        }
-    }
-    Ok(reported)
+    Ok(command)
 }
 
 /// `/proc/loadavg` without its line end, or empty where there is none.

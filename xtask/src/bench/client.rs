@@ -20,11 +20,15 @@ pub const DEFAULT_RUNS: usize = 20;
 /// The version of `qemu.qmp` measured, installed into the virtual environment.
 const QEMU_QMP_VERSION: &str = "0.0.6";
 
+/// Round trips per caller of the short and the long run under callgrind: Rust clients,
+/// then `qemu.qmp` (as `benches/client/src/run.rs` has them).
+const COUNTED: [(u64, u64); 2] = [(500, 2500), (100, 500)];
+
 /// How long one measured run should take, about.
 const RUN_SECONDS: &str = "0.3";
 
 /// The clients, keyed as the measuring loop keys them, with their names in the report.
-const CLIENTS: [(&str, &str); 7] = [
+const CLIENTS: [(&str, &str); 8] = [
     (
         OURS_TOKIO,
         "ours, `qapi_client::tokio::Client` (multi-thread runtime)",
@@ -43,6 +47,12 @@ const CLIENTS: [(&str, &str); 7] = [
         "qapi-rs, `qapi::futures::QapiService` (current-thread runtime)",
     ),
     (QAPI_RS_BLOCKING, "qapi-rs, `qapi::Qmp` (blocking)"),
+    (
+        BARE_SOCKET,
+        "baseline without a client library: one `write` of a fixed request line and a \
+         buffered read of the reply line on a plain unix socket, nothing encoded or decoded, \
+         a connection per caller; what a round trip costs the machine",
+    ),
     (QEMU_QMP, "`qemu.qmp` `QMPClient` (asyncio)"),
 ];
 const OURS_TOKIO: &str = "ours-tokio";
@@ -51,6 +61,7 @@ const OURS_BLOCKING: &str = "ours-blocking";
 const QAPI_RS_TOKIO: &str = "qapi-rs-tokio";
 const QAPI_RS_TOKIO_CURRENT: &str = "qapi-rs-tokio-current-thread";
 const QAPI_RS_BLOCKING: &str = "qapi-rs-blocking";
+const BARE_SOCKET: &str = "bare-socket";
 const QEMU_QMP: &str = "qemu.qmp";
 
 /// The servers, as the measuring loop keys them, with their names in the report.
@@ -89,6 +100,8 @@ struct Results {
     load_before: String,
     load_after: String,
     cells: Vec<Cell>,
+    /// valgrind's version and user-space instructions per round trip by client, if counted.
+    instructions: Option<(String, Vec<(String, f64)>)>,
 }
 
 impl Results {
@@ -260,7 +273,18 @@ fn parse_results(text: &str) -> Result<Results, String> {
         return Err("the results file has no samples".to_owned());
     }
     let text = |key: &str| results[key].as_str().unwrap_or_default().to_owned();
+    let instructions = results["instructions"]["counts"].as_object().map(|counts| {
+        let valgrind = results["instructions"]["valgrind"]
+            .as_str()
+            .unwrap_or("valgrind");
+        let counts = CLIENTS
+            .iter()
+            .filter_map(|(key, _)| Some((key.to_string(), counts.get(*key)?.as_f64()?)))
+            .collect();
+        (valgrind.to_owned(), counts)
+    });
     Ok(Results {
+        instructions,
         runs: number(&results["runs"]),
         warm_up: number(&results["warm_up"]),
         load_before: text("load_before"),
@@ -311,7 +335,7 @@ fn body(results: &Results, versions: &Versions) -> String {
          by its callers. The client's CPU time is its whole process's, every thread included, \
          user plus system, as `getrusage(RUSAGE_SELF)` gives it in Rust and in Python alike, \
          read before and after the run and divided by the round trips made (its user part is \
-         shown as well: the kernel's share is most of it on this machine); round trips per \
+         shown as well, as the kernel samples it at its clock ticks: a rough split); round trips per \
          second are the run's round trips over its wall time. The server runs in a process \
          of its own, so none of its work is counted. A cell's run is sized, by one untimed \
          run, to last about {RUN_SECONDS} s.\n\n\
@@ -430,6 +454,32 @@ fn body(results: &Results, versions: &Versions) -> String {
             (met, judged) => format!("**missed** (met in {met} of {judged})"),
         };
         text.push_str(&format!("{row} ≥ {goal}×: {verdict} |\n"));
+    }
+    if let Some((valgrind, counts)) = &results.instructions {
+        text.push_str(&instruction_table(valgrind, counts));
+    }
+    text
+}
+
+/// The table of user-space instructions per round trip, with each client's count against
+/// that of our tokio client.
+fn instruction_table(valgrind: &str, counts: &[(String, f64)]) -> String {
+    let mut text = format!(
+        "\nUser-space instructions per round trip, counted by callgrind ({valgrind}): one \
+         caller against our server, a run of {} round trips less one of {} (for `qemu.qmp` \
+         {} less {}), over the difference, so that starting up and connecting cancel out. The \
+         count does not depend on the machine's load, but it leaves out the kernel, whose \
+         share of the CPU time above is most of it:\n\n\
+         | client | instructions per round trip | vs. `{OURS_TOKIO}` |\n| --- | ---: | ---: |\n",
+        COUNTED[0].1, COUNTED[0].0, COUNTED[1].1, COUNTED[1].0,
+    );
+    let ours = counts
+        .iter()
+        .find(|(key, _)| key == OURS_TOKIO)
+        .map(|(_, count)| *count);
+    for (key, count) in counts {
+        let ratio = ours.map_or(String::new(), |ours| format!("{:.1}×", count / ours));
+        text.push_str(&format!("| `{key}` | {count:.0} | {ratio} |\n"));
     }
     text
 }
