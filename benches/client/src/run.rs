@@ -31,8 +31,12 @@ const SOCKETS: usize = 8;
 /// Untimed round trips before each measured run.
 const WARM_UP: u64 = 200;
 
-/// Round trips of each caller in the run that sizes a cell.
-const SIZING: u64 = 100;
+/// Round trips, of all callers together, in each of the runs that size a cell.
+const SIZING: u64 = 800;
+
+/// Untimed runs that size a cell; the fastest counts, so that a run slowed down by something
+/// else on the machine does not make the cell's runs short.
+const SIZING_RUNS: usize = 2;
 
 /// Round trips of the short and the long run under callgrind, for a Rust client and for the
 /// Python one (about fifty times slower under valgrind).
@@ -216,12 +220,17 @@ fn measure_all(
         for callers in CALLERS {
             let mut group = Vec::new();
             for &contender in &contenders {
-                let sizing = client_run(options, contender, server, callers, SIZING)?;
-                let wall_per_round_trip = sizing["wall_ns"].as_f64().unwrap_or(1.0)
-                    / 1e9
-                    / sizing["round_trips"].as_f64().unwrap_or(1.0);
+                let sizing_per_caller = SIZING / callers as u64;
+                let mut wall_per_round_trip = f64::INFINITY;
+                for _ in 0..SIZING_RUNS {
+                    let sizing =
+                        client_run(options, contender, server, callers, sizing_per_caller)?;
+                    let wall = sizing["wall_ns"].as_f64().unwrap_or(f64::INFINITY) / 1e9;
+                    let round_trips = sizing["round_trips"].as_f64().unwrap_or(1.0);
+                    wall_per_round_trip = wall_per_round_trip.min(wall / round_trips);
+                }
                 let per_caller = (options.seconds / wall_per_round_trip / callers as f64).ceil();
-                let per_caller = (per_caller as u64).max(SIZING);
+                let per_caller = (per_caller as u64).max(sizing_per_caller);
                 eprintln!(
                     "qapi-client-bench: {} against {}, {callers} caller(s): {per_caller} round \
                      trips per caller",

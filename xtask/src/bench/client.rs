@@ -124,6 +124,7 @@ impl Results {
 pub fn run(runs: usize) -> Result<Measured, String> {
     qemu_source::ensure()?;
     let python = qemu_qmp_environment()?;
+    let machine = machine_description();
     let root = process::workspace_root();
     let results_path = process::target_dir()
         .join("bench")
@@ -165,7 +166,7 @@ pub fn run(runs: usize) -> Result<Measured, String> {
             .unwrap_or_else(|| "Python 3".to_owned()),
     };
     Ok(Measured {
-        body: body(&results, &versions),
+        body: body(&results, &versions, &machine),
         data: figures(&results),
     })
 }
@@ -322,7 +323,7 @@ fn median(times: &[Duration]) -> Duration {
 }
 
 /// The section: the method, the table of every cell, and the comparisons with the goals.
-fn body(results: &Results, versions: &Versions) -> String {
+fn body(results: &Results, versions: &Versions, machine: &str) -> String {
     let client_list: Vec<String> = CLIENTS
         .iter()
         .map(|(key, label)| format!("  - `{key}`: {label}\n"))
@@ -337,8 +338,8 @@ fn body(results: &Results, versions: &Versions) -> String {
          read before and after the run and divided by the round trips made (its user part is \
          shown as well, as the kernel samples it at its clock ticks: a rough split); round trips per \
          second are the run's round trips over its wall time. The server runs in a process \
-         of its own, so none of its work is counted. A cell's run is sized, by one untimed \
-         run, to last about {RUN_SECONDS} s.\n\n\
+         of its own, so none of its work is counted. A cell's runs are sized to last about \
+         {RUN_SECONDS} s, by the faster of two untimed runs of 800 round trips.\n\n\
          - clients:\n{}\
          - builds: ours with `benches/client`'s module for QEMU 10.0.2's QMP schema, \
          generated in its build script with the `runtime` option and kept to the commands \
@@ -368,7 +369,7 @@ fn body(results: &Results, versions: &Versions) -> String {
         versions.python,
         versions.qemu,
         results.runs,
-        machine_description(),
+        machine,
         results.load_before,
         results.load_after,
     );
