@@ -308,7 +308,7 @@ fn figures(results: &Results) -> Value {
             if let (Some(ours), Some(theirs)) = (ours, theirs) {
                 let plural = if callers == 1 { "" } else { "s" };
                 figures.push(json!({
-                    "label": format!("client CPU, tokio, ours vs. {label} ({callers} caller{plural})"),
+                    "label": format!("client CPU on QEMU, ours (tokio) vs. {label} ({callers} caller{plural})"),
                     "speed_up": median(&theirs.cpu).as_secs_f64() / median(&ours.cpu).as_secs_f64(),
                     "goal": goal,
                 }));
