@@ -7,7 +7,9 @@
 //! * `decode` (`bench/decode.rs`): our generated types decoding replies captured
 //!   from live QEMU, against `qapi-qmp` and `serde_json::Value`;
 //! * `build` (`bench/build.rs`): a release build of our generated QMP module
-//!   against one of the `qapi-qmp` crate.
+//!   against one of the `qapi-qmp` crate;
+//! * `client` (`bench/client.rs`): QMP round trips of `qapi-client` against qapi-rs's
+//!   client and Python's `qemu.qmp`, on live QEMU and on a server of ours.
 //!
 //! Each section also leaves its key figures in `docs/bench.json`, from which
 //! `bench/chart.rs` draws `docs/bench.png`. A run may pick sections; the report, the
@@ -16,6 +18,7 @@
 mod build;
 mod chart;
 mod cli;
+mod client;
 mod decode;
 mod scaling;
 
@@ -30,6 +33,7 @@ use serde_json::{Map, Value};
 use crate::process;
 
 pub use cli::DEFAULT_RUNS;
+pub use client::DEFAULT_RUNS as DEFAULT_CLIENT_RUNS;
 pub use decode::DEFAULT_ROUNDS;
 
 /// Timed builds per crate and mode when `--build-runs` is not given.
@@ -49,7 +53,7 @@ const REPORT_HEADER: &str = "\
 # Benchmarks
 
 Produced by `cargo xtask bench`, which runs every section below; `cargo xtask bench SECTION...`
-(`cli`, `scaling`, `decode`, `build`) reruns only the named ones and keeps the others. The
+(`cli`, `scaling`, `decode`, `build`, `client`) reruns only the named ones and keeps the others. The
 chart is drawn from the same figures (kept in `bench.json`).
 
 ![Speed-ups over each peer against their goals, and time against schema size](bench.png)
@@ -72,6 +76,8 @@ pub struct Options {
     pub rounds: usize,
     /// Timed builds per crate and mode (`build`).
     pub build_runs: usize,
+    /// Measured runs per client, server and caller count (`client`).
+    pub client_runs: usize,
     /// The sections to run, in report order; empty means all.
     pub sections: Vec<Section>,
     /// The command line as given, quoted in the report.
@@ -84,6 +90,7 @@ impl Default for Options {
             runs: DEFAULT_RUNS,
             rounds: DEFAULT_ROUNDS,
             build_runs: DEFAULT_BUILD_RUNS,
+            client_runs: DEFAULT_CLIENT_RUNS,
             sections: Vec::new(),
             command: "cargo xtask bench".to_owned(),
         }
@@ -101,15 +108,18 @@ pub enum Section {
     Decode,
     /// Building the generated module against building `qapi-qmp`.
     Build,
+    /// QMP round trips of our clients against qapi-rs's and `qemu.qmp`.
+    Client,
 }
 
 impl Section {
     /// Every section, in report order.
-    pub const ALL: [Section; 4] = [
+    pub const ALL: [Section; 5] = [
         Section::Cli,
         Section::Scaling,
         Section::Decode,
         Section::Build,
+        Section::Client,
     ];
 
     /// The name used on the command line.
@@ -119,6 +129,7 @@ impl Section {
             Section::Scaling => "scaling",
             Section::Decode => "decode",
             Section::Build => "build",
+            Section::Client => "client",
         }
     }
 
@@ -131,6 +142,7 @@ impl Section {
                 "Decoding live QMP replies: our types vs. qapi-qmp vs. serde_json::Value"
             }
             Section::Build => "Release build: our generated QMP module vs. the qapi-qmp crate",
+            Section::Client => "QMP clients: qapi-client vs. qapi-rs vs. qemu.qmp",
         }
     }
 
@@ -141,6 +153,7 @@ impl Section {
             Section::Scaling => scaling::run(options.runs),
             Section::Decode => decode::run(options.rounds),
             Section::Build => build::run(options.build_runs),
+            Section::Client => client::run(options.client_runs),
         }
     }
 }

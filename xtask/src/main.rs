@@ -44,7 +44,7 @@ commands:
       it answers without arguments and save the text of each reply's
       `return` value in target/bench/replies.json.
 
-  bench [--runs N] [--rounds N] [--build-runs N] [SECTION...]
+  bench [--runs N] [--rounds N] [--build-runs N] [--client-runs N] [SECTION...]
       Run the benchmarks and record them in docs/bench.md, one section
       each, with their key figures in docs/bench.json and a chart of them
       in docs/bench.png; naming SECTIONs runs only those and keeps the
@@ -60,6 +60,12 @@ commands:
         build   `cargo build --release` of our generated QMP module against
                 the qapi-qmp crate, clean and with dependencies built, N
                 runs each (--build-runs, default 3; slow: tens of minutes)
+        client  CPU time and round trips per second of qapi-client's QMP
+                clients against qapi-rs's and Python's qemu.qmp (installed
+                into a virtual environment in the cache directory), on
+                live QEMU and on a server of ours, N interleaved runs each
+                (--client-runs, default 20), from the benches/client
+                workspace
 
   fuzz [--runs N] [TARGET...]
       Seed the cargo-fuzz targets in fuzz/ with real schemas, QMP examples
@@ -247,6 +253,7 @@ fn parse_bench_args(args: &[String]) -> Result<bench::Options, String> {
             "--runs" => &mut options.runs,
             "--rounds" => &mut options.rounds,
             "--build-runs" => &mut options.build_runs,
+            "--client-runs" => &mut options.client_runs,
             other if other.starts_with('-') => {
                 return Err(usage_error(format!("unknown bench argument `{other}`")));
             }
@@ -363,6 +370,7 @@ mod tests {
         assert_eq!(defaults.runs, bench::DEFAULT_RUNS);
         assert_eq!(defaults.rounds, bench::DEFAULT_ROUNDS);
         assert_eq!(defaults.build_runs, bench::DEFAULT_BUILD_RUNS);
+        assert_eq!(defaults.client_runs, bench::DEFAULT_CLIENT_RUNS);
         assert!(defaults.sections.is_empty());
         assert_eq!(defaults.command, "cargo xtask bench");
         assert_eq!(
@@ -392,6 +400,9 @@ mod tests {
             options.command,
             "cargo xtask bench decode --rounds=9 build --build-runs 2"
         );
+        let options = parse_bench_args(&strings(&["client", "--client-runs", "3"])).unwrap();
+        assert_eq!(options.client_runs, 3);
+        assert_eq!(options.sections, [bench::Section::Client]);
         assert!(parse_bench_args(&strings(&["nonsense"])).is_err());
     }
 
