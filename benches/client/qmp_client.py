@@ -1,18 +1,13 @@
 """One measured run of Python's qemu.qmp client, for the client benchmark.
 
 usage: python qmp_client.py --socket PATH [--socket PATH...] --callers N --per-caller N
-       [--warm-up N] [--line-ends]
+       [--warm-up N]
 
 Connects a `qemu.qmp.QMPClient` to the first socket, sends `query-status` --warm-up times,
 then has --callers asyncio tasks share the connection, each sending it --per-caller times,
 and prints one JSON line: the round trips, the CPU time of this process over them (user and
 system, `getrusage(RUSAGE_SELF)`), its user part, and their wall time, in nanoseconds. The same arguments and
 output as `qapi-client-bench client`.
-
-qemu.qmp writes each message without a line end, which QEMU's streaming JSON parser does not
-need; qapi-client's server reads a message per line. --line-ends makes this client end each
-message with one (an override of `_do_send`, which writes a message), so that it can talk to
-our server; the benchmark passes it for our server only.
 """
 
 import argparse
@@ -30,21 +25,13 @@ def cpu_ns():
     return round((usage.ru_utime + usage.ru_stime) * 1e9), round(usage.ru_utime * 1e9)
 
 
-class LineEndingClient(QMPClient):
-    """A QMPClient that ends every message it writes with a line end."""
-
-    def _do_send(self, msg):
-        assert self._writer is not None
-        self._writer.write(bytes(msg) + b"\n")
-
-
 async def caller(client, count):
     for _ in range(count):
         await client.execute("query-status")
 
 
 async def measure(arguments):
-    client = (LineEndingClient if arguments.line_ends else QMPClient)("bench")
+    client = QMPClient("bench")
     await client.connect(arguments.socket[0])
     try:
         await caller(client, arguments.warm_up)
@@ -70,7 +57,6 @@ def main():
     parser.add_argument("--callers", type=int, required=True)
     parser.add_argument("--per-caller", type=int, required=True)
     parser.add_argument("--warm-up", type=int, default=100)
-    parser.add_argument("--line-ends", action="store_true")
     print(json.dumps(asyncio.run(measure(parser.parse_args()))))
 
 

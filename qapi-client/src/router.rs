@@ -185,7 +185,9 @@ pub(crate) struct Slot<T> {
 }
 
 enum SlotState<T> {
-    Waiting(Option<Waker>),
+    /// Nothing yet; the future to wake, and whether a thread sleeps on the condition (a
+    /// notification is a system call, made only then).
+    Waiting(Option<Waker>, bool),
     Ready(Result<T, Closed>),
     Taken,
 }
@@ -193,7 +195,7 @@ enum SlotState<T> {
 impl<T> Default for Slot<T> {
     fn default() -> Self {
         Slot {
-            state: Mutex::new(SlotState::Waiting(None)),
+            state: Mutex::new(SlotState::Waiting(None, false)),
             done: Condvar::new(),
         }
     }
@@ -202,10 +204,13 @@ impl<T> Default for Slot<T> {
 impl<T> Slot<T> {
     fn complete(&self, result: Result<T, Closed>) {
         let mut state = lock(&self.state);
-        if let SlotState::Waiting(waker) = std::mem::replace(&mut *state, SlotState::Ready(result))
+        if let SlotState::Waiting(waker, sleeping) =
+            std::mem::replace(&mut *state, SlotState::Ready(result))
         {
             drop(state);
-            self.done.notify_all();
+            if sleeping {
+                self.done.notify_all();
+            }
             if let Some(waker) = waker {
                 waker.wake();
             }
@@ -229,6 +234,9 @@ impl<T> Slot<T> {
             if let Some(result) = Self::take(&mut state) {
                 return Some(result);
             }
+            if let SlotState::Waiting(_, sleeping) = &mut *state {
+                *sleeping = true;
+            }
             state = match deadline {
                 None => self.done.wait(state).unwrap_or_else(|e| e.into_inner()),
                 Some(deadline) => {
@@ -249,7 +257,7 @@ impl<T> Slot<T> {
         match Self::take(&mut state) {
             Some(result) => Poll::Ready(result),
             None => {
-                *state = SlotState::Waiting(Some(cx.waker().clone()));
+                *state = SlotState::Waiting(Some(cx.waker().clone()), false);
                 Poll::Pending
             }
         }

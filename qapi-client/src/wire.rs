@@ -30,6 +30,8 @@ const READ_CHUNK: usize = 64 << 10;
 /// some clients (Python's `qemu.qmp` writes none).
 pub(crate) struct Frames {
     buffer: Vec<u8>,
+    /// Where blocking reads land before they are appended to `buffer`.
+    spare: Vec<u8>,
     /// Where the next frame starts.
     start: usize,
     /// Bytes before this index (and after `start`) have been scanned into the state below.
@@ -55,6 +57,7 @@ impl Frames {
     pub(crate) fn new(max: usize) -> Frames {
         Frames {
             buffer: Vec::new(),
+            spare: Vec::new(),
             start: 0,
             scanned: 0,
             max,
@@ -134,7 +137,7 @@ impl Frames {
         &self.buffer[range]
     }
 
-    /// Drops the frames already returned, so the buffer holds only an unfinished line.
+    /// Drops the frames already returned, so the buffer holds only an unfinished message.
     fn compact(&mut self) {
         if self.start > 0 {
             self.buffer.drain(..self.start);
@@ -146,16 +149,21 @@ impl Frames {
     /// Reads once from `reader`; `Ok(false)` at the end of the stream.
     pub(crate) fn read_from(&mut self, reader: &mut impl std::io::Read) -> std::io::Result<bool> {
         self.compact();
+        // Read into the spare part of `spare`, a buffer kept between reads so that its bytes
+        // are initialised once, not on every read.
         let filled = self.buffer.len();
-        self.buffer.resize(filled + READ_CHUNK, 0);
+        if self.spare.len() < READ_CHUNK {
+            self.spare = vec![0; READ_CHUNK];
+        }
         let read = loop {
-            match reader.read(&mut self.buffer[filled..]) {
+            match reader.read(&mut self.spare) {
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
-                result => break result,
+                result => break result?,
             }
         };
-        self.buffer.truncate(filled + *read.as_ref().unwrap_or(&0));
-        Ok(read? > 0)
+        self.buffer.extend_from_slice(&self.spare[..read]);
+        debug_assert_eq!(self.buffer.len(), filled + read);
+        Ok(read > 0)
     }
 
     /// The buffer to read into with tokio's `read_buf`, which appends.

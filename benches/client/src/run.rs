@@ -379,10 +379,6 @@ fn client_command(
         Contender::Python => {
             let mut command = Command::new(&options.python);
             command.arg(&options.script);
-            if server.key == "ours" {
-                // See the script: our server reads a request per line.
-                command.arg("--line-ends");
-            }
             command
         }
     };
