@@ -165,7 +165,7 @@ impl Link {
                 )
             }
         };
-        Ok(Link::start(reader, writer, shutdown, child, config, agent))
+        Link::start(reader, writer, shutdown, child, config, agent)
     }
 
     fn start(
@@ -175,23 +175,22 @@ impl Link {
         child: Option<Mutex<Child>>,
         config: Config,
         agent: bool,
-    ) -> Link {
+    ) -> Result<Link, Error> {
         let router = Arc::new(Router::default());
         let greeting = (!agent).then(|| router.expect_greeting());
         let reading = router.clone();
         let max = config.max_message;
         std::thread::Builder::new()
             .name("qapi-client reader".to_owned())
-            .spawn(move || read_loop(&reading, reader, max, agent))
-            .expect("a thread starts");
-        Link {
+            .spawn(move || read_loop(&reading, reader, max, agent))?;
+        Ok(Link {
             router,
             writer: Mutex::new(writer),
             config,
             greeting,
             shutdown,
             child,
-        }
+        })
     }
 
     /// Sends a request and waits for its outcome; `None` for a command that does not reply.
@@ -327,7 +326,7 @@ impl Client {
             None,
             config,
             false,
-        ))
+        )?)
     }
 
     fn negotiate(link: Link) -> Result<Client, Error> {
@@ -562,7 +561,7 @@ impl GuestAgent {
             None,
             config.clone(),
             true,
-        );
+        )?;
         let agent = GuestAgent {
             transport: None,
             config,

@@ -419,7 +419,8 @@ impl Client {
     }
 }
 
-/// The events one subscriber receives, oldest first.
+/// The events one subscriber receives, oldest first. Waiting takes `&mut self`: a
+/// subscription has one reader; subscribe again for another.
 pub struct Subscription<E> {
     queue: Arc<Queue>,
     event: PhantomData<fn() -> E>,
@@ -434,12 +435,12 @@ impl<E> std::fmt::Debug for Subscription<E> {
 impl<E: Event> Subscription<E> {
     /// The next event. [`Error::Missed`] says how many were dropped because this subscriber
     /// fell behind; [`Error::Closed`], that no more will come.
-    pub async fn recv(&self) -> Result<TimedEvent<E>, Error> {
+    pub async fn recv(&mut self) -> Result<TimedEvent<E>, Error> {
         session::next_event(std::future::poll_fn(|cx| self.queue.poll(cx)).await)
     }
 
     /// The next event, waiting at most `timeout`.
-    pub async fn recv_timeout(&self, timeout: Duration) -> Result<TimedEvent<E>, Error> {
+    pub async fn recv_timeout(&mut self, timeout: Duration) -> Result<TimedEvent<E>, Error> {
         tokio::time::timeout(timeout, self.recv())
             .await
             .map_err(|_| Error::Timeout)?
@@ -453,7 +454,7 @@ impl<E: Event> Subscription<E> {
     /// Waits at most `timeout` for an event for which `predicate` holds, passing over the
     /// others.
     pub async fn wait_for(
-        &self,
+        &mut self,
         mut predicate: impl FnMut(&E) -> bool,
         timeout: Duration,
     ) -> Result<TimedEvent<E>, Error> {

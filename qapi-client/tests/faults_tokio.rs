@@ -83,7 +83,7 @@ async fn ten_thousand_events_reach_every_subscriber_in_order() {
         .execute_raw("burst", &json!({ "count": 10_000 }))
         .await
         .unwrap();
-    for subscriber in subscribers {
+    for mut subscriber in subscribers {
         for seq in 0..10_000 {
             let (name, data) = subscriber.recv().await.unwrap().event;
             assert_eq!((name.as_str(), data), ("TICK", Some(json!({ "seq": seq }))));
@@ -129,7 +129,7 @@ async fn when_the_peer_goes_every_pending_call_fails_at_once() {
         assert!(matches!(error, Error::Closed(Closed::ByPeer)), "{error:?}");
         assert!(failed_at - closed_at < Duration::from_millis(100));
     }
-    let subscription = client.subscribe::<Untyped>(EventFilter::All);
+    let mut subscription = client.subscribe::<Untyped>(EventFilter::All);
     assert!(matches!(
         subscription.recv().await,
         Err(Error::Closed(Closed::ByPeer))

@@ -298,7 +298,7 @@ mod live {
                 qapi_client::tokio::Client::connect(transport, Config::default().timeout(PATIENCE))
                     .await
                     .unwrap();
-            let events =
+            let mut events =
                 client.subscribe::<Event>(EventFilter::names(["RESUME", "STOP", "SHUTDOWN"]));
             let (status, _) = tokio::join!(
                 client.execute(qmp::QueryStatus),
