@@ -5,7 +5,7 @@
 //! command, the `Command` trait, `Request`, `Return`, `decode_return`, the `Server` trait and
 //! `dispatch`), `events` (a type per event, `Event`, `EventMessage`), `introspection` (the
 //! `query-qmp-schema` data) and `protocol` (fixed QMP types and helpers). Names are decided in
-//! `names.rs`, types in `types.rs`, commands and events in `protocol.rs`, docs in `docs.rs`.
+//! `names.rs`, types in `types/`, commands and events in `protocol.rs`, docs in `docs.rs`.
 //! With the `runtime` option the module shares a few items with the `qapi-client` crate and
 //! implements its traits; without it, it needs nothing beyond serde and serde_json.
 

@@ -1,0 +1,298 @@
+//! Unions: a struct of the base members whose tag member holds the branch.
+
+use super::*;
+
+/// `all(a, b)` of two optional conditions.
+fn both(a: Option<&IfCond>, b: Option<&IfCond>) -> Option<IfCond> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(IfCond::All(vec![a.clone(), b.clone()])),
+        (a, b) => a.or(b).cloned(),
+    }
+}
+
+pub(super) fn union_type(
+    generator: &Generator,
+    id: EntityId,
+    entity: &Entity,
+    name: &proc_macro2::Ident,
+    attributes: TokenStream,
+    doc: Option<&Doc>,
+    object: &ObjectType,
+) -> TokenStream {
+    let variants = object.variants.as_ref().expect("a union has variants");
+    let members = generator.kept_members(&object.members);
+    let fields = fields(
+        generator,
+        Some(id),
+        &entity.name,
+        doc,
+        &members,
+        Scope::Root,
+    );
+    let (tag_fields, base_fields): (Vec<&Field>, Vec<&Field>) = fields
+        .iter()
+        .partition(|field| field.member.name == variants.tag_member);
+    let tag_field = tag_fields[0];
+    let tag_ident = &tag_field.ident;
+    let tag_wire = &variants.tag_member;
+    let branch_enum = format_ident!("{}", generator.branch_enum_names[&id]);
+    let EntityKind::Enum(tag_enum) = &generator.entity(tag_field.member.ty).kind else {
+        unreachable!("a union's tag is an enum")
+    };
+    let tag_type = generator.type_ref(tag_field.member.ty, Scope::Root);
+    let type_name = &entity.name;
+
+    // One branch per kept tag value, named like the tag value's variant. A value whose
+    // branch is compiled out decodes as unrecognized, or fails without forward
+    // compatibility.
+    struct Branch {
+        wire: String,
+        tag_variant: proc_macro2::Ident,
+        /// The variant and its payload type (`None` for an empty branch), with the `cfg`
+        /// under which the branch exists; `None` when the branch is compiled out.
+        variant: Option<(proc_macro2::Ident, Option<TokenStream>, TokenStream)>,
+        /// The `cfg` under which the tag value exists but its branch does not, if it can.
+        missing: Option<TokenStream>,
+        boxed: bool,
+        /// For a simple union, the type of the branch's `data` member, which the variant
+        /// holds directly.
+        wrapped: Option<EntityId>,
+    }
+    let (tag_values, unrecognized) = enum_variants(generator, tag_enum);
+    let branches: Vec<Branch> = tag_values
+        .into_iter()
+        .map(|(value, tag_variant)| {
+            let branch = variants
+                .variants
+                .iter()
+                .find(|variant| variant.name == value.name);
+            let present = branch.map(|branch| both(value.ifcond.as_ref(), branch.ifcond.as_ref()));
+            let variant = branch
+                .zip(present.as_ref())
+                .filter(|(_, present)| generator.keeps(present.as_ref()))
+                .map(|(branch, present)| {
+                    let held = generator
+                        .entity(branch.ty)
+                        .wrapped_type()
+                        .unwrap_or(branch.ty);
+                    let payload = (generator.entity(held).name != "q_empty")
+                        .then(|| generator.held_type(Some(id), held, Scope::Root));
+                    (
+                        tag_variant.clone(),
+                        payload,
+                        generator.cfg(present.as_ref()),
+                    )
+                });
+            // Without evaluation every branch is kept, so none can be missing.
+            let missing = match branch {
+                Some(branch) if branch.ifcond.is_none() || generator.conditions.keeps_all() => None,
+                Some(branch) => {
+                    let compiled_out =
+                        IfCond::Not(Box::new(branch.ifcond.clone().expect("a condition")));
+                    let absent = both(value.ifcond.as_ref(), Some(&compiled_out));
+                    generator
+                        .keeps(absent.as_ref())
+                        .then(|| generator.cfg(absent.as_ref()))
+                }
+                None => Some(generator.cfg(value.ifcond.as_ref())),
+            };
+            Branch {
+                wire: value.name.clone(),
+                tag_variant,
+                variant,
+                missing,
+                boxed: branch.is_some_and(|branch| {
+                    let held = generator
+                        .entity(branch.ty)
+                        .wrapped_type()
+                        .unwrap_or(branch.ty);
+                    generator.cycles.needs_box(id, held)
+                }),
+                wrapped: branch.and_then(|branch| generator.entity(branch.ty).wrapped_type()),
+            }
+        })
+        .collect();
+
+    let enum_variants = branches.iter().filter_map(|branch| {
+        let (ident, payload, cfg) = branch.variant.as_ref()?;
+        let docs = generator
+            .member_docs(None, &branch.wire, None, &[])
+            .attributes();
+        Some(match payload {
+            Some(ty) => quote!(#cfg #docs #ident(#ty),),
+            None => quote!(#cfg #docs #ident,),
+        })
+    });
+    let base_definitions = base_fields.iter().map(|field| {
+        let Field {
+            ident,
+            ty,
+            attributes,
+            ..
+        } = field;
+        quote!(#attributes pub #ident: #ty,)
+    });
+    let tag_attributes = &tag_field.attributes;
+
+    let decode_base = base_fields.iter().map(|field| {
+        let ident = &field.ident;
+        let wire = &field.member.name;
+        let seed = &field.seed;
+        let cfg = &field.cfg;
+        if field.member.optional {
+            quote!(#cfg #ident: object.optional(#wire, #seed)?,)
+        } else {
+            quote!(#cfg #ident: object.required(#wire, #seed)?,)
+        }
+    });
+    let known: Vec<&str> = fields
+        .iter()
+        .map(|field| field.member.name.as_str())
+        .collect();
+    let missing_branch = |wire: &str| match &unrecognized {
+        Some(unrecognized) => quote!(#branch_enum::#unrecognized {
+            tag: #wire.to_owned(),
+            members: object.rest(&[#(#known),*]),
+        }),
+        None => {
+            let message = format!("the branch `{wire}` of {type_name} is not in this build");
+            quote!(return ::core::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#message)))
+        }
+    };
+    let mut decode_branch = Vec::new();
+    for branch in &branches {
+        let tag_variant = &branch.tag_variant;
+        let wire = &branch.wire;
+        match &branch.variant {
+            Some((ident, Some(payload), cfg)) => {
+                let decode = match branch.wrapped {
+                    Some(wrapped) => {
+                        let seed = generator.decode_seed(wrapped, payload, Scope::Root);
+                        quote!(object.required("data", #seed)?)
+                    }
+                    None => quote!(object.branch(&[#(#known),*])?),
+                };
+                decode_branch
+                    .push(quote!(#cfg #tag_type::#tag_variant => #branch_enum::#ident(#decode),));
+            }
+            Some((ident, None, cfg)) => {
+                decode_branch.push(quote!(#cfg #tag_type::#tag_variant => #branch_enum::#ident,))
+            }
+            None => {}
+        }
+        if let Some(cfg) = &branch.missing {
+            let missing = missing_branch(wire);
+            decode_branch.push(quote!(#cfg #tag_type::#tag_variant => #missing,));
+        }
+    }
+    let encode_branch = branches.iter().filter_map(|branch| {
+        let (ident, payload, cfg) = branch.variant.as_ref()?;
+        let wire = &branch.wire;
+        let payload_ref = if branch.boxed {
+            quote!(&**branch)
+        } else {
+            quote!(branch)
+        };
+        let encode = match branch.wrapped {
+            Some(_) => quote!(map.serialize_entry("data", #payload_ref)?;),
+            None => quote!(protocol::SerializeFields::serialize_fields(#payload_ref, map)?;),
+        };
+        Some(match payload {
+            Some(_) => quote!(#cfg #branch_enum::#ident(branch) => {
+                map.serialize_entry(#tag_wire, #wire)?;
+                #encode
+            }),
+            None => quote!(#cfg #branch_enum::#ident => map.serialize_entry(#tag_wire, #wire)?,),
+        })
+    });
+    let serialize_base = serialize_fields(base_fields.iter().copied());
+    let branch_doc = format!(" The branches of [`{name}`], chosen by its `{tag_wire}` member.");
+    // The user's attributes for the union go on its branch enum too, so derives hold.
+    let user_attributes = generator.selection.attributes(type_name, true);
+    let (unrecognized_variant, encode_unrecognized, decode_unrecognized) = match &unrecognized {
+        Some(unrecognized) => (
+            quote! {
+                /// A branch this version of the schema does not know, with its members.
+                #unrecognized {
+                    /// The tag value.
+                    tag: ::std::string::String,
+                    /// The members other than the base members.
+                    members: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                },
+            },
+            quote! {
+                #branch_enum::#unrecognized { tag, members } => {
+                    map.serialize_entry(#tag_wire, tag)?;
+                    protocol::SerializeFields::serialize_fields(members, map)?;
+                }
+            },
+            quote! {
+                #tag_type::#unrecognized(tag) => #branch_enum::#unrecognized {
+                    tag,
+                    members: object.rest(&[#(#known),*]),
+                },
+            },
+        ),
+        None => (quote!(), quote!(), quote!()),
+    };
+    // A union whose every branch is compiled out has nothing to encode or decode.
+    let matched =
+        if branches.iter().all(|branch| branch.variant.is_none()) && unrecognized.is_none() {
+            quote!(self.#tag_ident)
+        } else {
+            quote!(&self.#tag_ident)
+        };
+
+    quote! {
+        #attributes
+        #[derive(Clone, Debug, PartialEq)]
+        #[allow(deprecated)]
+        pub struct #name {
+            #(#base_definitions)*
+            #tag_attributes
+            pub #tag_ident: #branch_enum,
+        }
+
+        #[doc = #branch_doc]
+        #user_attributes
+        #[derive(Clone, Debug, PartialEq)]
+        #[allow(deprecated, clippy::large_enum_variant)]
+        pub enum #branch_enum {
+            #(#enum_variants)*
+            #unrecognized_variant
+        }
+
+        #[allow(deprecated)]
+        impl protocol::SerializeFields for #name {
+            fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, map: &mut M) -> ::core::result::Result<(), M::Error> {
+                #serialize_base
+                match #matched {
+                    #(#encode_branch)*
+                    #encode_unrecognized
+                }
+                ::core::result::Result::Ok(())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                protocol::serialize_object(self, serializer)
+            }
+        }
+
+        #[allow(deprecated)]
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                let object = protocol::Object::deserialize(deserializer, #type_name)?;
+                let tag: #tag_type = object.required(#tag_wire, ::core::marker::PhantomData)?;
+                ::core::result::Result::Ok(#name {
+                    #(#decode_base)*
+                    #tag_ident: match tag {
+                        #(#decode_branch)*
+                        #decode_unrecognized
+                    },
+                })
+            }
+        }
+    }
+}
