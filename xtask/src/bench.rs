@@ -319,6 +319,24 @@ fn rustc_version() -> String {
     tool_version("rustc", "-V").unwrap_or_else(|| "rustc (unknown version)".to_owned())
 }
 
+/// Runs a bench workspace's `command`, which writes its results to `results`, and returns
+/// that file's text; `what` names the bench in errors.
+fn run_bench_command(
+    command: &mut std::process::Command,
+    what: &str,
+    results: &std::path::Path,
+) -> Result<String, String> {
+    eprintln!("xtask: running {command:?}");
+    let status = command
+        .status()
+        .map_err(|err| format!("cannot run cargo: {err}"))?;
+    if !status.success() {
+        return Err(format!("{what} failed ({status})"));
+    }
+    std::fs::read_to_string(results)
+        .map_err(|err| format!("cannot read {}: {err}", results.display()))
+}
+
 /// What `program ARGUMENT` prints, trimmed (`Python 3.11.7`), if it runs and prints
 /// anything.
 fn tool_version(program: &str, argument: &str) -> Option<String> {

@@ -148,15 +148,7 @@ pub fn run(runs: usize) -> Result<Measured, String> {
         .arg(&results_path)
         // The bench workspace builds in its own target directory, as it does by hand.
         .env_remove("CARGO_TARGET_DIR");
-    eprintln!("xtask: running {command:?}");
-    let status = command
-        .status()
-        .map_err(|err| format!("cannot run cargo: {err}"))?;
-    if !status.success() {
-        return Err(format!("the client benchmark failed ({status})"));
-    }
-    let text = std::fs::read_to_string(&results_path)
-        .map_err(|err| format!("cannot read {}: {err}", results_path.display()))?;
+    let text = super::run_bench_command(&mut command, "the client benchmark", &results_path)?;
     let results = parse_results(&text)?;
     let versions = Versions {
         qemu: super::tool_version("qemu-system-x86_64", "--version")

@@ -82,15 +82,7 @@ pub fn run(rounds: usize) -> Result<Measured, String> {
     if std::env::var_os("QAPI_QEMU_SRC").is_some_and(|dir| !dir.is_empty()) {
         command.env("QAPI_QEMU_SRC", &qemu);
     }
-    eprintln!("xtask: running {command:?}");
-    let status = command
-        .status()
-        .map_err(|err| format!("cannot run cargo: {err}"))?;
-    if !status.success() {
-        return Err(format!("the decode benchmark failed ({status})"));
-    }
-    let text = std::fs::read_to_string(&results)
-        .map_err(|err| format!("cannot read {}: {err}", results.display()))?;
+    let text = super::run_bench_command(&mut command, "the decode benchmark", &results)?;
     let replies = parse_results(&text)?;
     Ok(Measured {
         body: body(&replies, rounds, &capture.qemu_version, &capture.path),
