@@ -334,14 +334,15 @@ impl Client {
             .greeting
             .clone()
             .expect("a QMP link expects a greeting");
-        let deadline = link.config.timeout.map(|timeout| Instant::now() + timeout);
+        let deadline = Some(Instant::now() + link.config.set_up_timeout());
         let greeting = match slot.wait(deadline) {
             Some(Ok(raw)) => Greeting::parse(&raw)?,
             Some(Err(closed)) => return Err(Error::Closed(closed)),
             None => return Err(Error::Timeout),
         };
         let (arguments, oob) = greeting.negotiation(&link.config);
-        link.execute_raw("qmp_capabilities", &arguments, link.config.timeout)?;
+        let set_up = Some(link.config.set_up_timeout());
+        link.execute_raw("qmp_capabilities", &arguments, set_up)?;
         Ok(Client {
             link: Arc::new(link),
             greeting: Arc::new(greeting),
@@ -523,9 +524,6 @@ impl std::fmt::Debug for GuestAgent {
     }
 }
 
-/// How long synchronising may take when the settings give no time limit.
-pub(crate) const SYNC_TIMEOUT: Duration = Duration::from_secs(10);
-
 impl GuestAgent {
     /// Connects to the agent's unix socket at `path` with the default settings.
     pub fn unix(path: impl Into<std::path::PathBuf>) -> Result<GuestAgent, Error> {
@@ -667,7 +665,7 @@ pub(crate) fn reconnectable(transport: &Transport) -> Option<Transport> {
 fn synchronise(link: &Link) -> Result<(), Error> {
     lock(&link.writer).send(&[DELIMITER], &[])?;
     let token = sync_token();
-    let timeout = link.config.timeout.unwrap_or(SYNC_TIMEOUT);
+    let timeout = link.config.set_up_timeout();
     let echoed = link.execute_raw(
         "guest-sync-delimited",
         &serde_json::json!({ "id": token }),

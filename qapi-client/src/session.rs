@@ -37,7 +37,8 @@ impl Transport {
 #[derive(Clone, Debug)]
 pub struct Config {
     /// How long a call waits for its reply when it names no time limit of its own; `None`
-    /// waits as long as the connection lives. Also bounds waiting for the greeting.
+    /// waits as long as the connection lives. Also bounds each step of connecting (30 s
+    /// when `None`).
     pub timeout: Option<Duration>,
     /// The longest message accepted, in bytes; a longer one ends the connection.
     pub max_message: usize,
@@ -87,6 +88,18 @@ impl Config {
     /// The settings with out-of-band execution enabled when offered (`true`) or not.
     pub fn oob(self, oob: bool) -> Config {
         Config { oob, ..self }
+    }
+}
+
+/// How long setting a connection up may take when the settings give no time limit: the
+/// greeting, capabilities negotiation, a guest agent's synchronisation. A peer that never
+/// greets makes connecting fail instead of hang.
+const SET_UP_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Config {
+    /// The time limit of each step of setting a connection up.
+    pub(crate) fn set_up_timeout(&self) -> Duration {
+        self.timeout.unwrap_or(SET_UP_TIMEOUT)
     }
 }
 

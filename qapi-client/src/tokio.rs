@@ -321,15 +321,13 @@ impl Client {
             .greeting
             .clone()
             .expect("a QMP link expects a greeting");
-        let raw = match link.config.timeout {
-            None => arrival(&slot).await,
-            Some(timeout) => tokio::time::timeout(timeout, arrival(&slot))
-                .await
-                .map_err(|_| Error::Timeout)?,
-        };
+        let raw = tokio::time::timeout(link.config.set_up_timeout(), arrival(&slot))
+            .await
+            .map_err(|_| Error::Timeout)?;
         let greeting = Greeting::parse(&raw.map_err(Error::Closed)?)?;
         let (arguments, oob) = greeting.negotiation(&link.config);
-        link.execute_raw("qmp_capabilities", &arguments, link.config.timeout)
+        let set_up = Some(link.config.set_up_timeout());
+        link.execute_raw("qmp_capabilities", &arguments, set_up)
             .await?;
         Ok(Client {
             link: Arc::new(link),
@@ -618,7 +616,7 @@ impl GuestAgent {
 async fn synchronise(link: &Link) -> Result<(), Error> {
     link.writer.lock().await.send(&[DELIMITER], &[]).await?;
     let token = crate::blocking::sync_token();
-    let timeout = link.config.timeout.unwrap_or(crate::blocking::SYNC_TIMEOUT);
+    let timeout = link.config.set_up_timeout();
     let arguments = serde_json::json!({ "id": token });
     let echoed = link
         .execute_raw("guest-sync-delimited", &arguments, Some(timeout))

@@ -277,3 +277,14 @@ fn a_server_and_a_client_over_tcp() {
     );
     assert_eq!(ticks.recv().unwrap().event.1, Some(json!({ "seq": 0 })));
 }
+
+#[test]
+fn a_peer_that_never_greets_makes_connecting_fail() {
+    let (ours, theirs) = UnixStream::pair().unwrap();
+    let started = Instant::now();
+    let config = Config::default().timeout(Duration::from_millis(200));
+    let error = Client::from_io(ours.try_clone().unwrap(), ours, config).unwrap_err();
+    assert!(matches!(error, Error::Timeout), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    drop(theirs);
+}
