@@ -21,7 +21,7 @@ use crate::error::{Closed, Error};
 use crate::router::{Queue, Router, Slot};
 use crate::schema::{Command, Event, Service};
 use crate::server::{Emitter, Output, ServerConfig, Session};
-use crate::session::{self, Config, Greeting, TimedEvent, Transport};
+use crate::session::{self, Config, Greeting, SyncToken, TimedEvent, Transport};
 use crate::wire::{DELIMITER, Frames, Request};
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -533,7 +533,7 @@ impl GuestAgent {
     /// Connects over `transport` and synchronises. Over a unix socket or TCP it connects
     /// again when the agent has gone; a spawned agent is not restarted.
     pub fn connect(transport: Transport, config: Config) -> Result<GuestAgent, Error> {
-        let again = reconnectable(&transport);
+        let again = transport.again();
         let link = Link::open(transport, config.clone(), true)?;
         let agent = GuestAgent {
             transport: again,
@@ -584,7 +584,7 @@ impl GuestAgent {
             _ => {
                 let transport = self.transport.as_ref().expect("a transport to reconnect");
                 let link = Arc::new(Link::open(
-                    reconnectable(transport).expect("a transport that reconnects"),
+                    transport.again().expect("a transport that reconnects"),
                     self.config.clone(),
                     true,
                 )?);
@@ -650,41 +650,14 @@ impl GuestAgent {
     }
 }
 
-/// The same address again, for a transport that can be connected to again: a unix socket or
-/// TCP, not a spawned program.
-pub(crate) fn reconnectable(transport: &Transport) -> Option<Transport> {
-    match transport {
-        Transport::Unix(path) => Some(Transport::Unix(path.clone())),
-        Transport::Tcp(address) => Some(Transport::Tcp(address.clone())),
-        Transport::Spawn(_) => None,
-    }
-}
-
 /// `guest-sync-delimited`: the agent resets its parser at the 0xFF byte, then answers with
 /// a 0xFF byte and the number sent, so whatever it had still to say is read and dropped.
 fn synchronise(link: &Link) -> Result<(), Error> {
     lock(&link.writer).send(&[DELIMITER], &[])?;
-    let token = sync_token();
-    let timeout = link.config.set_up_timeout();
-    let echoed = link.execute_raw(
-        "guest-sync-delimited",
-        &serde_json::json!({ "id": token }),
-        Some(timeout),
-    )?;
-    if echoed != token {
-        return Err(Error::Protocol(format!(
-            "the agent answered the sync with {echoed} instead of {token}"
-        )));
-    }
-    Ok(())
-}
-
-/// A number unlikely to repeat between clients: the process id and the clock.
-pub(crate) fn sync_token() -> u64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.subsec_nanos());
-    (u64::from(std::process::id()) << 30 | u64::from(nanos)) & ((1 << 53) - 1)
+    let sync = SyncToken::new();
+    let timeout = Some(link.config.set_up_timeout());
+    let echoed = link.execute_raw(SyncToken::COMMAND, &sync.arguments(), timeout)?;
+    sync.check(&echoed)
 }
 
 /// Serves one QMP connection until the client closes it: sends the greeting, negotiates

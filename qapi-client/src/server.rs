@@ -60,25 +60,23 @@ pub(crate) struct Handled {
     pub negotiated: bool,
 }
 
-fn error_response(class: ErrorClass, desc: impl Into<String>, id: Option<&Value>) -> Value {
+/// A response object: `key` (`return` or `error`) with `value`, and the request's `id`.
+fn response(key: &str, value: Value, id: Option<&Value>) -> Value {
     let mut response = Map::new();
-    response.insert(
-        "error".to_owned(),
-        json!({ "class": class, "desc": desc.into() }),
-    );
+    response.insert(key.to_owned(), value);
     if let Some(id) = id {
         response.insert("id".to_owned(), id.clone());
     }
     Value::Object(response)
 }
 
+fn error_response(class: ErrorClass, desc: impl Into<String>, id: Option<&Value>) -> Value {
+    let error = json!({ "class": class, "desc": desc.into() });
+    response("error", error, id)
+}
+
 fn empty_return(id: Option<&Value>) -> Value {
-    let mut response = Map::new();
-    response.insert("return".to_owned(), json!({}));
-    if let Some(id) = id {
-        response.insert("id".to_owned(), id.clone());
-    }
-    Value::Object(response)
+    response("return", json!({}), id)
 }
 
 impl Session {

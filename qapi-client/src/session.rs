@@ -31,6 +31,50 @@ impl Transport {
     pub fn unix(path: impl Into<PathBuf>) -> Transport {
         Transport::Unix(path.into())
     }
+
+    /// The same address again, for a transport that can be connected to again: a unix
+    /// socket or TCP, not a spawned program.
+    pub(crate) fn again(&self) -> Option<Transport> {
+        match self {
+            Transport::Unix(path) => Some(Transport::Unix(path.clone())),
+            Transport::Tcp(address) => Some(Transport::Tcp(address.clone())),
+            Transport::Spawn(_) => None,
+        }
+    }
+}
+
+/// One `guest-sync-delimited` exchange: a number unlikely to repeat between clients (the
+/// process id and the clock), which the agent must echo.
+pub(crate) struct SyncToken {
+    token: u64,
+}
+
+impl SyncToken {
+    pub(crate) const COMMAND: &str = "guest-sync-delimited";
+
+    pub(crate) fn new() -> SyncToken {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.subsec_nanos());
+        let token = (u64::from(std::process::id()) << 30 | u64::from(nanos)) & ((1 << 53) - 1);
+        SyncToken { token }
+    }
+
+    /// The command's arguments.
+    pub(crate) fn arguments(&self) -> Value {
+        serde_json::json!({ "id": self.token })
+    }
+
+    /// Checks the agent's answer.
+    pub(crate) fn check(&self, echoed: &Value) -> Result<(), Error> {
+        if *echoed != self.token {
+            return Err(Error::Protocol(format!(
+                "the agent answered the sync with {echoed} instead of {}",
+                self.token
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// A client's settings.

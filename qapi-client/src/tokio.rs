@@ -22,7 +22,7 @@ use crate::error::{Closed, Error};
 use crate::router::{Queue, Router, Slot};
 use crate::schema::{Command, Event, Service};
 use crate::server::{Emitter, Output, ServerConfig, Session};
-use crate::session::{self, Config, Greeting, TimedEvent, Transport};
+use crate::session::{self, Config, Greeting, SyncToken, TimedEvent, Transport};
 use crate::wire::{DELIMITER, Frames, Outcome, Request};
 
 /// The writing half of a connection.
@@ -493,7 +493,7 @@ impl GuestAgent {
 
     /// Connects over `transport` and synchronises.
     pub async fn connect(transport: Transport, config: Config) -> Result<GuestAgent, Error> {
-        let again = crate::blocking::reconnectable(&transport);
+        let again = transport.again();
         let link = Link::open(transport, config.clone(), true).await?;
         GuestAgent::begin(link, again, config).await
     }
@@ -540,10 +540,7 @@ impl GuestAgent {
                 ));
             }
             _ => {
-                let transport = self
-                    .transport
-                    .as_ref()
-                    .and_then(crate::blocking::reconnectable);
+                let transport = self.transport.as_ref().and_then(Transport::again);
                 let transport = transport.expect("a transport that reconnects");
                 let link = Arc::new(Link::open(transport, self.config.clone(), true).await?);
                 self.unsynced.store(true, Ordering::SeqCst);
@@ -615,18 +612,12 @@ impl GuestAgent {
 /// `guest-sync-delimited`, as [`crate::blocking::GuestAgent`] does it.
 async fn synchronise(link: &Link) -> Result<(), Error> {
     link.writer.lock().await.send(&[DELIMITER], &[]).await?;
-    let token = crate::blocking::sync_token();
-    let timeout = link.config.set_up_timeout();
-    let arguments = serde_json::json!({ "id": token });
+    let sync = SyncToken::new();
+    let timeout = Some(link.config.set_up_timeout());
     let echoed = link
-        .execute_raw("guest-sync-delimited", &arguments, Some(timeout))
+        .execute_raw(SyncToken::COMMAND, &sync.arguments(), timeout)
         .await?;
-    if echoed != token {
-        return Err(Error::Protocol(format!(
-            "the agent answered the sync with {echoed} instead of {token}"
-        )));
-    }
-    Ok(())
+    sync.check(&echoed)
 }
 
 /// Serves one QMP connection until the client closes it, as [`crate::blocking::serve`]
