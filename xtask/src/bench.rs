@@ -319,6 +319,20 @@ fn rustc_version() -> String {
     tool_version("rustc", "-V").unwrap_or_else(|| "rustc (unknown version)".to_owned())
 }
 
+/// Microseconds with about three significant digits.
+pub(crate) fn micros(time: Duration) -> String {
+    let micros = time.as_secs_f64() * 1e6;
+    if micros >= 100.0 {
+        format!("{micros:.0}")
+    } else if micros >= 10.0 {
+        format!("{micros:.1}")
+    } else if micros >= 1.0 {
+        format!("{micros:.2}")
+    } else {
+        format!("{micros:.3}")
+    }
+}
+
 /// Runs a bench workspace's `command`, which writes its results to `results`, and returns
 /// that file's text; `what` names the bench in errors.
 fn run_bench_command(

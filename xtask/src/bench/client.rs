@@ -5,6 +5,7 @@
 //! round trips per second for every client, server and number of callers, then our clients'
 //! speed-ups over the peers against the goals.
 
+use super::micros;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -475,18 +476,6 @@ fn instruction_table(valgrind: &str, counts: &[(String, f64)]) -> String {
         text.push_str(&format!("| `{key}` | {count:.0} | {ratio} |\n"));
     }
     text
-}
-
-/// Microseconds with about three significant digits.
-fn micros(time: Duration) -> String {
-    let micros = time.as_secs_f64() * 1e6;
-    if micros >= 100.0 {
-        format!("{micros:.0}")
-    } else if micros >= 10.0 {
-        format!("{micros:.1}")
-    } else {
-        format!("{micros:.2}")
-    }
 }
 
 /// Round trips per second for a wall time per round trip, rounded to three digits.

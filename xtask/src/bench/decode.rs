@@ -2,6 +2,7 @@
 //! measuring loop of the `benches/decode` workspace over them, and summarizes its raw times as
 //! markdown tables: in aggregate and per reply, with the replies a contender cannot decode.
 
+use super::micros;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -319,20 +320,6 @@ fn row(label: &str, bytes: usize, times: &[Option<Vec<Duration>>], outcomes: &[O
     }
     row.push('\n');
     row
-}
-
-/// Microseconds with about three significant digits.
-fn micros(time: Duration) -> String {
-    let micros = time.as_secs_f64() * 1e6;
-    if micros >= 100.0 {
-        format!("{micros:.0}")
-    } else if micros >= 10.0 {
-        format!("{micros:.1}")
-    } else if micros >= 1.0 {
-        format!("{micros:.2}")
-    } else {
-        format!("{micros:.3}")
-    }
 }
 
 /// The replies each contender failed to decode, with the first line of its error, and the
