@@ -15,6 +15,8 @@ use qapi_compiler::{
 };
 use qapi_schema::{Dialect, Error, Format, Release, Schema};
 
+mod evolution;
+
 // The front end allocates many small strings and vectors; mimalloc serves them in fewer
 // instructions and page faults than the system allocator.
 #[global_allocator]
@@ -40,6 +42,14 @@ enum Command {
     Rust(RustArgs),
     /// Generate reference documentation: reStructuredText, a man page or an HTML site.
     Doc(DocArgs),
+    /// Compare two schemas as clients see them and say whom each change breaks (exit status 1
+    /// when something breaks).
+    Diff(evolution::DiffArgs),
+    /// Check QMP commands, replies and events against a schema (exit status 1 on a problem).
+    Validate(evolution::ValidateArgs),
+    /// Answer capability questions such as `blockdev-add/arg-type/+qcow2/data-file` (exit
+    /// status 1 when an answer is no).
+    Query(evolution::QueryArgs),
 }
 
 #[derive(clap::Args)]
@@ -292,6 +302,9 @@ fn main() -> ExitCode {
             })
         }
         Command::Doc(args) => document(&args),
+        Command::Diff(args) => evolution::diff(&args),
+        Command::Validate(args) => evolution::validate(&args),
+        Command::Query(args) => evolution::query(&args),
     }
 }
 
@@ -426,19 +439,36 @@ fn run(
             }
         }
         Err(error) => {
-            let format = match args.message_format {
-                MessageFormat::Human => Format::Human,
-                MessageFormat::Short => Format::Short,
-                MessageFormat::Json => Format::Json,
-            };
-            let color = format == Format::Human
-                && std::io::stderr().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none();
-            let _ = std::io::stderr().write_all(error.render(format, color).as_bytes());
+            render_errors(&error, args.message_format);
             match error {
                 Error::Io { .. } => ExitCode::from(2),
                 Error::Invalid { .. } => ExitCode::from(1),
             }
+        }
+    }
+}
+
+/// Prints the front end's diagnostics on standard error.
+fn render_errors(error: &Error, message_format: MessageFormat) {
+    let format = match message_format {
+        MessageFormat::Human => Format::Human,
+        MessageFormat::Short => Format::Short,
+        MessageFormat::Json => Format::Json,
+    };
+    let color = format == Format::Human
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let _ = std::io::stderr().write_all(error.render(format, color).as_bytes());
+}
+
+/// Writes a report on standard output; a closed pipe is not an error.
+fn print(text: &str) -> Result<(), ExitCode> {
+    match write_stdout(text) {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => {
+            eprintln!("qapi-gen: error: cannot write output: {error}");
+            Err(ExitCode::from(2))
         }
     }
 }
