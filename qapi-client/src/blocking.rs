@@ -21,7 +21,7 @@ use crate::error::{Closed, Error};
 use crate::router::{Queue, Router, Slot};
 use crate::schema::{Command, Event, Service};
 use crate::server::{Emitter, Output, ServerConfig, Session};
-use crate::session::{self, Config, Greeting, SyncToken, TimedEvent, Transport};
+use crate::session::{self, Checks, Config, Greeting, SyncToken, TimedEvent, Transport};
 use crate::wire::{DELIMITER, Frames, Request};
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -80,6 +80,7 @@ struct Link {
     greeting: Option<Arc<Slot<Box<RawValue>>>>,
     shutdown: Shutdown,
     child: Option<Mutex<Child>>,
+    checks: Checks,
 }
 
 impl Drop for Link {
@@ -190,6 +191,7 @@ impl Link {
             greeting,
             shutdown,
             child,
+            checks: Checks::default(),
         })
     }
 
@@ -200,6 +202,7 @@ impl Link {
         arguments: &(impl Serialize + ?Sized),
         call: Call,
     ) -> Result<Option<Result<crate::wire::Outcome, Closed>>, Error> {
+        self.checks.arguments(name, arguments)?;
         let (id, slot) = self.router.register()?;
         let line = Request {
             name,
@@ -343,6 +346,14 @@ impl Client {
         let (arguments, oob) = greeting.negotiation(&link.config);
         let set_up = Some(link.config.set_up_timeout());
         link.execute_raw("qmp_capabilities", &arguments, set_up)?;
+        if link.config.validates() {
+            let schema = link.execute_raw(
+                "query-qmp-schema",
+                &Value::Object(Default::default()),
+                set_up,
+            )?;
+            link.checks.load(schema)?;
+        }
         Ok(Client {
             link: Arc::new(link),
             greeting: Arc::new(greeting),

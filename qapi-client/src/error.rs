@@ -28,6 +28,10 @@ pub enum Error {
     /// The command cannot be sent this way: out of band without the `oob` capability or
     /// without `allow-oob`, file descriptors without a unix socket.
     Unsupported(String),
+    /// The command was not sent: its arguments do not fit the server's schema (only with
+    /// [`Config::validate`](crate::Config), cargo feature `validate`). The text lists every
+    /// problem with its JSON path.
+    Invalid(String),
 }
 
 /// Why a connection ended.
@@ -82,6 +86,7 @@ impl std::fmt::Display for Error {
             Error::Protocol(what) => write!(f, "protocol error: {what}"),
             Error::Missed(count) => write!(f, "{count} events were missed"),
             Error::Unsupported(what) => f.write_str(what),
+            Error::Invalid(problems) => write!(f, "not sent: {problems}"),
         }
     }
 }

@@ -285,9 +285,15 @@ impl Mock {
     /// A blocking QMP client connected to this peer.
     #[cfg(unix)]
     pub fn client(&self) -> Result<crate::blocking::Client, Error> {
+        self.client_with(Config::default())
+    }
+
+    /// A blocking QMP client with the settings `config`, connected to this peer.
+    #[cfg(unix)]
+    pub fn client_with(&self, config: Config) -> Result<crate::blocking::Client, Error> {
         let (ours, theirs) = std::os::unix::net::UnixStream::pair()?;
         self.play(theirs)?;
-        crate::blocking::Client::from_io(ours.try_clone()?, ours, Config::default())
+        crate::blocking::Client::from_io(ours.try_clone()?, ours, config)
     }
 
     /// A blocking guest-agent client connected to this peer.

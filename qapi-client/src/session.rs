@@ -91,6 +91,11 @@ pub struct Config {
     pub event_capacity: usize,
     /// Whether to enable out-of-band execution when the server offers it.
     pub oob: bool,
+    /// Whether to check every command against the server's own `query-qmp-schema` before
+    /// sending it (QMP only; the guest agent has no introspection). A command whose
+    /// arguments do not fit fails with [`Error::Invalid`] and is not sent.
+    #[cfg(feature = "validate")]
+    pub validate: bool,
 }
 
 impl Default for Config {
@@ -100,6 +105,8 @@ impl Default for Config {
             max_message: DEFAULT_MAX_MESSAGE,
             event_capacity: 4096,
             oob: true,
+            #[cfg(feature = "validate")]
+            validate: false,
         }
     }
 }
@@ -132,6 +139,72 @@ impl Config {
     /// The settings with out-of-band execution enabled when offered (`true`) or not.
     pub fn oob(self, oob: bool) -> Config {
         Config { oob, ..self }
+    }
+
+    /// The settings with commands checked against the server's schema (`true`) or not.
+    #[cfg(feature = "validate")]
+    pub fn validate(self, validate: bool) -> Config {
+        Config { validate, ..self }
+    }
+
+    /// Whether commands are to be checked against the server's schema.
+    pub(crate) fn validates(&self) -> bool {
+        #[cfg(feature = "validate")]
+        return self.validate;
+        #[cfg(not(feature = "validate"))]
+        false
+    }
+}
+
+/// The server's schema once it is known, when commands are checked before they are sent.
+#[derive(Debug, Default)]
+pub(crate) struct Checks {
+    #[cfg(feature = "validate")]
+    schema: std::sync::OnceLock<qapi_introspection::Introspection>,
+}
+
+impl Checks {
+    /// Keeps the server's `query-qmp-schema` reply.
+    #[cfg_attr(not(feature = "validate"), allow(clippy::unused_self))]
+    pub(crate) fn load(&self, reply: Value) -> Result<(), Error> {
+        #[cfg(feature = "validate")]
+        {
+            let schema = qapi_introspection::Introspection::from_value(reply).map_err(|error| {
+                Error::Protocol(format!("the query-qmp-schema reply is unusable: {error}"))
+            })?;
+            let _ = self.schema.set(schema);
+        }
+        #[cfg(not(feature = "validate"))]
+        drop(reply);
+        Ok(())
+    }
+
+    /// Fails with [`Error::Invalid`] when the schema is known and `arguments` do not fit
+    /// command `name`. Deprecated things pass.
+    #[cfg_attr(not(feature = "validate"), allow(clippy::unused_self))]
+    pub(crate) fn arguments(
+        &self,
+        name: &str,
+        arguments: &(impl serde::Serialize + ?Sized),
+    ) -> Result<(), Error> {
+        #[cfg(feature = "validate")]
+        if let Some(schema) = self.schema.get() {
+            let arguments = serde_json::to_value(arguments).map_err(|error| {
+                Error::Protocol(format!("the arguments do not encode: {error}"))
+            })?;
+            let problems: Vec<String> = schema
+                .validate_arguments(name, &arguments)
+                .into_iter()
+                .filter(|problem| !problem.deprecated)
+                .map(|problem| format!("{}: {}", problem.path, problem.message))
+                .collect();
+            if !problems.is_empty() {
+                return Err(Error::Invalid(format!("{name}: {}", problems.join("; "))));
+            }
+        }
+        #[cfg(not(feature = "validate"))]
+        let _ = (name, arguments);
+        Ok(())
     }
 }
 

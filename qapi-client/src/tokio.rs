@@ -22,7 +22,7 @@ use crate::error::{Closed, Error};
 use crate::router::{Queue, Router, Slot};
 use crate::schema::{Command, Event, Service};
 use crate::server::{Emitter, Output, ServerConfig, Session};
-use crate::session::{self, Config, Greeting, SyncToken, TimedEvent, Transport};
+use crate::session::{self, Checks, Config, Greeting, SyncToken, TimedEvent, Transport};
 use crate::wire::{DELIMITER, Frames, Outcome, Request};
 
 /// The writing half of a connection.
@@ -78,6 +78,7 @@ struct Link {
     reader: JoinHandle<()>,
     /// A spawned peer, killed when the link goes.
     _child: Option<tokio::process::Child>,
+    checks: Checks,
 }
 
 impl Drop for Link {
@@ -189,6 +190,7 @@ impl Link {
             greeting,
             reader,
             _child: child,
+            checks: Checks::default(),
         }
     }
 
@@ -198,6 +200,7 @@ impl Link {
         arguments: &(impl Serialize + ?Sized),
         call: Call<'_>,
     ) -> Result<Option<Result<Outcome, Closed>>, Error> {
+        self.checks.arguments(name, arguments)?;
         let (id, slot) = self.router.register()?;
         let forget = Forget {
             router: &self.router,
@@ -329,6 +332,16 @@ impl Client {
         let set_up = Some(link.config.set_up_timeout());
         link.execute_raw("qmp_capabilities", &arguments, set_up)
             .await?;
+        if link.config.validates() {
+            let schema = link
+                .execute_raw(
+                    "query-qmp-schema",
+                    &Value::Object(Default::default()),
+                    set_up,
+                )
+                .await?;
+            link.checks.load(schema)?;
+        }
         Ok(Client {
             link: Arc::new(link),
             greeting: Arc::new(greeting),

@@ -65,19 +65,21 @@ pub(crate) struct QueryArgs {
 }
 
 impl WireSchemaArgs {
-    /// Loads a schema in either form; on failure the problem is reported and the exit status
-    /// returned.
+    /// Loads a schema in either form. On failure the problem is reported and the exit status
+    /// returned: 1 when the schema or reply is invalid, 2 when it cannot be read.
     fn load(&self, path: &Path) -> Result<Introspection, ExitCode> {
+        let invalid = |error: qapi_introspection::LoadError| {
+            eprintln!("qapi-gen: error: {}: {error}", path.display());
+            ExitCode::from(1)
+        };
         let text = std::fs::read_to_string(path)
             .map_err(|error| usage_error(&format!("cannot read {}: {error}", path.display())))?;
-        match serde_json::from_str::<Value>(&text) {
-            Ok(value @ (Value::Array(_) | Value::Object(_)))
-                if value.is_array() || value.get("return").is_some() =>
-            {
-                return Introspection::from_value(value)
-                    .map_err(|error| usage_error(&format!("{}: {error}", path.display())));
-            }
-            _ => {}
+        // A saved reply is one JSON list (or a response holding one); a schema file is not
+        // JSON as a whole.
+        if let Ok(value) = serde_json::from_str::<Value>(&text)
+            && (value.is_array() || value.get("return").is_some())
+        {
+            return Introspection::from_value(value).map_err(invalid);
         }
         let symbols = self
             .conditions
@@ -86,11 +88,13 @@ impl WireSchemaArgs {
         let dialect = self.release.map_or(Dialect::Any, Dialect::Release);
         let schema = qapi_schema::parse_file_as(path, dialect).map_err(|error| {
             render_errors(&error, self.message_format);
-            ExitCode::from(2)
+            match error {
+                qapi_schema::Error::Io { .. } => ExitCode::from(2),
+                qapi_schema::Error::Invalid { .. } => ExitCode::from(1),
+            }
         })?;
         let json = Compiled::new(&schema, false).to_json(symbols.as_ref());
-        Introspection::from_json(&json)
-            .map_err(|error| usage_error(&format!("{}: {error}", path.display())))
+        Introspection::from_json(&json).map_err(invalid)
     }
 }
 

@@ -12,6 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+use qapi_introspection::Introspection;
 use serde_json::{Value, json};
 
 /// The QEMU programs the tests talk to.
@@ -243,6 +244,9 @@ pub struct Peer {
     /// The greeting's `QMP` member: version and capabilities. `Null` for peers that do not
     /// greet.
     pub greeting: Value,
+    /// The peer's own `query-qmp-schema`, asked for before the first other command: every
+    /// command sent and every reply received is checked against it.
+    schema: Option<Introspection>,
 }
 
 /// How long a peer may take to open its socket or to answer.
@@ -388,6 +392,7 @@ impl Peer {
             directory,
             next_id: 0,
             greeting: Value::Null,
+            schema: None,
         })
     }
 
@@ -404,8 +409,38 @@ impl Peer {
     }
 
     /// Runs a command and returns its whole response object (`return` or `error`), skipping
-    /// the events that arrive meanwhile.
+    /// the events that arrive meanwhile. On a QMP peer, the command and its reply must fit
+    /// the peer's own introspection.
     pub fn execute(&mut self, command: &str, arguments: Option<Value>) -> Result<Value, String> {
+        let checked = !self.greeting.is_null() && command != "qmp_capabilities";
+        if checked && self.schema.is_none() {
+            let reply = self.exchange("query-qmp-schema", None)?;
+            let schema = Introspection::from_value(reply["return"].clone())
+                .map_err(|error| format!("the peer's query-qmp-schema: {error}"))?;
+            self.schema = Some(schema);
+        }
+        let response = self.exchange(command, arguments.clone())?;
+        if let Some(schema) = self.schema.as_ref().filter(|_| checked) {
+            let request = json!({ "execute": command, "arguments": arguments });
+            let problems: Vec<String> = schema
+                .validate_command(&request)
+                .into_iter()
+                .chain(schema.validate_reply(command, &response))
+                .filter(|problem| !problem.deprecated)
+                .map(|problem| problem.to_string())
+                .collect();
+            if !problems.is_empty() {
+                return Err(format!(
+                    "{command} does not fit the peer's schema: {}",
+                    problems.join("; ")
+                ));
+            }
+        }
+        Ok(response)
+    }
+
+    /// Sends a command and reads its response.
+    fn exchange(&mut self, command: &str, arguments: Option<Value>) -> Result<Value, String> {
         self.next_id += 1;
         let id = self.next_id;
         let mut request = json!({ "execute": command, "id": id });

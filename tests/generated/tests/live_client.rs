@@ -1,7 +1,9 @@
 //! `qapi-client` with the generated modules against live QEMU 10.0.2: `qemu-system-x86_64`,
 //! `qemu-storage-daemon` and `qemu-ga`, blocking and on tokio. Commands, their events, a job
 //! followed to its end, a file descriptor passed to a real command, QEMU quitting and QEMU
-//! killed in the middle of a command.
+//! killed in the middle of a command. The QMP clients check every command against the
+//! peer's own `query-qmp-schema` before sending it (`Config::validate`), so each command these
+//! tests send is also validated against the live binary's introspection.
 //!
 //! Where a binary or QEMU's source tree is missing the tests skip, unless
 //! `QAPI_REQUIRE_LIVE=1` (set by `.ci/run`) makes that a failure.
@@ -34,7 +36,7 @@ mod live {
     fn connect(process: &Process) -> Client {
         Client::connect(
             qapi_client::Transport::unix(process.socket()),
-            Config::default().timeout(PATIENCE),
+            Config::default().timeout(PATIENCE).validate(true),
         )
         .expect("the client connects")
     }
@@ -269,7 +271,7 @@ mod live {
         ]);
         let client = Client::connect(
             qapi_client::Transport::Spawn(command),
-            Config::default().timeout(PATIENCE),
+            Config::default().timeout(PATIENCE).validate(true),
         )
         .unwrap();
         assert_eq!(
@@ -294,10 +296,12 @@ mod live {
             .unwrap();
         runtime.block_on(async {
             let transport = qapi_client::Transport::unix(process.socket());
-            let client =
-                qapi_client::tokio::Client::connect(transport, Config::default().timeout(PATIENCE))
-                    .await
-                    .unwrap();
+            let client = qapi_client::tokio::Client::connect(
+                transport,
+                Config::default().timeout(PATIENCE).validate(true),
+            )
+            .await
+            .unwrap();
             let mut events =
                 client.subscribe::<Event>(EventFilter::names(["RESUME", "STOP", "SHUTDOWN"]));
             let (status, _) = tokio::join!(
@@ -328,7 +332,7 @@ mod live {
         let Some(process) = Process::start_or_skip(Program::StorageDaemon, &[]) else {
             return;
         };
-        let config = Config::default().timeout(PATIENCE);
+        let config = Config::default().timeout(PATIENCE).validate(true);
         {
             let client = Client::connect(
                 qapi_client::Transport::unix(process.socket()),
