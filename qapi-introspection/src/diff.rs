@@ -585,12 +585,19 @@ impl<'a> Differ<'a> {
                     let step: Rc<str> = format!("^{value}").into();
                     out.push(self.found(What::ValueRemoved).under(&step));
                 }
-                for old_value in am {
-                    if let Some(new_value) = bm.iter().find(|v| v.name == old_value.name) {
-                        let step: Rc<str> = format!("^{}", old_value.name).into();
-                        for local in self.features(&old_value.features, &new_value.features) {
-                            out.push(local.under(&step));
-                        }
+                // Replies before QEMU 6.2 have no `members`: their values have no features.
+                let features_of = |members: &'a [crate::model::EnumValue], value: &str| {
+                    members
+                        .iter()
+                        .find(|member| member.name == value)
+                        .map_or(&[][..], |member| &member.features[..])
+                };
+                for value in a.iter().filter(|value| b.contains(value)) {
+                    let step: Rc<str> = format!("^{value}").into();
+                    let (old_features, new_features) =
+                        (features_of(am, value), features_of(bm, value));
+                    for local in self.features(old_features, new_features) {
+                        out.push(local.under(&step));
                     }
                 }
             }
@@ -775,5 +782,40 @@ fn describe(schema: &Introspection, entry: &SchemaInfo) -> String {
         Meta::Alternate { .. } => "an alternate".into(),
         Meta::Command { .. } => "a command".into(),
         Meta::Event { .. } => "an event".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(enum_type: Value) -> Introspection {
+        let entries = json!([
+            {"name": "set-mode", "meta-type": "command", "arg-type": "0", "ret-type": "1"},
+            {"name": "0", "meta-type": "object",
+             "members": [{"name": "mode", "type": "2"}]},
+            {"name": "1", "meta-type": "object", "members": []},
+            enum_type,
+        ]);
+        Introspection::from_json(&entries.to_string()).expect("a valid schema")
+    }
+
+    /// A reply from before QEMU 6.2 lists enum values without `members`; a value that carries
+    /// `deprecated` in a later reply became deprecated.
+    #[test]
+    fn values_without_members_have_no_features() {
+        let old = schema(json!({"name": "2", "meta-type": "enum", "values": ["fast", "slow"]}));
+        let new = schema(
+            json!({"name": "2", "meta-type": "enum", "values": ["fast", "slow"],
+            "members": [{"name": "fast"}, {"name": "slow", "features": ["deprecated"]}]}),
+        );
+        let diff = Diff::between(&old, &new);
+        assert_eq!(diff.changes.len(), 1, "{:?}", diff.changes);
+        assert_eq!(
+            diff.changes[0].what,
+            What::FeatureAdded("deprecated".into())
+        );
+        assert_eq!(diff.changes[0].path(), "set-mode/arg-type/mode/^slow");
+        assert!(Diff::between(&old, &old).changes.is_empty());
     }
 }
