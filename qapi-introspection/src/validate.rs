@@ -49,10 +49,8 @@ impl Introspection {
         let mut path = String::from(".arguments");
         match self.command(name) {
             Some(entry) => {
-                if let Meta::Command { arg_type, .. } = &entry.meta {
-                    check.deprecated(&entry.features, ".execute", || format!("command '{name}'"));
-                    check.data(arg_type, arguments, &mut path);
-                }
+                check.deprecated(&entry.features, ".execute", || format!("command '{name}'"));
+                check.arguments(entry, arguments, &mut path);
             }
             None => check.problem(".execute", format!("there is no command '{name}'")),
         }
@@ -73,6 +71,12 @@ impl Introspection {
         check.problems
     }
 }
+
+/// Commands that take members beyond the arguments their schema lists when those are a plain
+/// object: `device_add` passes the rest on as the device's properties, and `object-add` did
+/// the same for the object's before QEMU 6.0 typed them as a union. Their schema marks them
+/// `'gen': false`, which introspection does not show.
+const ACCEPTS_MORE: &[&str] = &["device_add", "object-add"];
 
 /// Walks one message, collecting problems.
 struct Checker<'s> {
@@ -149,12 +153,7 @@ impl<'s> Checker<'s> {
         let Some(entry) = self.schema.command(name) else {
             return self.problem(&path, format!("there is no command '{name}'"));
         };
-        let Meta::Command {
-            arg_type,
-            allow_oob,
-            ..
-        } = &entry.meta
-        else {
+        let Meta::Command { allow_oob, .. } = &entry.meta else {
             return;
         };
         if key == "exec-oob" && !allow_oob {
@@ -162,7 +161,7 @@ impl<'s> Checker<'s> {
         }
         self.deprecated(&entry.features, &path, || format!("command '{name}'"));
         let arguments = object.get("arguments").unwrap_or(&Value::Null);
-        self.data(arg_type, arguments, &mut String::from(".arguments"));
+        self.arguments(entry, arguments, &mut String::from(".arguments"));
     }
 
     fn reply(&mut self, command: &str, message: &Value) {
@@ -221,6 +220,21 @@ impl<'s> Checker<'s> {
             self.deprecated(&entry.features, ".event", || format!("event '{name}'"));
             let data = object.get("data").unwrap_or(&Value::Null);
             self.data(arg_type, data, &mut String::from(".data"));
+        }
+    }
+
+    /// The arguments of command `entry`.
+    fn arguments(&mut self, entry: &'s SchemaInfo, arguments: &Value, path: &mut String) {
+        let Meta::Command { arg_type, .. } = &entry.meta else {
+            return;
+        };
+        let arg_entry = self.schema.ty(arg_type);
+        let plain = matches!(&arg_entry.meta, Meta::Object { tag: None, .. });
+        match arguments {
+            Value::Object(object) if plain && ACCEPTS_MORE.contains(&entry.name.as_str()) => {
+                self.object(arg_entry, object, path, &mut Vec::new());
+            }
+            _ => self.data(arg_type, arguments, path),
         }
     }
 
