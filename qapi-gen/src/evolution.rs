@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use qapi_compiler::Symbols;
 use qapi_compiler::introspect::Introspection as Compiled;
 use qapi_introspection::{Answer, Diff, Introspection, Verdict};
 use qapi_schema::{Dialect, Release};
@@ -68,30 +69,44 @@ impl WireSchemaArgs {
     /// Loads a schema in either form; on failure the problem is reported and the exit status
     /// returned.
     fn load(&self, path: &Path) -> Result<Introspection, ExitCode> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|error| usage_error(&format!("cannot read {}: {error}", path.display())))?;
-        match serde_json::from_str::<Value>(&text) {
-            Ok(value @ (Value::Array(_) | Value::Object(_)))
-                if value.is_array() || value.get("return").is_some() =>
-            {
-                return Introspection::from_value(value)
-                    .map_err(|error| usage_error(&format!("{}: {error}", path.display())));
-            }
-            _ => {}
-        }
-        let symbols = self
-            .conditions
-            .symbols()
-            .map_err(|message| usage_error(&message))?;
+        let symbols = || {
+            self.conditions
+                .symbols()
+                .map_err(|message| usage_error(&message))
+        };
         let dialect = self.release.map_or(Dialect::Any, Dialect::Release);
-        let schema = qapi_schema::parse_file_as(path, dialect).map_err(|error| {
-            render_errors(&error, self.message_format);
-            ExitCode::from(2)
-        })?;
-        let json = Compiled::new(&schema, false).to_json(symbols.as_ref());
-        Introspection::from_json(&json)
-            .map_err(|error| usage_error(&format!("{}: {error}", path.display())))
+        load(path, symbols, dialect, self.message_format)
     }
+}
+
+/// Loads a schema file (compiled with the symbols `symbols` gives, by the rules of `dialect`)
+/// or a saved `query-qmp-schema` reply; on failure the problem is reported and the exit
+/// status returned.
+pub(crate) fn load(
+    path: &Path,
+    symbols: impl FnOnce() -> Result<Option<Symbols>, ExitCode>,
+    dialect: Dialect,
+    message_format: MessageFormat,
+) -> Result<Introspection, ExitCode> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| usage_error(&format!("cannot read {}: {error}", path.display())))?;
+    match serde_json::from_str::<Value>(&text) {
+        Ok(value @ (Value::Array(_) | Value::Object(_)))
+            if value.is_array() || value.get("return").is_some() =>
+        {
+            return Introspection::from_value(value)
+                .map_err(|error| usage_error(&format!("{}: {error}", path.display())));
+        }
+        _ => {}
+    }
+    let symbols = symbols()?;
+    let schema = qapi_schema::parse_file_as(path, dialect).map_err(|error| {
+        render_errors(&error, message_format);
+        ExitCode::from(2)
+    })?;
+    let json = Compiled::new(&schema, false).to_json(symbols.as_ref());
+    Introspection::from_json(&json)
+        .map_err(|error| usage_error(&format!("{}: {error}", path.display())))
 }
 
 /// `qapi-gen diff`: exit status 1 when a change breaks clients.
