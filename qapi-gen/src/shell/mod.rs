@@ -58,12 +58,23 @@ impl Peer {
     /// Connects to `socket`, as a guest agent when `agent` or when no greeting comes.
     fn connect(socket: &Path, agent: bool) -> Result<Peer, String> {
         let failed = |error: Error| format!("cannot connect to {}: {error}", socket.display());
-        if agent || !greets(socket)? {
+        if agent {
             return GuestAgent::unix(socket)
                 .map(|agent| Peer::Agent(Box::new(agent)))
                 .map_err(failed);
         }
-        Client::unix(socket).map(Peer::Qmp).map_err(failed)
+        if greets(socket)? {
+            return Client::unix(socket).map(Peer::Qmp).map_err(failed);
+        }
+        GuestAgent::unix(socket)
+            .map(|agent| Peer::Agent(Box::new(agent)))
+            .map_err(|error| {
+                format!(
+                    "{}: no QMP greeting came, and no guest agent answered ({error}); a QMP \
+                     monitor greets no one while another client is connected",
+                    socket.display()
+                )
+            })
     }
 
     /// Runs a command; `None` for an agent command that does not reply.
