@@ -137,6 +137,15 @@ impl Drop for Terminal {
     }
 }
 
+/// A file removed when dropped, whatever happened.
+struct RemovedOnDrop(std::path::PathBuf);
+
+impl Drop for RemovedOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// Single quotes for `sh`.
 fn quoted(path: &Path) -> String {
     format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
@@ -152,6 +161,7 @@ fn a_person_completes_runs_and_sees_events() {
     // the first does.
     let second = std::env::temp_dir().join(format!("qapi-shell-test-{}.sock", std::process::id()));
     let _ = std::fs::remove_file(&second);
+    let _second_goes = RemovedOnDrop(second.clone());
     let monitor = format!("unix:{},server=on,wait=off", second.display());
     let Some(qemu) = Process::start_or_skip(Program::SystemX86, &["-S", "-qmp", &monitor]) else {
         return;
@@ -254,5 +264,70 @@ fn a_person_completes_runs_and_sees_events() {
     terminal.wait_text("exit status 2");
     terminal.wait_line("icanon");
     drop(other);
-    let _ = std::fs::remove_file(&second);
+}
+
+/// Runs the shell on `socket` with `lines` on its standard input (not a terminal); returns
+/// the exit status, standard output and standard error.
+fn piped(socket: &Path, options: &[&str], lines: &str, state: &Path) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qapi-gen"))
+        .arg("shell")
+        .args(options)
+        .arg(socket)
+        .env("XDG_STATE_HOME", state)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("qapi-gen runs");
+    let mut stdin = child.stdin.take().expect("a pipe");
+    stdin.write_all(lines.as_bytes()).expect("the shell reads");
+    drop(stdin);
+    let output = child.wait_with_output().expect("qapi-gen ends");
+    (
+        output.status.code().expect("an exit status"),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_guest_agent_is_recognised_by_its_silence() {
+    let Some(agent) = Process::start_or_skip(Program::GuestAgent, &[]) else {
+        return;
+    };
+    let state = agent.directory().join("state");
+    let lines = "guest-ping\nhelp guest-exec\nguest-get-osinfo bogus=1\n";
+    let (status, stdout, stderr) = piped(agent.socket(), &[], lines, &state);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("Connected to the guest agent 10."),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\n{}\n"), "{stdout}");
+    // Without a schema, arguments are the agent's to check.
+    assert!(stderr.contains("give its schema with --schema"), "{stderr}");
+    assert!(stderr.contains("error: GenericError: "), "{stderr}");
+
+    // With its schema, they are checked here first.
+    let Some(source) = qapi_tests::qemu_source() else {
+        qapi_tests::unavailable("QEMU's source tree is not unpacked (cargo xtask fetch-qemu)");
+        return;
+    };
+    let schema = source.join("qga/qapi-schema.json");
+    let options = [
+        "--agent",
+        "--schema",
+        schema.to_str().expect("a UTF-8 path"),
+    ];
+    let lines = "help guest-exec\nguest-exec path=/bin/true arg=x\n";
+    let (status, stdout, stderr) = piped(agent.socket(), &options, lines, &state);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stdout.contains("  capture-output (optional): "), "{stdout}");
+    assert!(
+        stderr.contains("invalid: .arguments.arg: expected an array"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("not sent"), "{stderr}");
 }
