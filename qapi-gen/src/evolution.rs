@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use qapi_compiler::Symbols;
 use qapi_compiler::introspect::Introspection as Compiled;
 use qapi_introspection::{Answer, Diff, Introspection, Verdict};
 use qapi_schema::{Dialect, Release};
@@ -68,34 +69,48 @@ impl WireSchemaArgs {
     /// Loads a schema in either form. On failure the problem is reported and the exit status
     /// returned: 1 when the schema or reply is invalid, 2 when it cannot be read.
     fn load(&self, path: &Path) -> Result<Introspection, ExitCode> {
-        let invalid = |error: qapi_introspection::LoadError| {
-            eprintln!("qapi-gen: error: {}: {error}", path.display());
-            ExitCode::from(1)
+        let symbols = || {
+            self.conditions
+                .symbols()
+                .map_err(|message| usage_error(&message))
         };
-        let text = std::fs::read_to_string(path)
-            .map_err(|error| usage_error(&format!("cannot read {}: {error}", path.display())))?;
-        // A saved reply is one JSON list (or a response holding one); a schema file is not
-        // JSON as a whole.
-        if let Ok(value) = serde_json::from_str::<Value>(&text)
-            && (value.is_array() || value.get("return").is_some())
-        {
-            return Introspection::from_value(value).map_err(invalid);
-        }
-        let symbols = self
-            .conditions
-            .symbols()
-            .map_err(|message| usage_error(&message))?;
         let dialect = self.release.map_or(Dialect::Any, Dialect::Release);
-        let schema = qapi_schema::parse_file_as(path, dialect).map_err(|error| {
-            render_errors(&error, self.message_format);
-            match error {
-                qapi_schema::Error::Io { .. } => ExitCode::from(2),
-                qapi_schema::Error::Invalid { .. } => ExitCode::from(1),
-            }
-        })?;
-        let json = Compiled::new(&schema, false).to_json(symbols.as_ref());
-        Introspection::from_json(&json).map_err(invalid)
+        load(path, symbols, dialect, self.message_format)
     }
+}
+
+/// Loads a schema file (compiled with the symbols `symbols` gives, by the rules of `dialect`)
+/// or a saved `query-qmp-schema` reply. On failure the problem is reported and the exit
+/// status returned: 1 when the schema or reply is invalid, 2 when it cannot be read.
+pub(crate) fn load(
+    path: &Path,
+    symbols: impl FnOnce() -> Result<Option<Symbols>, ExitCode>,
+    dialect: Dialect,
+    message_format: MessageFormat,
+) -> Result<Introspection, ExitCode> {
+    let invalid = |error: qapi_introspection::LoadError| {
+        eprintln!("qapi-gen: error: {}: {error}", path.display());
+        ExitCode::from(1)
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| usage_error(&format!("cannot read {}: {error}", path.display())))?;
+    // A saved reply is one JSON list (or a response holding one); a schema file is not JSON
+    // as a whole.
+    if let Ok(value) = serde_json::from_str::<Value>(&text)
+        && (value.is_array() || value.get("return").is_some())
+    {
+        return Introspection::from_value(value).map_err(invalid);
+    }
+    let symbols = symbols()?;
+    let schema = qapi_schema::parse_file_as(path, dialect).map_err(|error| {
+        render_errors(&error, message_format);
+        match error {
+            qapi_schema::Error::Io { .. } => ExitCode::from(2),
+            qapi_schema::Error::Invalid { .. } => ExitCode::from(1),
+        }
+    })?;
+    let json = Compiled::new(&schema, false).to_json(symbols.as_ref());
+    Introspection::from_json(&json).map_err(invalid)
 }
 
 /// `qapi-gen diff`: exit status 1 when a change breaks clients.

@@ -16,6 +16,7 @@ use qapi_compiler::{
 use qapi_schema::{Dialect, Error, Format, Release, Schema};
 
 mod evolution;
+mod shell;
 
 // The front end allocates many small strings and vectors; mimalloc serves them in fewer
 // instructions and page faults than the system allocator.
@@ -50,6 +51,9 @@ enum Command {
     /// Answer capability questions such as `blockdev-add/arg-type/+qcow2/data-file` (exit
     /// status 1 when an answer is no).
     Query(evolution::QueryArgs),
+    /// An interactive shell on a QMP monitor or a guest agent: completion from the peer's
+    /// introspection, arguments checked before sending, events shown as they arrive.
+    Shell(shell::ShellArgs),
 }
 
 #[derive(clap::Args)]
@@ -305,6 +309,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => evolution::diff(&args),
         Command::Validate(args) => evolution::validate(&args),
         Command::Query(args) => evolution::query(&args),
+        Command::Shell(args) => shell::shell(&args),
     }
 }
 

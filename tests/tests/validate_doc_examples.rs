@@ -59,7 +59,8 @@ impl Expected {
             Expected::Missing(name) => problem.message == format!("member '{name}' is missing"),
             Expected::Unknown(name) => problem.message == format!("unknown member '{name}'"),
             Expected::WrongType(name) => {
-                problem.path.ends_with(&format!(".{name}")) && problem.message.starts_with("expected")
+                problem.path.ends_with(&format!(".{name}"))
+                    && problem.message.starts_with("expected")
             }
             Expected::NoReturn => problem.message == "'return' or 'error' is missing",
             Expected::ArgumentsOutside => {
