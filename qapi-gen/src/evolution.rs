@@ -197,9 +197,10 @@ fn human_report(diff: &Diff) -> String {
             .filter(|change| change.verdict() == verdict)
             .count()
     };
+    let total = diff.changes.len();
     text.push_str(&format!(
-        "{} changes: {} breaking, {} deprecations, {} compatible\n",
-        diff.changes.len(),
+        "{total} {}: {} breaking, {} deprecated, {} compatible\n",
+        if total == 1 { "change" } else { "changes" },
         count(Verdict::Breaking),
         count(Verdict::Deprecation),
         count(Verdict::Compatible),

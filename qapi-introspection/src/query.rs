@@ -117,6 +117,9 @@ impl Introspection {
             });
         }
         let steps: Vec<&str> = parts.collect();
+        for text in &steps {
+            Step::parse(text)?;
+        }
         let Some(entry) = self.get(first) else {
             return Ok(Answer::No {
                 step: 0,
@@ -184,7 +187,7 @@ impl Introspection {
     /// Takes one step from `at`, passing through arrays and alternates.
     fn step<'s>(&'s self, at: &Position<'s>, step: Step<'_>) -> Result<Position<'s>, String> {
         let entry = self.through(at.entry, step);
-        let fail = |what: String| Err(format!("'{}' {what}", describe(at.entry)));
+        let fail = |what: String| Err(format!("{} {what}", describe(at.entry)));
         match step {
             Step::Member { name, optional } => {
                 let Meta::Object { members, .. } = &entry.meta else {
@@ -278,16 +281,22 @@ impl Introspection {
     }
 }
 
-/// How messages name an entry.
+/// How messages name an entry: its kind, and its name unless introspection masked it as a
+/// number.
 fn describe(entry: &SchemaInfo) -> String {
-    match &entry.meta {
-        Meta::Builtin { .. } => format!("type '{}'", entry.name),
-        Meta::Enum { .. } => format!("enum '{}'", entry.name),
-        Meta::Array { .. } => format!("array '{}'", entry.name),
-        Meta::Object { .. } => format!("object '{}'", entry.name),
-        Meta::Alternate { .. } => format!("alternate '{}'", entry.name),
-        Meta::Command { .. } => format!("command '{}'", entry.name),
-        Meta::Event { .. } => format!("event '{}'", entry.name),
+    let kind = match &entry.meta {
+        Meta::Builtin { .. } => "type",
+        Meta::Enum { .. } => "enum",
+        Meta::Array { .. } => "array",
+        Meta::Object { .. } => "object",
+        Meta::Alternate { .. } => "alternate",
+        Meta::Command { .. } => "command",
+        Meta::Event { .. } => "event",
+    };
+    if entry.name.bytes().all(|byte| byte.is_ascii_digit()) {
+        format!("the {kind}")
+    } else {
+        format!("{kind} '{}'", entry.name)
     }
 }
 
