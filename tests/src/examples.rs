@@ -65,3 +65,17 @@ fn open_brackets(text: &str) -> i64 {
     }
     depth
 }
+
+/// The examples listed in `data/doc-example-exceptions.txt` as wrong upstream: id to reason.
+pub fn exceptions() -> std::collections::BTreeMap<String, String> {
+    let path = crate::data_file("doc-example-exceptions.txt");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    text.lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .map(|line| {
+            let (id, reason) = line.split_once(' ').expect("an id and a reason");
+            (id.to_owned(), reason.trim().to_owned())
+        })
+        .collect()
+}

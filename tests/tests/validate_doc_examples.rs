@@ -3,10 +3,10 @@
 //! validates clean against the schema's introspection data, and each example listed as wrong
 //! upstream in `tests/data/doc-example-exceptions.txt` is reported, for the reason listed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use qapi_introspection::{Introspection, Problem};
-use qapi_tests::examples::messages;
+use qapi_tests::examples::{exceptions, messages};
 use qapi_tests::{qemu_source, unavailable};
 use serde_json::Value;
 
@@ -69,18 +69,6 @@ impl Expected {
             Expected::NotJson => false,
         })
     }
-}
-
-fn exceptions() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(qapi_tests::data_file("doc-example-exceptions.txt"))
-        .expect("the exceptions file");
-    text.lines()
-        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
-        .map(|line| {
-            let (id, reason) = line.split_once(' ').expect("an id and a reason");
-            (id.to_owned(), reason.trim().to_owned())
-        })
-        .collect()
 }
 
 /// The introspection data of one of QEMU's schemas, every condition kept.

@@ -10,20 +10,6 @@ mod examples {
 
     use serde_json::{Value, json};
 
-    /// The listed exceptions: id to reason.
-    fn exceptions() -> BTreeMap<String, String> {
-        let path = qapi_tests::data_file("doc-example-exceptions.txt");
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-        text.lines()
-            .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
-            .map(|line| {
-                let (id, reason) = line.split_once(' ').expect("an id and a reason");
-                (id.to_owned(), reason.trim().to_owned())
-            })
-            .collect()
-    }
-
     /// What became of the examples of one schema.
     #[derive(Default)]
     struct Outcome {
@@ -143,7 +129,7 @@ mod examples {
                 ),
             ),
         ];
-        let exceptions = exceptions();
+        let exceptions = qapi_tests::examples::exceptions();
         let mut problems = Vec::new();
         for (schema, outcome) in &outcomes {
             eprintln!(
