@@ -236,3 +236,13 @@ fn the_kind_of_a_type_follows_its_json_type() {
         ]
     );
 }
+
+#[test]
+fn the_kind_of_an_unknown_name_is_none() {
+    let schema = schema(json!([
+        {"name": "stop", "meta-type": "command", "arg-type": "0", "ret-type": "0"},
+        {"name": "0", "meta-type": "object", "members": []},
+    ]));
+    assert_eq!(schema.kind("no-such-type"), None);
+    assert_eq!(schema.kind("stop"), None);
+}
