@@ -184,7 +184,7 @@ impl Introspection {
     /// Takes one step from `at`, passing through arrays and alternates.
     fn step<'s>(&'s self, at: &Position<'s>, step: Step<'_>) -> Result<Position<'s>, String> {
         let entry = self.through(at.entry, step);
-        let fail = |what: String| Err(format!("'{}' {what}", describe(at.entry)));
+        let fail = |what: String| Err(format!("{} {what}", describe(entry)));
         match step {
             Step::Member { name, optional } => {
                 let Meta::Object { members, .. } = &entry.meta else {
