@@ -260,12 +260,15 @@ impl Introspection {
                 Meta::Array { element_type } => entry = self.ty(element_type),
                 Meta::Alternate { members } => {
                     let fits = members.iter().map(|a| self.ty(&a.ty)).find(|alternative| {
-                        matches!(
-                            (step, &alternative.meta),
+                        match (step, &alternative.meta) {
                             (Step::Member { .. } | Step::Branch(_), Meta::Object { .. })
-                                | (Step::Value(_), Meta::Enum { .. })
-                                | (Step::JsonType(_), Meta::Builtin { .. })
-                        )
+                            | (Step::Value(_), Meta::Enum { .. }) => true,
+                            // An alternate may have several built-ins: the one asked for.
+                            (Step::JsonType(wanted), Meta::Builtin { json_type }) => {
+                                json_type_name(*json_type) == wanted
+                            }
+                            _ => false,
+                        }
                     });
                     match fits {
                         Some(alternative) => entry = alternative,
