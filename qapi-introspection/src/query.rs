@@ -116,7 +116,10 @@ impl Introspection {
                 message: "the query is empty".into(),
             });
         }
-        let steps: Vec<&str> = parts.collect();
+        // Every step is read first: whether a query can be read does not depend on the schema.
+        let steps = parts
+            .map(|text| Ok((text, Step::parse(text)?)))
+            .collect::<Result<Vec<_>, QueryError>>()?;
         let Some(entry) = self.get(first) else {
             return Ok(Answer::No {
                 step: 0,
@@ -127,7 +130,7 @@ impl Introspection {
             entry,
             features: &entry.features,
         };
-        for (index, text) in steps.iter().enumerate() {
+        for (index, &(text, step)) in steps.iter().enumerate() {
             let step_number = index + 1;
             let no = |reason: String| {
                 Ok(Answer::No {
@@ -139,10 +142,10 @@ impl Introspection {
                 arg_type, ret_type, ..
             } = &at.entry.meta
             {
-                let ty = match *text {
+                let ty = match text {
                     "arg-type" => arg_type,
                     "ret-type" => ret_type,
-                    _ if text.starts_with('$') => match self.step(&at, Step::parse(text)?) {
+                    _ if matches!(step, Step::Feature(_)) => match self.step(&at, step) {
                         Ok(next) => {
                             at = next;
                             continue;
@@ -164,7 +167,7 @@ impl Introspection {
                 continue;
             }
             if let Meta::Event { arg_type } = &at.entry.meta
-                && *text == "arg-type"
+                && text == "arg-type"
             {
                 let entry = self.ty(arg_type);
                 at = Position {
@@ -173,7 +176,7 @@ impl Introspection {
                 };
                 continue;
             }
-            match self.step(&at, Step::parse(text)?) {
+            match self.step(&at, step) {
                 Ok(next) => at = next,
                 Err(reason) => return no(reason),
             }
