@@ -669,8 +669,22 @@ impl<'a> Differ<'a> {
                         out.push(self.found(What::BranchRemoved).under(&step));
                         continue;
                     };
+                    // A member that moved between the common members and the branch is
+                    // neither new nor gone for the branch's tag value: the common members
+                    // report the move.
+                    let moved = |local: &Found| match (&*local.what, &local.reversed_steps[..]) {
+                        (What::MemberAdded { .. }, [name]) => {
+                            old_members.iter().any(|m| m.name == **name)
+                        }
+                        (What::MemberRemoved, [name]) => {
+                            new_members.iter().any(|m| m.name == **name)
+                        }
+                        _ => false,
+                    };
                     for local in self.compare(&variant.ty, &other.ty).iter() {
-                        out.push(local.under(&step));
+                        if !moved(local) {
+                            out.push(local.under(&step));
+                        }
                     }
                 }
             }
