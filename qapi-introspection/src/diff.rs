@@ -32,7 +32,8 @@ pub struct Diff {
 pub struct Change {
     /// What changed.
     pub what: What,
-    /// The paths that reach it, the first one in command and event order.
+    /// The paths that reach it: first those where it breaks clients, then sent before
+    /// received, each group in command and event order.
     pub uses: Vec<Use>,
 }
 
@@ -261,7 +262,8 @@ impl fmt::Display for What {
 }
 
 impl Change {
-    /// The path where the change is reported: the first that reaches it.
+    /// The path where the change is reported: the first of [`Change::uses`], where it
+    /// matters most.
     pub fn path(&self) -> &str {
         &self.uses[0].path
     }
