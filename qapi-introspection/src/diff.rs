@@ -32,7 +32,8 @@ pub struct Diff {
 pub struct Change {
     /// What changed.
     pub what: What,
-    /// The paths that reach it, the first one in command and event order.
+    /// The paths that reach it: first those where it breaks clients, then sent before
+    /// received, each group in command and event order.
     pub uses: Vec<Use>,
 }
 
@@ -261,7 +262,8 @@ impl fmt::Display for What {
 }
 
 impl Change {
-    /// The path where the change is reported: the first that reaches it.
+    /// The path where the change is reported: the first of [`Change::uses`], where it
+    /// matters most.
     pub fn path(&self) -> &str {
         &self.uses[0].path
     }
@@ -669,8 +671,22 @@ impl<'a> Differ<'a> {
                         out.push(self.found(What::BranchRemoved).under(&step));
                         continue;
                     };
+                    // A member that moved between the common members and the branch is
+                    // neither new nor gone for the branch's tag value: the common members
+                    // report the move.
+                    let moved = |local: &Found| match (&*local.what, &local.reversed_steps[..]) {
+                        (What::MemberAdded { .. }, [name]) => {
+                            old_members.iter().any(|m| m.name == **name)
+                        }
+                        (What::MemberRemoved, [name]) => {
+                            new_members.iter().any(|m| m.name == **name)
+                        }
+                        _ => false,
+                    };
                     for local in self.compare(&variant.ty, &other.ty).iter() {
-                        out.push(local.under(&step));
+                        if !moved(local) {
+                            out.push(local.under(&step));
+                        }
                     }
                 }
             }

@@ -373,9 +373,9 @@ impl Introspection {
     }
 
     /// The JSON kind of values of type `ty`; `None` for an alternate, whose values have
-    /// several.
+    /// several, and for a name that is not a type.
     pub fn kind(&self, ty: &str) -> Option<Kind> {
-        Some(match &self.ty(ty).meta {
+        Some(match &self.get(ty)?.meta {
             Meta::Builtin { json_type } => match json_type {
                 JsonType::String => Kind::String,
                 JsonType::Int | JsonType::Number => Kind::Number,

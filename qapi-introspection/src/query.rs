@@ -116,10 +116,10 @@ impl Introspection {
                 message: "the query is empty".into(),
             });
         }
-        let steps: Vec<&str> = parts.collect();
-        for text in &steps {
-            Step::parse(text)?;
-        }
+        // Every step is read first: whether a query can be read does not depend on the schema.
+        let steps = parts
+            .map(|text| Ok((text, Step::parse(text)?)))
+            .collect::<Result<Vec<_>, QueryError>>()?;
         let Some(entry) = self.get(first) else {
             return Ok(Answer::No {
                 step: 0,
@@ -130,7 +130,7 @@ impl Introspection {
             entry,
             features: &entry.features,
         };
-        for (index, text) in steps.iter().enumerate() {
+        for (index, &(text, step)) in steps.iter().enumerate() {
             let step_number = index + 1;
             let no = |reason: String| {
                 Ok(Answer::No {
@@ -142,10 +142,10 @@ impl Introspection {
                 arg_type, ret_type, ..
             } = &at.entry.meta
             {
-                let ty = match *text {
+                let ty = match text {
                     "arg-type" => arg_type,
                     "ret-type" => ret_type,
-                    _ if text.starts_with('$') => match self.step(&at, Step::parse(text)?) {
+                    _ if matches!(step, Step::Feature(_)) => match self.step(&at, step) {
                         Ok(next) => {
                             at = next;
                             continue;
@@ -167,7 +167,7 @@ impl Introspection {
                 continue;
             }
             if let Meta::Event { arg_type } = &at.entry.meta
-                && *text == "arg-type"
+                && text == "arg-type"
             {
                 let entry = self.ty(arg_type);
                 at = Position {
@@ -176,7 +176,7 @@ impl Introspection {
                 };
                 continue;
             }
-            match self.step(&at, Step::parse(text)?) {
+            match self.step(&at, step) {
                 Ok(next) => at = next,
                 Err(reason) => return no(reason),
             }
@@ -187,7 +187,7 @@ impl Introspection {
     /// Takes one step from `at`, passing through arrays and alternates.
     fn step<'s>(&'s self, at: &Position<'s>, step: Step<'_>) -> Result<Position<'s>, String> {
         let entry = self.through(at.entry, step);
-        let fail = |what: String| Err(format!("{} {what}", describe(at.entry)));
+        let fail = |what: String| Err(format!("{} {what}", describe(entry)));
         match step {
             Step::Member { name, optional } => {
                 let Meta::Object { members, .. } = &entry.meta else {
@@ -263,12 +263,15 @@ impl Introspection {
                 Meta::Array { element_type } => entry = self.ty(element_type),
                 Meta::Alternate { members } => {
                     let fits = members.iter().map(|a| self.ty(&a.ty)).find(|alternative| {
-                        matches!(
-                            (step, &alternative.meta),
+                        match (step, &alternative.meta) {
                             (Step::Member { .. } | Step::Branch(_), Meta::Object { .. })
-                                | (Step::Value(_), Meta::Enum { .. })
-                                | (Step::JsonType(_), Meta::Builtin { .. })
-                        )
+                            | (Step::Value(_), Meta::Enum { .. }) => true,
+                            // An alternate may have several built-ins: the one asked for.
+                            (Step::JsonType(wanted), Meta::Builtin { json_type }) => {
+                                json_type_name(*json_type) == wanted
+                            }
+                            _ => false,
+                        }
                     });
                     match fits {
                         Some(alternative) => entry = alternative,

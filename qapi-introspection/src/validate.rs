@@ -397,6 +397,7 @@ fn json_type_phrase(json_type: JsonType) -> String {
     match json_type {
         JsonType::Int => "an integer".into(),
         JsonType::Value => "any value".into(),
+        JsonType::Null => "null".into(),
         other => format!("a {}", json_type_name(other)),
     }
 }
