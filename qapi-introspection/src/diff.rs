@@ -300,8 +300,9 @@ impl Diff {
             old,
             new,
             memo: HashMap::new(),
-            in_progress: HashSet::new(),
-            next_id: 0,
+            walking: Vec::new(),
+            lowest_reentered: usize::MAX,
+            ids: HashMap::new(),
         };
         let mut found: Vec<(Found, String, Direction)> = Vec::new();
         for (kind, old_entries, new_entries) in [
@@ -324,10 +325,14 @@ impl Diff {
                             Root::Command => What::CommandRemoved,
                             Root::Event => What::EventRemoved,
                         };
-                        found.push((differ.found(what), name.clone(), direction));
+                        let origin = (name.as_str(), name.as_str());
+                        found.push((differ.found(origin, None, what), name.clone(), direction));
                     }
                     Some(other) => {
-                        for local in differ.features(&entry.features, &other.features).iter() {
+                        let origin = (name.as_str(), name.as_str());
+                        let features =
+                            differ.features(origin, None, &entry.features, &other.features);
+                        for local in &features {
                             found.push((local.clone(), local.path(name), direction));
                         }
                         differ.root(entry, other, &mut found);
@@ -343,7 +348,12 @@ impl Diff {
                     Root::Command => What::CommandAdded,
                     Root::Event => What::EventAdded,
                 };
-                found.push((differ.found(what), entry.name.clone(), direction));
+                let origin = (entry.name.as_str(), entry.name.as_str());
+                found.push((
+                    differ.found(origin, None, what),
+                    entry.name.clone(),
+                    direction,
+                ));
             }
         }
         // One change per id, with every path in the order found.
@@ -467,22 +477,36 @@ impl Found {
     }
 }
 
+/// A pair of entries: two types compared, or a command or event with itself.
+type Pair<'a> = (&'a str, &'a str);
+
 /// Walks two schemas side by side.
 struct Differ<'a> {
     old: &'a Introspection,
     new: &'a Introspection,
-    memo: HashMap<(&'a str, &'a str), Rc<Vec<Found>>>,
-    in_progress: HashSet<(&'a str, &'a str)>,
-    next_id: usize,
+    /// The changes of each pair whose comparison was complete.
+    memo: HashMap<Pair<'a>, Rc<Vec<Found>>>,
+    /// The pairs being compared, outermost first.
+    walking: Vec<Pair<'a>>,
+    /// The outermost place in `walking` that the current comparison came back to.
+    lowest_reentered: usize,
+    /// The identity of each change: where it was found (the pair and the step from it)
+    /// and what it is. A pair compared twice finds the same changes again.
+    ids: HashMap<(Pair<'a>, Option<Rc<str>>, What), usize>,
 }
 
 impl<'a> Differ<'a> {
-    fn found(&mut self, what: What) -> Found {
-        self.next_id += 1;
+    /// The change `what` found in comparing `origin`, at `step` from it.
+    fn found(&mut self, origin: Pair<'a>, step: Option<&Rc<str>>, what: What) -> Found {
+        let next = self.ids.len();
+        let id = *self
+            .ids
+            .entry((origin, step.cloned(), what.clone()))
+            .or_insert(next);
         Found {
-            id: self.next_id,
+            id,
             what: Rc::new(what),
-            reversed_steps: Vec::new(),
+            reversed_steps: step.into_iter().cloned().collect(),
         }
     }
 
@@ -494,6 +518,7 @@ impl<'a> Differ<'a> {
         found: &mut Vec<(Found, String, Direction)>,
     ) {
         let name = &old.name;
+        let origin = (name.as_str(), name.as_str());
         let mut add = |changes: &[Found], prefix: String, direction: Direction| {
             for local in changes {
                 found.push((local.clone(), local.path(&prefix), direction));
@@ -518,7 +543,7 @@ impl<'a> Differ<'a> {
                     } else {
                         What::OobNoLongerAllowed
                     };
-                    let local = self.found(what);
+                    let local = self.found(origin, None, what);
                     add(&[local], name.clone(), Direction::Send);
                 }
                 let args = self.compare(old_args, new_args);
@@ -534,39 +559,60 @@ impl<'a> Differ<'a> {
         }
     }
 
-    /// The features gained and lost.
-    fn features(&mut self, old: &[String], new: &[String]) -> Vec<Found> {
+    /// The features gained and lost by what `step` leads to from `origin`.
+    fn features(
+        &mut self,
+        origin: Pair<'a>,
+        step: Option<&Rc<str>>,
+        old: &[String],
+        new: &[String],
+    ) -> Vec<Found> {
         let mut changes = Vec::new();
         for feature in new.iter().filter(|feature| !old.contains(feature)) {
-            changes.push(self.found(What::FeatureAdded(feature.clone())));
+            changes.push(self.found(origin, step, What::FeatureAdded(feature.clone())));
         }
         for feature in old.iter().filter(|feature| !new.contains(feature)) {
-            changes.push(self.found(What::FeatureRemoved(feature.clone())));
+            changes.push(self.found(origin, step, What::FeatureRemoved(feature.clone())));
         }
         changes
     }
 
     /// The changes between two types, each found once however often the pair is reached.
+    ///
+    /// A recursive type comes back to a pair still being compared; that pair's changes are
+    /// reported where the walk first entered it, so the inner visit finds nothing. The
+    /// result of a comparison cut short that way holds for this walk only: it is not kept,
+    /// and the pair is compared again when reached from elsewhere.
     fn compare(&mut self, old_ty: &'a str, new_ty: &'a str) -> Rc<Vec<Found>> {
-        let key = (old_ty, new_ty);
-        if let Some(changes) = self.memo.get(&key) {
+        let pair = (old_ty, new_ty);
+        if let Some(changes) = self.memo.get(&pair) {
             return changes.clone();
         }
-        if !self.in_progress.insert(key) {
-            // A recursive type: its changes are reported where the walk entered it.
+        if let Some(depth) = self.walking.iter().position(|walking| *walking == pair) {
+            self.lowest_reentered = self.lowest_reentered.min(depth);
             return Rc::new(Vec::new());
         }
+        let depth = self.walking.len();
+        self.walking.push(pair);
+        let outer_reentered = std::mem::replace(&mut self.lowest_reentered, usize::MAX);
         let old = self.old.ty(old_ty);
         let new = self.new.ty(new_ty);
-        let mut changes = self.features(&old.features, &new.features);
+        let mut changes = self.features(pair, None, &old.features, &new.features);
         self.compare_meta(old, new, &mut changes);
         let changes = Rc::new(changes);
-        self.in_progress.remove(&key);
-        self.memo.insert(key, changes.clone());
+        self.walking.pop();
+        let reentered = self.lowest_reentered;
+        if reentered < depth {
+            self.lowest_reentered = outer_reentered.min(reentered);
+        } else {
+            self.lowest_reentered = outer_reentered;
+            self.memo.insert(pair, changes.clone());
+        }
         changes
     }
 
     fn compare_meta(&mut self, old: &'a SchemaInfo, new: &'a SchemaInfo, out: &mut Vec<Found>) {
+        let origin = (old.name.as_str(), new.name.as_str());
         match (&old.meta, &new.meta) {
             (Meta::Builtin { json_type: a }, Meta::Builtin { json_type: b }) if a == b => {}
             (
@@ -581,11 +627,11 @@ impl<'a> Differ<'a> {
             ) => {
                 for value in b.iter().filter(|value| !a.contains(value)) {
                     let step: Rc<str> = format!("^{value}").into();
-                    out.push(self.found(What::ValueAdded).under(&step));
+                    out.push(self.found(origin, Some(&step), What::ValueAdded));
                 }
                 for value in a.iter().filter(|value| !b.contains(value)) {
                     let step: Rc<str> = format!("^{value}").into();
-                    out.push(self.found(What::ValueRemoved).under(&step));
+                    out.push(self.found(origin, Some(&step), What::ValueRemoved));
                 }
                 // Replies before QEMU 6.2 have no `members`: their values have no features.
                 let features_of = |members: &'a [crate::model::EnumValue], value: &str| {
@@ -598,9 +644,7 @@ impl<'a> Differ<'a> {
                     let step: Rc<str> = format!("^{value}").into();
                     let (old_features, new_features) =
                         (features_of(am, value), features_of(bm, value));
-                    for local in self.features(old_features, new_features) {
-                        out.push(local.under(&step));
-                    }
+                    out.extend(self.features(origin, Some(&step), old_features, new_features));
                 }
             }
             (Meta::Array { element_type: a }, Meta::Array { element_type: b }) => {
@@ -621,16 +665,20 @@ impl<'a> Differ<'a> {
                 if let (Some(a), Some(b)) = (old_tag, new_tag)
                     && a != b
                 {
-                    out.push(self.found(What::TagChanged {
-                        old: a.clone(),
-                        new: b.clone(),
-                    }));
+                    out.push(self.found(
+                        origin,
+                        None,
+                        What::TagChanged {
+                            old: a.clone(),
+                            new: b.clone(),
+                        },
+                    ));
                 }
                 for member in new_members {
                     if !old_members.iter().any(|m| m.name == member.name) {
                         let step: Rc<str> = member.name.as_str().into();
                         let optional = member.optional;
-                        out.push(self.found(What::MemberAdded { optional }).under(&step));
+                        out.push(self.found(origin, Some(&step), What::MemberAdded { optional }));
                     }
                 }
                 for member in old_members {
@@ -642,19 +690,24 @@ impl<'a> Differ<'a> {
                         } else {
                             What::MemberMovedToBranches { cases }
                         };
-                        out.push(self.found(what).under(&step));
+                        out.push(self.found(origin, Some(&step), what));
                         continue;
                     };
                     match (member.optional, other.optional) {
-                        (false, true) => out.push(self.found(What::MemberNowOptional).under(&step)),
+                        (false, true) => {
+                            out.push(self.found(origin, Some(&step), What::MemberNowOptional))
+                        }
                         (true, false) => {
-                            out.push(self.found(What::MemberNowMandatory).under(&step));
+                            out.push(self.found(origin, Some(&step), What::MemberNowMandatory));
                         }
                         _ => {}
                     }
-                    for local in self.features(&member.features, &other.features) {
-                        out.push(local.under(&step));
-                    }
+                    out.extend(self.features(
+                        origin,
+                        Some(&step),
+                        &member.features,
+                        &other.features,
+                    ));
                     for local in self.compare(&member.ty, &other.ty).iter() {
                         out.push(local.under(&step));
                     }
@@ -662,13 +715,13 @@ impl<'a> Differ<'a> {
                 for variant in new_variants {
                     if !old_variants.iter().any(|v| v.case == variant.case) {
                         let step: Rc<str> = format!("+{}", variant.case).into();
-                        out.push(self.found(What::BranchAdded).under(&step));
+                        out.push(self.found(origin, Some(&step), What::BranchAdded));
                     }
                 }
                 for variant in old_variants {
                     let step: Rc<str> = format!("+{}", variant.case).into();
                     let Some(other) = new_variants.iter().find(|v| v.case == variant.case) else {
-                        out.push(self.found(What::BranchRemoved).under(&step));
+                        out.push(self.found(origin, Some(&step), What::BranchRemoved));
                         continue;
                     };
                     // A member that moved between the common members and the branch is
@@ -696,7 +749,7 @@ impl<'a> Differ<'a> {
                 },
                 Meta::Enum { .. },
             ) => {
-                out.push(self.found(What::StringNowEnum));
+                out.push(self.found(origin, None, What::StringNowEnum));
             }
             (
                 Meta::Enum { .. },
@@ -704,7 +757,7 @@ impl<'a> Differ<'a> {
                     json_type: JsonType::String,
                 },
             ) => {
-                out.push(self.found(What::EnumNowString));
+                out.push(self.found(origin, None, What::EnumNowString));
             }
             (Meta::Alternate { members: a }, Meta::Alternate { members: b }) => {
                 let old_kinds = self.alternatives(self.old, a);
@@ -714,12 +767,12 @@ impl<'a> Differ<'a> {
                         Some((_, old_ty)) => {
                             out.extend(self.compare(old_ty, new_ty).iter().cloned())
                         }
-                        None => out.push(self.found(What::AlternativeAdded(*kind))),
+                        None => out.push(self.found(origin, None, What::AlternativeAdded(*kind))),
                     }
                 }
                 for (kind, _) in &old_kinds {
                     if !new_kinds.iter().any(|(k, _)| k == kind) {
-                        out.push(self.found(What::AlternativeRemoved(*kind)));
+                        out.push(self.found(origin, None, What::AlternativeRemoved(*kind)));
                     }
                 }
             }
@@ -728,7 +781,7 @@ impl<'a> Differ<'a> {
                 let kinds = self.alternatives(self.new, members);
                 match kinds.iter().find(|(k, _)| Some(*k) == kind) {
                     Some((_, new_ty)) => {
-                        out.push(self.found(What::NowAlternate));
+                        out.push(self.found(origin, None, What::NowAlternate));
                         out.extend(self.compare(&old.name, new_ty).iter().cloned());
                     }
                     None => out.push(self.type_changed(old, new)),
@@ -739,7 +792,7 @@ impl<'a> Differ<'a> {
                 let kinds = self.alternatives(self.old, members);
                 match kinds.iter().find(|(k, _)| Some(*k) == kind) {
                     Some((_, old_ty)) => {
-                        out.push(self.found(What::NoLongerAlternate));
+                        out.push(self.found(origin, None, What::NoLongerAlternate));
                         out.extend(self.compare(old_ty, &new.name).iter().cloned());
                     }
                     None => out.push(self.type_changed(old, new)),
@@ -777,12 +830,12 @@ impl<'a> Differ<'a> {
             .collect()
     }
 
-    fn type_changed(&mut self, old: &SchemaInfo, new: &SchemaInfo) -> Found {
+    fn type_changed(&mut self, old: &'a SchemaInfo, new: &'a SchemaInfo) -> Found {
         let what = What::TypeChanged {
             old: describe(self.old, old),
             new: describe(self.new, new),
         };
-        self.found(what)
+        self.found((&old.name, &new.name), None, what)
     }
 }
 

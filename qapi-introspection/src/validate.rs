@@ -160,8 +160,15 @@ impl<'s> Checker<'s> {
             self.problem(&path, format!("command '{name}' does not allow exec-oob"));
         }
         self.deprecated(&entry.features, &path, || format!("command '{name}'"));
-        let arguments = object.get("arguments").unwrap_or(&Value::Null);
-        self.arguments(entry, arguments, &mut String::from(".arguments"));
+        match object.get("arguments") {
+            // QEMU takes no `arguments` as none, but `null` is not an object.
+            Some(Value::Null) => self.problem(
+                ".arguments",
+                "expected an object, found null (leave 'arguments' out for none)".into(),
+            ),
+            Some(arguments) => self.arguments(entry, arguments, &mut String::from(".arguments")),
+            None => self.arguments(entry, &Value::Null, &mut String::from(".arguments")),
+        }
     }
 
     fn reply(&mut self, command: &str, message: &Value) {

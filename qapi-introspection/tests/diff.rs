@@ -914,6 +914,39 @@ fn recursive_types_terminate_and_report_each_change_once() {
     assert_eq!(changes(&new, &new), []);
 }
 
+/// `get` returns an object that holds, through another object, an object like itself; `set`
+/// takes that other object. A change to the inner member reaches both.
+fn mutually_recursive(x_optional: bool) -> Introspection {
+    let x = if x_optional {
+        json!({"name": "x", "type": "int", "default": null})
+    } else {
+        json!({"name": "x", "type": "int"})
+    };
+    common::schema(json!([
+        {"name": "get", "meta-type": "command", "arg-type": "0", "ret-type": "2"},
+        {"name": "set", "meta-type": "command", "arg-type": "3", "ret-type": "0"},
+        {"name": "0", "meta-type": "object", "members": []},
+        {"name": "2", "meta-type": "object",
+         "members": [{"name": "b", "type": "3", "default": null}, x]},
+        {"name": "3", "meta-type": "object",
+         "members": [{"name": "a", "type": "2", "default": null}]},
+    ]))
+}
+
+#[test]
+fn a_change_inside_a_cycle_keeps_every_use() {
+    let old = mutually_recursive(true);
+    let new = mutually_recursive(false);
+    assert_eq!(
+        changes(&old, &new),
+        [change(
+            What::MemberNowMandatory,
+            &[("set/arg-type/a/x", Send), ("get/ret-type/x", Receive)],
+        )]
+    );
+    assert!(Diff::between(&old, &new).is_breaking());
+}
+
 #[test]
 fn is_breaking_looks_at_every_change() {
     let (old, new) = optional_argument_added();

@@ -411,6 +411,15 @@ fn arguments_must_be_an_object() {
         command(json!({"execute": "stop", "arguments": []})),
         [bad(".arguments", "expected an object, found an array")]
     );
+    // QEMU refuses `null` although it takes no `arguments` at all as none.
+    assert_eq!(
+        command(json!({"execute": "stop", "arguments": null})),
+        [bad(
+            ".arguments",
+            "expected an object, found null (leave 'arguments' out for none)"
+        )]
+    );
+    assert_eq!(command(json!({"execute": "stop"})), []);
 }
 
 #[test]

@@ -421,7 +421,10 @@ impl Peer {
         }
         let response = self.exchange(command, arguments.clone())?;
         if let Some(schema) = self.schema.as_ref().filter(|_| checked) {
-            let request = json!({ "execute": command, "arguments": arguments });
+            let mut request = json!({ "execute": command });
+            if let Some(arguments) = arguments {
+                request["arguments"] = arguments;
+            }
             let problems: Vec<String> = schema
                 .validate_command(&request)
                 .into_iter()
