@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{Options, OptionsError};
+use crate::{Options, OptionsError, write_file_atomically};
 
 /// Generates Rust bindings for a QAPI schema from a build script.
 ///
@@ -205,10 +205,14 @@ impl Builder {
         let mut options = self.options.clone();
         let mut watched = Vec::new();
         for path in &self.cfg_files {
-            let text = std::fs::read_to_string(path).map_err(|error| {
-                BuildError::new(format!("cannot read {}: {error}", path.display()))
-            })?;
-            options.set("cfg_file", &text).map_err(BuildError::new)?;
+            // The file is read by its exact path; the name only goes into messages.
+            let read = |_: &str| {
+                std::fs::read_to_string(path)
+                    .map_err(|error| format!("cannot read {}: {error}", path.display()))
+            };
+            options
+                .apply("cfg_file", &path.to_string_lossy(), read)
+                .map_err(BuildError::new)?;
             watched.push(path.clone());
         }
         let schema = qapi_schema::parse_file_as(&self.schema, options.dialect)
@@ -249,28 +253,4 @@ impl Builder {
         }
         Ok(path)
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so `path`
-/// never holds half an output.
-pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let file_name = path.file_name().ok_or_else(|| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "the output path names no file",
-        )
-    })?;
-    let mut temporary_name = std::ffi::OsString::from(".");
-    temporary_name.push(file_name);
-    temporary_name.push(format!(".{}.tmp", std::process::id()));
-    let temporary = directory.join(temporary_name);
-    let result = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result
 }

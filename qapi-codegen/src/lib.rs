@@ -90,9 +90,11 @@ pub mod introspect;
 mod options;
 pub mod rust;
 mod symbols;
+mod write;
 
-pub use builder::{BuildError, Builder, build, write_file_atomically};
+pub use builder::{BuildError, Builder, build};
 pub use options::{OPTIONS, OptionKind, OptionProblem, OptionSpec, Options, OptionsError};
 pub use symbols::{Symbols, keeps};
+pub use write::{write_directory_atomically, write_file_atomically};
 
 pub use qapi_schema::Schema;

@@ -238,6 +238,22 @@ impl Options {
         OPTIONS.iter().find(|spec| spec.key == key)
     }
 
+    /// Applies option `key` with `value` as a user wrote it. For an [`OptionKind::File`]
+    /// option `value` names a file, whose text `read_file` returns: each door finds files its
+    /// own way (the command line from the working directory, the macro from the crate's
+    /// directory, the builder from the paths it was given) and notes what it read.
+    pub fn apply(
+        &mut self,
+        key: &str,
+        value: &str,
+        read_file: impl FnOnce(&str) -> Result<String, String>,
+    ) -> Result<(), String> {
+        match Options::spec(key) {
+            Some(spec) if spec.kind == OptionKind::File => self.set(key, &read_file(value)?),
+            _ => self.set(key, value),
+        }
+    }
+
     /// Applies option `key` with `value` as written by a user; for an
     /// [`OptionKind::File`] option, `value` is the file's text. The error says what is
     /// wrong with the value.
@@ -257,8 +273,10 @@ impl Options {
             }
             "cfg" => self.define(&name(value)?),
             "cfg_file" => {
+                // A file with no symbols still says which build it is: one that defines none.
+                let symbols = self.symbols.get_or_insert_with(Symbols::default);
                 for symbol in Symbols::parse(value).iter() {
-                    self.define(symbol);
+                    symbols.insert(symbol);
                 }
             }
             "feature" => {
@@ -384,5 +402,32 @@ mod tests {
             symbols.iter().collect::<Vec<_>>(),
             ["CONFIG_KVM", "CONFIG_TCG"]
         );
+    }
+
+    #[test]
+    fn an_empty_symbol_file_is_a_build_without_symbols() {
+        let mut options = Options::default();
+        options.set("cfg_file", "# nothing defined\n").unwrap();
+        assert_eq!(options.symbols, Some(Symbols::default()));
+    }
+
+    #[test]
+    fn file_options_are_read_through_the_callback() {
+        let mut options = Options::default();
+        let mut asked = Vec::new();
+        options
+            .apply("cfg_file", "build.txt", |name| {
+                asked.push(name.to_owned());
+                Ok("CONFIG_KVM\n".to_owned())
+            })
+            .unwrap();
+        options
+            .apply("cfg", "CONFIG_TCG", |_| panic!("not a file option"))
+            .unwrap();
+        assert_eq!(asked, ["build.txt"]);
+        let failed = options.apply("cfg_file", "gone.txt", |name| {
+            Err(format!("cannot read {name}"))
+        });
+        assert_eq!(failed, Err("cannot read gone.txt".to_owned()));
     }
 }

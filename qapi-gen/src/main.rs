@@ -11,7 +11,8 @@ use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Parser, Subcommand, ValueEnum};
 use qapi_compiler::{
-    OPTIONS, OptionKind, Options, Symbols, doc, introspect, rust, write_file_atomically,
+    OPTIONS, OptionKind, Options, Symbols, doc, introspect, rust, write_directory_atomically,
+    write_file_atomically,
 };
 use qapi_schema::{Dialect, Error, Format, Release, Schema};
 
@@ -123,13 +124,8 @@ impl RustOptions {
         let mut options = Options::default();
         for (key, value) in &self.settings {
             let spec = Options::spec(key).expect("flags come from the option table");
-            let text = match spec.kind {
-                OptionKind::File => std::fs::read_to_string(value)
-                    .map_err(|error| format!("cannot read {value}: {error}"))?,
-                _ => value.clone(),
-            };
             options
-                .set(key, &text)
+                .apply(key, value, read_option_file)
                 .map_err(|message| format!("--{}: {message}", spec.flag()))?;
         }
         Ok(options)
@@ -184,25 +180,26 @@ struct ConditionArgs {
     symbols: Vec<String>,
     /// Read defined symbols from FILE, one per line ('#' starts a comment line).
     #[arg(long, value_name = "FILE")]
-    cfg_file: Vec<PathBuf>,
+    cfg_file: Vec<String>,
 }
 
 impl ConditionArgs {
-    /// The symbol set, or `None` when no option asks for conditions to be evaluated.
+    /// The symbol set, or `None` when no option asks for conditions to be evaluated: the
+    /// `cfg` and `cfg_file` options of the Rust backend's table, read the same way.
     fn symbols(&self) -> Result<Option<Symbols>, String> {
-        if self.symbols.is_empty() && self.cfg_file.is_empty() {
-            return Ok(None);
+        let mut options = Options::default();
+        let settings = (self.symbols.iter().map(|symbol| ("cfg", symbol)))
+            .chain(self.cfg_file.iter().map(|file| ("cfg_file", file)));
+        for (key, value) in settings {
+            options.apply(key, value, read_option_file)?;
         }
-        let mut symbols = Symbols::new(&self.symbols);
-        for path in &self.cfg_file {
-            let text = std::fs::read_to_string(path)
-                .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-            for symbol in Symbols::parse(&text).iter() {
-                symbols.insert(symbol);
-            }
-        }
-        Ok(Some(symbols))
+        Ok(options.symbols)
     }
+}
+
+/// Reads a file named by an option, from the working directory.
+fn read_option_file(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))
 }
 
 #[derive(clap::Args)]
@@ -351,71 +348,6 @@ fn write_documentation(
             write_directory_atomically(directory, &files)
         }
     }
-}
-
-/// Writes `files` (relative path, bytes) into a fresh directory beside `directory`, then
-/// puts it in place of `directory`, so a failure never leaves a half-written site there.
-fn write_directory_atomically(
-    directory: &Path,
-    files: &[(String, Vec<u8>)],
-) -> std::io::Result<()> {
-    let parent = match directory.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let name = directory.file_name().ok_or_else(|| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "the output path names no directory",
-        )
-    })?;
-    let with_suffix = |suffix: &str| {
-        let mut temporary_name = std::ffi::OsString::from(".");
-        temporary_name.push(name);
-        temporary_name.push(format!(".{}.{suffix}", std::process::id()));
-        parent.join(temporary_name)
-    };
-    let staging = with_suffix("tmp");
-    let old = with_suffix("old");
-    let write_all = || -> std::io::Result<()> {
-        std::fs::create_dir_all(&staging)?;
-        for (relative, bytes) in files {
-            let path = staging.join(relative);
-            if let Some(folder) = path.parent() {
-                std::fs::create_dir_all(folder)?;
-            }
-            std::fs::write(path, bytes)?;
-        }
-        // A directory cannot be renamed over a non-empty one: move the old one aside first.
-        let had_old = match std::fs::symlink_metadata(directory) {
-            Ok(metadata) if metadata.is_dir() => {
-                std::fs::rename(directory, &old)?;
-                true
-            }
-            Ok(_) => {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::AlreadyExists,
-                    format!("{} exists and is not a directory", directory.display()),
-                ));
-            }
-            Err(_) => false,
-        };
-        if let Err(error) = std::fs::rename(&staging, directory) {
-            if had_old {
-                let _ = std::fs::rename(&old, directory);
-            }
-            return Err(error);
-        }
-        if had_old {
-            let _ = std::fs::remove_dir_all(&old);
-        }
-        Ok(())
-    };
-    let result = write_all();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
 }
 
 fn usage_error(message: &str) -> ExitCode {
