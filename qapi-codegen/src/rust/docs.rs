@@ -9,8 +9,8 @@ use proc_macro2::TokenStream;
 use qapi_schema::{Doc, Entity, Feature, IfCond, SectionKind};
 use quote::quote;
 
-use super::Generator;
 use super::conditions::Presence;
+use super::generator::Generator;
 
 /// Lines of documentation being assembled for one item.
 #[derive(Default)]

@@ -4,28 +4,27 @@
 //! The output has the schema's types at the top, and submodules `commands` (a type per
 //! command, the `Command` trait, `Request`, `Return`, `decode_return`, the `Server` trait and
 //! `dispatch`), `events` (a type per event, `Event`, `EventMessage`), `introspection` (the
-//! `query-qmp-schema` data) and `protocol` (fixed QMP types and helpers). Names are decided in
-//! `names.rs`, types in `types/`, commands and events in `protocol.rs`, docs in `docs.rs`.
+//! `query-qmp-schema` data) and `protocol` (fixed QMP types and helpers). The state all parts
+//! share is `generator.rs`'s `Generator`; names are decided in `names.rs`, types in `types/`,
+//! commands and events in `protocol.rs`, docs in `docs.rs`; this module assembles them.
 //! With the `runtime` option the module shares a few items with the `qapi-client` crate and
 //! implements its traits; without it, it needs nothing beyond serde and serde_json.
 
 mod conditions;
 mod docs;
+mod generator;
 mod names;
 mod protocol;
 mod selection;
 mod support;
 mod types;
 
-use std::collections::HashMap;
-
 use proc_macro2::TokenStream;
-use qapi_schema::{Entity, EntityId, EntityKind, IfCond, Schema};
-use quote::{format_ident, quote};
+use qapi_schema::Schema;
+use quote::quote;
 
 use crate::{Options, OptionsError};
-use conditions::Conditions;
-use names::Namespace;
+use generator::Generator;
 use selection::Selection;
 
 /// Renders `schema` as a formatted Rust module. The error names the options that do not fit
@@ -65,128 +64,7 @@ pub fn tokens(schema: &Schema, options: &Options) -> Result<TokenStream, Options
     Ok(tokens)
 }
 
-/// Where generated code refers to a type from.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Scope {
-    /// The module's top level.
-    Root,
-    /// A submodule (`commands`, `events`): types are reached through `super::`.
-    Sub,
-}
-
-/// The state of one generation: the schema, the options, the kept entities and their Rust
-/// names.
-struct Generator<'s> {
-    schema: &'s Schema,
-    options: &'s Options,
-    conditions: Conditions<'s>,
-    selection: Selection,
-    /// Rust names of named types, by entity.
-    type_names: HashMap<EntityId, String>,
-    /// Rust names of the branch enums of unions, by union.
-    branch_enum_names: HashMap<EntityId, String>,
-    /// Types that directly or indirectly contain themselves; members reaching back into the
-    /// same cycle are boxed.
-    cycles: types::Cycles,
-}
-
-impl<'s> Generator<'s> {
-    fn new(schema: &'s Schema, options: &'s Options, selection: Selection) -> Generator<'s> {
-        let mut generator = Generator {
-            schema,
-            options,
-            conditions: Conditions::new(options.symbols.as_ref(), &options.features),
-            selection,
-            type_names: HashMap::new(),
-            branch_enum_names: HashMap::new(),
-            cycles: types::Cycles::default(),
-        };
-        let mut namespace = Namespace::default();
-        let mut type_names = HashMap::new();
-        for (id, entity) in generator.kept_entities() {
-            if Self::is_named_type(entity) {
-                type_names.insert(id, namespace.claim(names::upper_camel(&entity.name)));
-            }
-        }
-        // A union's branch enum is named after the union and its tag member; schema types
-        // have first claim on names.
-        let mut branch_enum_names = HashMap::new();
-        for (id, entity) in generator.kept_entities() {
-            if let EntityKind::Object(object) = &entity.kind {
-                if let Some(variants) = &object.variants {
-                    if type_names.contains_key(&id) {
-                        let wanted = names::upper_camel(&format!(
-                            "{}-{}",
-                            type_names[&id], variants.tag_member
-                        ));
-                        branch_enum_names.insert(id, namespace.claim(wanted));
-                    }
-                }
-            }
-        }
-        generator.type_names = type_names;
-        generator.branch_enum_names = branch_enum_names;
-        generator.cycles = types::Cycles::find(&generator);
-        generator
-    }
-
-    /// Types that get a Rust definition of their own: enums, structs, unions and alternates
-    /// the schema names (plus `QType`), not built-ins, arrays or implicit objects.
-    fn is_named_type(entity: &Entity) -> bool {
-        match &entity.kind {
-            EntityKind::Enum(_) | EntityKind::Alternate(_) => true,
-            EntityKind::Object(_) => !entity.is_implicit(),
-            _ => false,
-        }
-    }
-
-    fn keeps(&self, ifcond: Option<&IfCond>) -> bool {
-        self.conditions.keeps(ifcond)
-    }
-
-    /// `#[cfg]` for an item with `ifcond` when a cargo feature decides it.
-    fn cfg(&self, ifcond: Option<&IfCond>) -> TokenStream {
-        self.conditions.attribute(ifcond)
-    }
-
-    fn entity(&self, id: EntityId) -> &'s Entity {
-        self.schema.entity(id)
-    }
-
-    /// The entities the module defines, in definition order: those whose conditions can
-    /// hold, that the `keep` option reaches, and that no user type replaces.
-    fn kept_entities(&self) -> impl Iterator<Item = (EntityId, &'s Entity)> + '_ {
-        self.schema
-            .iter()
-            .filter(|(id, entity)| self.keeps(entity.ifcond.as_ref()) && self.selection.keeps(*id))
-    }
-
-    /// The Rust type for a reference to type `id`.
-    fn type_ref(&self, id: EntityId, scope: Scope) -> TokenStream {
-        if let Some(path) = self.selection.type_path(id) {
-            return path.clone();
-        }
-        let entity = self.entity(id);
-        match &entity.kind {
-            EntityKind::Builtin(_) => builtin_type(&entity.name),
-            EntityKind::Array(array) => {
-                let element = self.type_ref(array.element, scope);
-                quote!(::std::vec::Vec<#element>)
-            }
-            EntityKind::Object(_) if entity.name == "q_empty" => {
-                let protocol = scope_prefix(scope, quote!(protocol));
-                quote!(#protocol::Empty)
-            }
-            _ => {
-                let name = format_ident!("{}", self.type_names[&id]);
-                match scope {
-                    Scope::Root => quote!(#name),
-                    Scope::Sub => quote!(super::#name),
-                }
-            }
-        }
-    }
-
+impl Generator<'_> {
     /// The module's items in order, as chunks of whole items: one per named type, then the
     /// `commands`, `events`, `introspection` and `protocol` modules.
     fn chunks(&self, emit: &mut dyn FnMut(TokenStream)) {
@@ -217,61 +95,5 @@ impl<'s> Generator<'s> {
                 pub const SCHEMA_JSON: &str = #json;
             }
         }
-    }
-}
-
-/// `items` with `cfg` (a `#[cfg]` attribute or nothing) on each of them.
-fn with_cfg(cfg: &TokenStream, items: TokenStream) -> TokenStream {
-    if cfg.is_empty() {
-        return items;
-    }
-    let mut file: syn::File = syn::parse2(items).expect("the generated items parse");
-    let attributes = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg.clone())
-        .expect("a cfg attribute parses");
-    for item in &mut file.items {
-        if let Some(existing) = item_attributes(item) {
-            existing.splice(0..0, attributes.iter().cloned());
-        }
-    }
-    quote!(#file)
-}
-
-/// The attributes of the kinds of item the generator emits.
-fn item_attributes(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
-    match item {
-        syn::Item::Struct(item) => Some(&mut item.attrs),
-        syn::Item::Enum(item) => Some(&mut item.attrs),
-        syn::Item::Impl(item) => Some(&mut item.attrs),
-        syn::Item::Const(item) => Some(&mut item.attrs),
-        syn::Item::Fn(item) => Some(&mut item.attrs),
-        _ => None,
-    }
-}
-
-/// `protocol` as seen from `scope`.
-fn scope_prefix(scope: Scope, module: TokenStream) -> TokenStream {
-    match scope {
-        Scope::Root => module,
-        Scope::Sub => quote!(super::#module),
-    }
-}
-
-/// The Rust type of a built-in QAPI type.
-pub(super) fn builtin_type(name: &str) -> TokenStream {
-    match name {
-        "str" => quote!(::std::string::String),
-        "number" => quote!(f64),
-        "int" | "int64" => quote!(i64),
-        "int8" => quote!(i8),
-        "int16" => quote!(i16),
-        "int32" => quote!(i32),
-        "uint8" => quote!(u8),
-        "uint16" => quote!(u16),
-        "uint32" => quote!(u32),
-        "uint64" | "size" => quote!(u64),
-        "bool" => quote!(bool),
-        "null" => quote!(()),
-        "any" => quote!(::serde_json::Value),
-        other => unreachable!("{other} is not a built-in type"),
     }
 }

@@ -19,8 +19,8 @@ use proc_macro2::{Ident, TokenStream};
 use qapi_schema::{Entity, EntityId, EntityKind};
 use quote::{format_ident, quote};
 
+use super::generator::{Generator, Scope};
 use super::names::{self, Namespace};
-use super::{Generator, Scope};
 
 /// A command or event with the Rust names it gets.
 struct Operation<'s> {
@@ -55,7 +55,7 @@ impl<'s> Generator<'s> {
 
     /// The type holding an operation's arguments, with its impls.
     fn arguments_type(&self, operation: &Operation) -> TokenStream {
-        super::with_cfg(&operation.cfg, self.arguments_items(operation))
+        super::generator::with_cfg(&operation.cfg, self.arguments_items(operation))
     }
 
     fn arguments_items(&self, operation: &Operation) -> TokenStream {

@@ -99,7 +99,7 @@ pub(super) fn alternate_type(
                 // check.
                 let target_type = match generator.selection.type_path(variant.ty) {
                     Some(_) => "i64".to_owned(),
-                    None => crate::rust::builtin_type(&target.name).to_string(),
+                    None => crate::rust::generator::builtin_type(&target.name).to_string(),
                 };
                 let convert = |from: &str, unexpected: TokenStream| {
                     (target_type != from).then(|| quote! {

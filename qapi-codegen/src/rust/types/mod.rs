@@ -18,15 +18,13 @@
 //! functions of enums are `#[inline]`, for the reason given in `protocol.rs`.
 //!
 //! `structs.rs`, `enums.rs`, `unions.rs` and `alternates.rs` write one kind each; this module
-//! finds the containment cycles, goes through the definitions, and writes the fields that
-//! structs and unions share.
+//! goes through the definitions and writes the fields that structs and unions share (the
+//! containment cycles that decide boxing are found in `generator.rs`).
 
 mod alternates;
 mod enums;
 mod structs;
 mod unions;
-
-use std::collections::{HashMap, HashSet};
 
 use proc_macro2::TokenStream;
 use qapi_schema::{
@@ -35,83 +33,15 @@ use qapi_schema::{
 };
 use quote::{format_ident, quote};
 
+use super::generator::{Generator, Scope};
 use super::names::{self, Namespace};
-use super::{Generator, Scope};
 
 use alternates::alternate_type;
 use enums::{enum_type, enum_variants};
 pub(super) use structs::{StructDef, object_struct};
 use unions::union_type;
 
-/// Which types lie on a containment cycle with which.
-#[derive(Default)]
-pub struct Cycles {
-    /// For each type on a cycle, the types it reaches without indirection.
-    reaches: HashMap<EntityId, HashSet<EntityId>>,
-}
-
-impl Cycles {
-    /// Finds, for every named type, the types it contains directly (members that are not
-    /// arrays, branches, alternatives), transitively.
-    pub fn find(generator: &Generator) -> Cycles {
-        let mut direct: HashMap<EntityId, Vec<EntityId>> = HashMap::new();
-        for (id, entity) in generator.kept_entities() {
-            direct.insert(id, generator.contained(entity));
-        }
-        let mut reaches = HashMap::new();
-        for &start in direct.keys() {
-            let mut seen = HashSet::new();
-            let mut stack = direct[&start].clone();
-            while let Some(next) = stack.pop() {
-                if seen.insert(next) {
-                    stack.extend(direct.get(&next).into_iter().flatten().copied());
-                }
-            }
-            if seen.contains(&start) {
-                reaches.insert(start, seen);
-            }
-        }
-        Cycles { reaches }
-    }
-
-    /// Whether a value of `owner` holding a `member` directly needs a box.
-    pub fn needs_box(&self, owner: EntityId, member: EntityId) -> bool {
-        self.reaches
-            .get(&member)
-            .is_some_and(|reached| reached.contains(&owner))
-    }
-}
-
 impl Generator<'_> {
-    /// The types an entity holds without indirection.
-    fn contained(&self, entity: &Entity) -> Vec<EntityId> {
-        let kept = |ifcond| self.keeps(ifcond);
-        match &entity.kind {
-            EntityKind::Object(object) => object
-                .members
-                .iter()
-                .filter(|member| kept(member.ifcond.as_ref()))
-                .map(|member| member.ty)
-                .chain(
-                    object
-                        .variants
-                        .iter()
-                        .flat_map(|variants| &variants.variants)
-                        .filter(|variant| kept(variant.ifcond.as_ref()))
-                        .map(|variant| variant.ty),
-                )
-                .collect(),
-            EntityKind::Alternate(alternate) => alternate
-                .variants
-                .variants
-                .iter()
-                .filter(|variant| kept(variant.ifcond.as_ref()))
-                .map(|variant| variant.ty)
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
     /// The `DeserializeSeed` that decodes a `held` value of type `ty`: `List` for arrays,
     /// so a failing element is located, `PhantomData` for the rest.
     pub(super) fn decode_seed(
@@ -123,7 +53,7 @@ impl Generator<'_> {
         match &self.entity(ty).kind {
             EntityKind::Array(array) if self.selection.type_path(ty).is_none() => {
                 let element = self.type_ref(array.element, scope);
-                let protocol = super::scope_prefix(scope, quote!(protocol));
+                let protocol = super::generator::scope_prefix(scope, quote!(protocol));
                 quote!(#protocol::List::<#element>(::core::marker::PhantomData))
             }
             _ => quote!(::core::marker::PhantomData::<#held>),
@@ -178,7 +108,7 @@ pub fn definitions(generator: &Generator, emit: &mut dyn FnMut(TokenStream)) {
             }
             _ => unreachable!("only named types are defined"),
         };
-        emit(super::with_cfg(&cfg, definition));
+        emit(super::generator::with_cfg(&cfg, definition));
     }
 }
 

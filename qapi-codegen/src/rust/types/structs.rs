@@ -32,7 +32,7 @@ pub(in crate::rust) fn object_struct(generator: &Generator, def: StructDef) -> T
         open,
     } = def;
     let fields = fields(generator, owner, qapi_name, doc, members, scope);
-    let protocol = crate::rust::scope_prefix(scope, quote!(protocol));
+    let protocol = crate::rust::generator::scope_prefix(scope, quote!(protocol));
     let definitions = fields.iter().map(|field| {
         let Field {
             ident,

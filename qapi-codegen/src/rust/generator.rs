@@ -1,0 +1,267 @@
+//! The state every part of the Rust backend shares: the schema, the options, the kept
+//! entities with their Rust names and the containment cycles, and how a type is referred
+//! to from the module's top level or a submodule.
+
+use std::collections::{HashMap, HashSet};
+
+use proc_macro2::TokenStream;
+use qapi_schema::{Entity, EntityId, EntityKind, IfCond, Schema};
+use quote::{format_ident, quote};
+
+use super::conditions::Conditions;
+use super::names::{self, Namespace};
+use super::selection::Selection;
+use crate::Options;
+
+/// Where generated code refers to a type from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scope {
+    /// The module's top level.
+    Root,
+    /// A submodule (`commands`, `events`): types are reached through `super::`.
+    Sub,
+}
+
+/// The state of one generation: the schema, the options, the kept entities and their Rust
+/// names.
+pub(super) struct Generator<'s> {
+    pub(super) schema: &'s Schema,
+    pub(super) options: &'s Options,
+    pub(super) conditions: Conditions<'s>,
+    pub(super) selection: Selection,
+    /// Rust names of named types, by entity.
+    pub(super) type_names: HashMap<EntityId, String>,
+    /// Rust names of the branch enums of unions, by union.
+    pub(super) branch_enum_names: HashMap<EntityId, String>,
+    /// Types that directly or indirectly contain themselves; members reaching back into the
+    /// same cycle are boxed.
+    pub(super) cycles: Cycles,
+}
+
+impl<'s> Generator<'s> {
+    pub(super) fn new(
+        schema: &'s Schema,
+        options: &'s Options,
+        selection: Selection,
+    ) -> Generator<'s> {
+        let mut generator = Generator {
+            schema,
+            options,
+            conditions: Conditions::new(options.symbols.as_ref(), &options.features),
+            selection,
+            type_names: HashMap::new(),
+            branch_enum_names: HashMap::new(),
+            cycles: Cycles::default(),
+        };
+        let mut namespace = Namespace::default();
+        let mut type_names = HashMap::new();
+        for (id, entity) in generator.kept_entities() {
+            if Self::is_named_type(entity) {
+                type_names.insert(id, namespace.claim(names::upper_camel(&entity.name)));
+            }
+        }
+        // A union's branch enum is named after the union and its tag member; schema types
+        // have first claim on names.
+        let mut branch_enum_names = HashMap::new();
+        for (id, entity) in generator.kept_entities() {
+            if let EntityKind::Object(object) = &entity.kind {
+                if let Some(variants) = &object.variants {
+                    if type_names.contains_key(&id) {
+                        let wanted = names::upper_camel(&format!(
+                            "{}-{}",
+                            type_names[&id], variants.tag_member
+                        ));
+                        branch_enum_names.insert(id, namespace.claim(wanted));
+                    }
+                }
+            }
+        }
+        generator.type_names = type_names;
+        generator.branch_enum_names = branch_enum_names;
+        generator.cycles = Cycles::find(&generator);
+        generator
+    }
+
+    /// Types that get a Rust definition of their own: enums, structs, unions and alternates
+    /// the schema names (plus `QType`), not built-ins, arrays or implicit objects.
+    pub(super) fn is_named_type(entity: &Entity) -> bool {
+        match &entity.kind {
+            EntityKind::Enum(_) | EntityKind::Alternate(_) => true,
+            EntityKind::Object(_) => !entity.is_implicit(),
+            _ => false,
+        }
+    }
+
+    pub(super) fn keeps(&self, ifcond: Option<&IfCond>) -> bool {
+        self.conditions.keeps(ifcond)
+    }
+
+    /// `#[cfg]` for an item with `ifcond` when a cargo feature decides it.
+    pub(super) fn cfg(&self, ifcond: Option<&IfCond>) -> TokenStream {
+        self.conditions.attribute(ifcond)
+    }
+
+    pub(super) fn entity(&self, id: EntityId) -> &'s Entity {
+        self.schema.entity(id)
+    }
+
+    /// The entities the module defines, in definition order: those whose conditions can
+    /// hold, that the `keep` option reaches, and that no user type replaces.
+    pub(super) fn kept_entities(&self) -> impl Iterator<Item = (EntityId, &'s Entity)> + '_ {
+        self.schema
+            .iter()
+            .filter(|(id, entity)| self.keeps(entity.ifcond.as_ref()) && self.selection.keeps(*id))
+    }
+
+    /// The Rust type for a reference to type `id`.
+    pub(super) fn type_ref(&self, id: EntityId, scope: Scope) -> TokenStream {
+        if let Some(path) = self.selection.type_path(id) {
+            return path.clone();
+        }
+        let entity = self.entity(id);
+        match &entity.kind {
+            EntityKind::Builtin(_) => builtin_type(&entity.name),
+            EntityKind::Array(array) => {
+                let element = self.type_ref(array.element, scope);
+                quote!(::std::vec::Vec<#element>)
+            }
+            EntityKind::Object(_) if entity.name == "q_empty" => {
+                let protocol = scope_prefix(scope, quote!(protocol));
+                quote!(#protocol::Empty)
+            }
+            _ => {
+                let name = format_ident!("{}", self.type_names[&id]);
+                match scope {
+                    Scope::Root => quote!(#name),
+                    Scope::Sub => quote!(super::#name),
+                }
+            }
+        }
+    }
+}
+
+/// Which types lie on a containment cycle with which.
+#[derive(Default)]
+pub(super) struct Cycles {
+    /// For each type on a cycle, the types it reaches without indirection.
+    reaches: HashMap<EntityId, HashSet<EntityId>>,
+}
+
+impl Cycles {
+    /// Finds, for every named type, the types it contains directly (members that are not
+    /// arrays, branches, alternatives), transitively.
+    pub(super) fn find(generator: &Generator) -> Cycles {
+        let mut direct: HashMap<EntityId, Vec<EntityId>> = HashMap::new();
+        for (id, entity) in generator.kept_entities() {
+            direct.insert(id, generator.contained(entity));
+        }
+        let mut reaches = HashMap::new();
+        for &start in direct.keys() {
+            let mut seen = HashSet::new();
+            let mut stack = direct[&start].clone();
+            while let Some(next) = stack.pop() {
+                if seen.insert(next) {
+                    stack.extend(direct.get(&next).into_iter().flatten().copied());
+                }
+            }
+            if seen.contains(&start) {
+                reaches.insert(start, seen);
+            }
+        }
+        Cycles { reaches }
+    }
+
+    /// Whether a value of `owner` holding a `member` directly needs a box.
+    pub(super) fn needs_box(&self, owner: EntityId, member: EntityId) -> bool {
+        self.reaches
+            .get(&member)
+            .is_some_and(|reached| reached.contains(&owner))
+    }
+}
+
+impl Generator<'_> {
+    /// The types an entity holds without indirection.
+    fn contained(&self, entity: &Entity) -> Vec<EntityId> {
+        let kept = |ifcond| self.keeps(ifcond);
+        match &entity.kind {
+            EntityKind::Object(object) => object
+                .members
+                .iter()
+                .filter(|member| kept(member.ifcond.as_ref()))
+                .map(|member| member.ty)
+                .chain(
+                    object
+                        .variants
+                        .iter()
+                        .flat_map(|variants| &variants.variants)
+                        .filter(|variant| kept(variant.ifcond.as_ref()))
+                        .map(|variant| variant.ty),
+                )
+                .collect(),
+            EntityKind::Alternate(alternate) => alternate
+                .variants
+                .variants
+                .iter()
+                .filter(|variant| kept(variant.ifcond.as_ref()))
+                .map(|variant| variant.ty)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `items` with `cfg` (a `#[cfg]` attribute or nothing) on each of them.
+pub(super) fn with_cfg(cfg: &TokenStream, items: TokenStream) -> TokenStream {
+    if cfg.is_empty() {
+        return items;
+    }
+    let mut file: syn::File = syn::parse2(items).expect("the generated items parse");
+    let attributes = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg.clone())
+        .expect("a cfg attribute parses");
+    for item in &mut file.items {
+        if let Some(existing) = item_attributes(item) {
+            existing.splice(0..0, attributes.iter().cloned());
+        }
+    }
+    quote!(#file)
+}
+
+/// The attributes of the kinds of item the generator emits.
+pub(super) fn item_attributes(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Struct(item) => Some(&mut item.attrs),
+        syn::Item::Enum(item) => Some(&mut item.attrs),
+        syn::Item::Impl(item) => Some(&mut item.attrs),
+        syn::Item::Const(item) => Some(&mut item.attrs),
+        syn::Item::Fn(item) => Some(&mut item.attrs),
+        _ => None,
+    }
+}
+
+/// `protocol` as seen from `scope`.
+pub(super) fn scope_prefix(scope: Scope, module: TokenStream) -> TokenStream {
+    match scope {
+        Scope::Root => module,
+        Scope::Sub => quote!(super::#module),
+    }
+}
+
+/// The Rust type of a built-in QAPI type.
+pub(super) fn builtin_type(name: &str) -> TokenStream {
+    match name {
+        "str" => quote!(::std::string::String),
+        "number" => quote!(f64),
+        "int" | "int64" => quote!(i64),
+        "int8" => quote!(i8),
+        "int16" => quote!(i16),
+        "int32" => quote!(i32),
+        "uint8" => quote!(u8),
+        "uint16" => quote!(u16),
+        "uint32" => quote!(u32),
+        "uint64" | "size" => quote!(u64),
+        "bool" => quote!(bool),
+        "null" => quote!(()),
+        "any" => quote!(::serde_json::Value),
+        other => unreachable!("{other} is not a built-in type"),
+    }
+}
