@@ -1,9 +1,10 @@
 //! The syntax tree: spanned values as written, before any checking.
 //!
-//! `syntax.rs` builds these from one file's text; `parse.rs` follows includes and pragmas over
+//! `syntax.rs` builds these from one file's text; `load.rs` follows includes and pragmas over
 //! them; `check.rs` turns each definition into the typed form in `check.rs`'s output. Nothing
 //! here knows what a valid definition looks like.
 
+use crate::schema::{DocId, IfCond};
 use crate::source::Span;
 
 /// A JSON-dialect value with the span of its text.
@@ -175,7 +176,7 @@ pub struct Definition {
     /// The whole expression.
     pub span: Span,
     /// Index of the documentation block bound to it, in the schema's list of blocks.
-    pub doc: Option<usize>,
+    pub doc: Option<DocId>,
     /// The `if` condition.
     pub ifcond: Option<IfCond>,
     /// The `features` list.
@@ -372,8 +373,6 @@ pub struct FeatureDef {
     /// Where.
     pub span: Span,
 }
-
-pub use crate::schema::IfCond;
 
 /// A top-level expression after the structural checks.
 #[derive(Clone, Debug, PartialEq, Eq)]

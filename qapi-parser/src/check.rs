@@ -11,15 +11,14 @@
 use std::fmt;
 
 use crate::ast::{
-    BranchDef, Definition, DefinitionKind, EnumValueDef, FeatureDef, IfCond, Member, MemberDef,
-    Meta, Name, Object, TopLevel, TypeOrMembers, TypeRef, Value, ValueKind,
+    BranchDef, Definition, DefinitionKind, EnumValueDef, FeatureDef, Member, MemberDef, Meta, Name,
+    Object, TopLevel, TypeOrMembers, TypeRef, Value, ValueKind,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::doc::{Doc, SectionKind};
-use crate::parse::Expression;
+use crate::load::Expression;
 use crate::preprocessor;
 use crate::release::{Dialect, Rule};
-use crate::schema::Pragma;
+use crate::schema::{Doc, DocId, IfCond, Pragma, SectionKind};
 use crate::source::Span;
 
 /// Checks every definition; returns the include directives and the definitions that pass.
@@ -86,8 +85,8 @@ impl Checker<'_> {
         Diagnostic::error(self.at, message).with_label(focus, label)
     }
 
-    fn definition(&self, value: &Value, doc: Option<usize>, docs: &[Doc]) -> Result<Definition> {
-        // `parse.rs` passes objects only; anything else has no definition key either.
+    fn definition(&self, value: &Value, doc: Option<DocId>, docs: &[Doc]) -> Result<Definition> {
+        // `load.rs` passes objects only; anything else has no definition key either.
         let empty = Object::default();
         let object = value.as_object().unwrap_or(&empty);
         let metas: Vec<Meta> = Meta::ALL
@@ -112,7 +111,7 @@ impl Checker<'_> {
         };
         self.definition_name(name, meta, name_value.span)?;
         if let Some(index) = doc {
-            let block = &docs[index];
+            let block = &docs[index.index()];
             if block.symbol.as_deref() != Some(name) {
                 return Err(self.error(
                     format!(
@@ -311,7 +310,7 @@ impl Checker<'_> {
         let returns = doc.section(SectionKind::Returns);
         let errors = doc.section(SectionKind::Errors);
         // QEMU 8.2 and older placed this check's errors at the comment's first line.
-        let at = |section: &crate::doc::Section| {
+        let at = |section: &crate::schema::Section| {
             if self.dialect.holds(Rule::DocErrorsAtCommentStart) {
                 doc.span
             } else {

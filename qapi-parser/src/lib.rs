@@ -20,16 +20,16 @@
 //! assert!(error.render(qapi_schema::Format::Short, false).contains("demo.json:1:1: "));
 //! ```
 //!
-//! The pipeline is [`parse_with`]: `parse` (read files, follow includes, parse documentation)
+//! The pipeline is [`parse_with`]: `load` (read files, follow includes, parse documentation)
 //! → `check` (structure of each definition) → `lower` (resolve names, semantic checks, IR).
 //! Each stage reports every problem it finds and the next stage runs only if there were none.
 
-pub mod ast;
+mod ast;
 mod check;
 pub mod diagnostic;
-pub mod doc;
+mod doc_comment;
+mod load;
 mod lower;
-mod parse;
 mod preprocessor;
 pub mod release;
 pub mod schema;
@@ -42,7 +42,6 @@ use std::io;
 use std::path::Path;
 
 pub use diagnostic::{Diagnostic, Format, Label, MAX_DIAGNOSTICS};
-pub use doc::{Doc, Section, SectionKind};
 pub use release::{Dialect, Release, Rule};
 pub use schema::*;
 pub use source::{SourceMap, Span};
@@ -73,7 +72,7 @@ impl Error {
             Error::Io { path, error } => {
                 let diagnostic = Diagnostic::unplaced(format!(
                     "cannot read schema file '{path}': {}",
-                    parse::describe_io_error(error)
+                    load::describe_io_error(error)
                 ));
                 diagnostic::render(&SourceMap::default(), &[diagnostic], format, color)
             }
@@ -122,11 +121,11 @@ pub fn parse_with(
 ) -> Result<Schema, Error> {
     let mut diagnostics = diagnostic::Diagnostics::default();
     let parsed =
-        parse::parse(root, read, dialect, &mut diagnostics).map_err(|unreadable| Error::Io {
+        load::load(root, read, dialect, &mut diagnostics).map_err(|unreadable| Error::Io {
             path: unreadable.path,
             error: unreadable.error,
         })?;
-    let parse::Parsed {
+    let load::Parsed {
         sources,
         expressions,
         docs,

@@ -5,7 +5,7 @@
 //! stands for its end of input. The map turns offsets into `file:line:column` the way QEMU
 //! counts them (lines from 1, columns from 1 with tabs advancing to the next multiple of eight)
 //! and remembers the `include` directive that pulled each file in. It does not read files:
-//! `parse.rs` does that and hands the text over.
+//! `load.rs` does that and hands the text over.
 
 use std::path::{Path, PathBuf};
 

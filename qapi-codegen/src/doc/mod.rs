@@ -398,7 +398,8 @@ impl Builder<'_> {
             if !documented_kind(entity) {
                 continue;
             }
-            if let Some(index) = entity.doc {
+            if let Some(id) = entity.doc {
+                let index = id.index();
                 while next_doc < index {
                     self.free_form(&schema.docs[next_doc]);
                     next_doc += 1;

@@ -3,9 +3,9 @@
 //! exist.
 
 use crate::diagnostic::Diagnostic;
-use crate::doc::SectionKind;
 use crate::release::Rule;
-use crate::schema::{Command, EntityKind, Event};
+use crate::schema::SectionKind;
+use crate::schema::{Command, DocId, EntityKind, Event};
 use crate::source::Span;
 
 use super::{Lowerer, PendingKind, Resolved, Role};
@@ -16,7 +16,7 @@ impl Lowerer<'_> {
         let Some(doc) = self.entities[index].doc else {
             return;
         };
-        self.doc_links[doc].bound = true;
+        self.doc_links[doc.index()].bound = true;
         if let Err(diagnostic) = self.connect_entity(index, doc, resolved) {
             self.diagnostics.push(diagnostic);
         }
@@ -51,7 +51,7 @@ impl Lowerer<'_> {
     fn connect_entity(
         &mut self,
         index: usize,
-        doc: usize,
+        doc: DocId,
         resolved: &Resolved,
     ) -> Result<(), Diagnostic> {
         let at = self.at(index);
@@ -104,7 +104,7 @@ impl Lowerer<'_> {
 
     fn connect_object_members(
         &mut self,
-        doc: usize,
+        doc: DocId,
         object: usize,
         resolved: &Resolved,
         at: Span,
@@ -123,12 +123,12 @@ impl Lowerer<'_> {
 
     fn connect_member(
         &mut self,
-        doc: usize,
+        doc: DocId,
         role: Role,
         name: &str,
         at: Span,
     ) -> Result<(), Diagnostic> {
-        let block = &mut self.docs[doc];
+        let block = &mut self.docs[doc.index()];
         if block.member(name).is_none() {
             let symbol = block.symbol.clone().unwrap_or_default();
             if self.dialect.holds(Rule::MemberDocsRequired)
@@ -143,12 +143,12 @@ impl Lowerer<'_> {
             }
             block.add_member_stub(name);
         }
-        self.doc_links[doc].members.insert(name.to_string());
+        self.doc_links[doc.index()].members.insert(name.to_string());
         Ok(())
     }
 
-    fn connect_feature(&mut self, doc: usize, name: &str, at: Span) -> Result<(), Diagnostic> {
-        let block = &self.docs[doc];
+    fn connect_feature(&mut self, doc: DocId, name: &str, at: Span) -> Result<(), Diagnostic> {
+        let block = &self.docs[doc.index()];
         if block.feature(name).is_none() {
             return Err(
                 Diagnostic::error(at, format!("feature '{name}' is not documented"))
@@ -156,7 +156,9 @@ impl Lowerer<'_> {
                     .with_note(format!("add '@{name}:' under 'Features:'")),
             );
         }
-        self.doc_links[doc].features.insert(name.to_string());
+        self.doc_links[doc.index()]
+            .features
+            .insert(name.to_string());
         Ok(())
     }
 
@@ -171,7 +173,7 @@ impl Lowerer<'_> {
                 (SectionKind::Member, &links.members, "member"),
                 (SectionKind::Feature, &links.features, "feature"),
             ] {
-                let bogus: Vec<&crate::doc::Section> = doc
+                let bogus: Vec<&crate::schema::Section> = doc
                     .sections
                     .iter()
                     .filter(|section| section.kind == kind)

@@ -40,11 +40,11 @@ type NameMap<V> = IndexMap<String, V, FxBuildHasher>;
 
 use crate::ast::{EnumValueDef, FeatureDef, TopLevel};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::doc::Doc;
 use crate::release::Dialect;
 use crate::schema::{
     Command, EntityId, EntityKind, Feature, IfCond, JsonType, Pragma, SPECIAL_FEATURES, Schema,
 };
+use crate::schema::{Doc, DocId};
 use crate::source::{SourceMap, Span};
 
 /// Builds the IR from checked top-level expressions. If any check fails, the diagnostics say
@@ -126,7 +126,7 @@ struct Pending {
     /// The name of the definition that made it (for implicit types, the definition that
     /// introduced them), to phrase messages.
     definition: Option<String>,
-    doc: Option<usize>,
+    doc: Option<DocId>,
     ifcond: Option<IfCond>,
     features: Vec<FeatureDef>,
     kind: PendingKind,

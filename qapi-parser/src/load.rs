@@ -13,9 +13,9 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::ast::{Item, Value};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::doc::{self, Doc};
+use crate::doc_comment;
 use crate::release::{Dialect, Rule};
-use crate::schema::Pragma;
+use crate::schema::{Doc, DocId, Pragma};
 use crate::source::{SourceMap, Span};
 use crate::syntax;
 
@@ -41,7 +41,7 @@ pub enum Expression {
         /// The object.
         value: Value,
         /// Index into [`Parsed::docs`] of the block documenting it.
-        doc: Option<usize>,
+        doc: Option<DocId>,
     },
     /// An `include` directive.
     Include {
@@ -61,7 +61,7 @@ pub struct RootUnreadable {
 }
 
 /// Reads `root` and its includes.
-pub fn parse(
+pub fn load(
     root: &str,
     read: &mut ReadFile<'_>,
     dialect: Dialect,
@@ -144,7 +144,7 @@ impl Reader<'_, '_> {
 
     fn items(&mut self, syntax: syntax::FileSyntax) {
         let mut syntax_error = syntax.error;
-        let mut pending_doc: Option<usize> = None;
+        let mut pending_doc: Option<DocId> = None;
         for (index, item) in syntax.items.into_iter().enumerate() {
             let preempting = syntax_error
                 .take_if(|error| error.before_item == index)
@@ -152,7 +152,8 @@ impl Reader<'_, '_> {
             match item {
                 Item::Doc(block) => {
                     self.reject_pending_doc(&mut pending_doc);
-                    let docs = match doc::parse(&self.parsed.sources, &block, self.dialect) {
+                    let docs = match doc_comment::parse(&self.parsed.sources, &block, self.dialect)
+                    {
                         Ok(docs) => docs,
                         Err(error) => {
                             self.diagnostics.push(error);
@@ -164,10 +165,10 @@ impl Reader<'_, '_> {
                         return;
                     }
                     for mut doc in docs {
-                        if let Err(error) = doc::finish(&mut doc) {
+                        if let Err(error) = doc_comment::finish(&mut doc) {
                             self.diagnostics.push(error);
                         }
-                        pending_doc = Some(self.parsed.docs.len());
+                        pending_doc = Some(DocId(self.parsed.docs.len() as u32));
                         self.parsed.docs.push(doc);
                     }
                 }
@@ -187,7 +188,7 @@ impl Reader<'_, '_> {
         self.reject_pending_doc(&mut pending_doc);
     }
 
-    fn expression(&mut self, value: Value, pending_doc: &mut Option<usize>) {
+    fn expression(&mut self, value: Value, pending_doc: &mut Option<DocId>) {
         let start = Span::new(value.span.start, value.span.start + 1);
         let Some(members) = value.as_object() else {
             self.diagnostics.push(Diagnostic::error(
@@ -238,7 +239,7 @@ impl Reader<'_, '_> {
         } else {
             let doc = pending_doc.take();
             if let Some(index) = doc {
-                let block = &self.parsed.docs[index];
+                let block = &self.parsed.docs[index.index()];
                 if block.symbol.is_none() {
                     self.diagnostics.push(
                         Diagnostic::error(
@@ -249,7 +250,7 @@ impl Reader<'_, '_> {
                     );
                 }
             }
-            let doc = doc.filter(|index| self.parsed.docs[*index].symbol.is_some());
+            let doc = doc.filter(|index| self.parsed.docs[index.index()].symbol.is_some());
             self.parsed
                 .expressions
                 .push(Expression::Definition { value, doc });
@@ -361,9 +362,9 @@ impl Reader<'_, '_> {
     }
 
     /// A definition's documentation block must be followed by that definition.
-    fn reject_pending_doc(&mut self, pending_doc: &mut Option<usize>) {
+    fn reject_pending_doc(&mut self, pending_doc: &mut Option<DocId>) {
         if let Some(index) = pending_doc.take() {
-            let doc = &self.parsed.docs[index];
+            let doc = &self.parsed.docs[index.index()];
             if let Some(symbol) = &doc.symbol {
                 self.diagnostics.push(Diagnostic::error(
                     doc.span,

@@ -6,9 +6,12 @@
 //! refers to is resolved to an [`EntityId`]. Nothing here borrows from the source text; spans
 //! point into [`Schema::sources`].
 
+mod documentation;
+
+pub use documentation::{Doc, Section, SectionKind};
+
 use indexmap::IndexMap;
 
-use crate::doc::Doc;
 use crate::release::Dialect;
 use crate::source::{SourceMap, Span};
 
@@ -52,7 +55,7 @@ impl Schema {
 
     /// The documentation block bound to `entity`, if any.
     pub fn doc_of(&self, entity: &Entity) -> Option<&Doc> {
-        entity.doc.map(|index| &self.docs[index])
+        entity.doc.map(|id| &self.docs[id.0 as usize])
     }
 
     /// Entities with their ids, in definition order.
@@ -68,6 +71,17 @@ impl Schema {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct EntityId(pub u32);
 
+/// Identifies a documentation block of a [`Schema`] (its place in [`Schema::docs`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocId(pub u32);
+
+impl DocId {
+    /// Its place in [`Schema::docs`].
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// Identifies a module of a [`Schema`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ModuleId(pub u32);
@@ -80,8 +94,8 @@ pub struct Entity {
     /// The defining expression; for implicit types, the definition that introduced them;
     /// `None` for built-in types and their arrays.
     pub span: Option<Span>,
-    /// Index into [`Schema::docs`].
-    pub doc: Option<usize>,
+    /// Its documentation block.
+    pub doc: Option<DocId>,
     /// The condition; an array has its element type's.
     pub ifcond: Option<IfCond>,
     /// The features.
