@@ -34,7 +34,7 @@ impl<'o> Conditions<'o> {
 
     /// Whether every item is kept whatever its condition (no symbols and no features given);
     /// conditions are then only shown in the docs.
-    pub fn keeps_all(&self) -> bool {
+    pub fn outputs_everything(&self) -> bool {
         self.symbols.is_none() && self.features.is_empty()
     }
 
@@ -44,13 +44,13 @@ impl<'o> Conditions<'o> {
     pub fn presence(&self, ifcond: Option<&IfCond>) -> Presence {
         match ifcond {
             None => Presence::Always,
-            Some(_) if self.keeps_all() => Presence::Always,
+            Some(_) if self.outputs_everything() => Presence::Always,
             Some(ifcond) => self.reduce(ifcond),
         }
     }
 
     /// Whether an item with `ifcond` is in the output at all.
-    pub fn keeps(&self, ifcond: Option<&IfCond>) -> bool {
+    pub fn in_output(&self, ifcond: Option<&IfCond>) -> bool {
         !matches!(self.presence(ifcond), Presence::Never)
     }
 
@@ -171,7 +171,7 @@ mod tests {
     fn without_symbols_or_features_everything_is_kept() {
         let features = BTreeMap::new();
         let conditions = Conditions::new(None, &features);
-        assert!(conditions.keeps_all());
+        assert!(conditions.outputs_everything());
         assert!(matches!(
             conditions.presence(Some(&name("X"))),
             Presence::Always

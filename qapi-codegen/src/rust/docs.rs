@@ -167,7 +167,7 @@ impl Generator<'_> {
             }
         }
         for feature in features {
-            if !self.keeps(feature.ifcond.as_ref()) {
+            if !self.in_output(feature.ifcond.as_ref()) {
                 continue;
             }
             let described = doc

@@ -92,8 +92,9 @@ impl<'s> Generator<'s> {
         }
     }
 
-    pub(super) fn keeps(&self, ifcond: Option<&IfCond>) -> bool {
-        self.conditions.keeps(ifcond)
+    /// Whether an item with `ifcond` is in the output at all.
+    pub(super) fn in_output(&self, ifcond: Option<&IfCond>) -> bool {
+        self.conditions.in_output(ifcond)
     }
 
     /// `#[cfg]` for an item with `ifcond` when a cargo feature decides it.
@@ -108,9 +109,9 @@ impl<'s> Generator<'s> {
     /// The entities the module defines, in definition order: those whose conditions can
     /// hold, that the `keep` option reaches, and that no user type replaces.
     pub(super) fn kept_entities(&self) -> impl Iterator<Item = (EntityId, &'s Entity)> + '_ {
-        self.schema
-            .iter()
-            .filter(|(id, entity)| self.keeps(entity.ifcond.as_ref()) && self.selection.keeps(*id))
+        self.schema.iter().filter(|(id, entity)| {
+            self.in_output(entity.ifcond.as_ref()) && self.selection.selects(*id)
+        })
     }
 
     /// The Rust type for a reference to type `id`.
@@ -182,7 +183,7 @@ impl Cycles {
 impl Generator<'_> {
     /// The types an entity holds without indirection.
     fn contained(&self, entity: &Entity) -> Vec<EntityId> {
-        let kept = |ifcond| self.keeps(ifcond);
+        let kept = |ifcond| self.in_output(ifcond);
         match &entity.kind {
             EntityKind::Object(object) => object
                 .members

@@ -77,7 +77,7 @@ impl Generator<'_> {
 
     fn introspection_module(&self) -> TokenStream {
         let introspection = crate::introspect::Introspection::offering(self.schema, false, |id| {
-            self.selection.keeps(id)
+            self.selection.selects(id)
         });
         // One constant cannot follow cargo features, so symbols decided by features count
         // as defined here: the data describes the build with every mapped feature on.

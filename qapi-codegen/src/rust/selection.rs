@@ -158,7 +158,7 @@ impl Selection {
     }
 
     /// Whether entity `id` is generated (conditions aside).
-    pub fn keeps(&self, id: EntityId) -> bool {
+    pub fn selects(&self, id: EntityId) -> bool {
         self.kept.as_ref().is_none_or(|kept| kept.contains(&id))
             && !self.type_paths.contains_key(&id)
     }

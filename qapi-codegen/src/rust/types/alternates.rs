@@ -15,7 +15,7 @@ pub(super) fn alternate_type(
         .variants
         .variants
         .iter()
-        .filter(|variant| generator.keeps(variant.ifcond.as_ref()))
+        .filter(|variant| generator.in_output(variant.ifcond.as_ref()))
         .map(|variant| {
             let ident = format_ident!("{}", namespace.claim(names::upper_camel(&variant.name)));
             (variant, ident)

@@ -15,7 +15,7 @@ pub(super) fn enum_variants<'e>(
     let values = enumeration
         .members
         .iter()
-        .filter(|value| generator.keeps(value.ifcond.as_ref()))
+        .filter(|value| generator.in_output(value.ifcond.as_ref()))
         .map(|value| {
             let variant = format_ident!("{}", namespace.claim(names::upper_camel(&value.name)));
             (value, variant)

@@ -116,7 +116,7 @@ impl<'s> Generator<'s> {
     pub(super) fn kept_members(&self, members: &'s [Member]) -> Vec<&'s Member> {
         members
             .iter()
-            .filter(|member| self.keeps(member.ifcond.as_ref()))
+            .filter(|member| self.in_output(member.ifcond.as_ref()))
             .collect()
     }
 }

@@ -69,7 +69,7 @@ pub(super) fn union_type(
             let present = branch.map(|branch| both(value.ifcond.as_ref(), branch.ifcond.as_ref()));
             let variant = branch
                 .zip(present.as_ref())
-                .filter(|(_, present)| generator.keeps(present.as_ref()))
+                .filter(|(_, present)| generator.in_output(present.as_ref()))
                 .map(|(branch, present)| {
                     let held = generator
                         .entity(branch.ty)
@@ -85,13 +85,17 @@ pub(super) fn union_type(
                 });
             // Without evaluation every branch is kept, so none can be missing.
             let missing = match branch {
-                Some(branch) if branch.ifcond.is_none() || generator.conditions.keeps_all() => None,
+                Some(branch)
+                    if branch.ifcond.is_none() || generator.conditions.outputs_everything() =>
+                {
+                    None
+                }
                 Some(branch) => {
                     let compiled_out =
                         IfCond::Not(Box::new(branch.ifcond.clone().expect("a condition")));
                     let absent = both(value.ifcond.as_ref(), Some(&compiled_out));
                     generator
-                        .keeps(absent.as_ref())
+                        .in_output(absent.as_ref())
                         .then(|| generator.cfg(absent.as_ref()))
                 }
                 None => Some(generator.cfg(value.ifcond.as_ref())),
