@@ -43,7 +43,7 @@ fn generate(name: &str, schema: &Path) -> String {
     for file in parsed.sources.files() {
         println!("cargo::rerun-if-changed={}", file.absolute.display());
     }
-    let code = qapi_compiler::rust::generate(&parsed, &qapi_compiler::Options::default()).unwrap();
+    let code = qapi_compiler::rust::generate(&parsed, &qapi_compiler::rust::Options::default()).unwrap();
     write_out(&format!("{name}.rs"), &code);
     code
 }

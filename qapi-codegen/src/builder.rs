@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{Options, OptionsError, write_file_atomically};
+use crate::rust::{Options, OptionsError};
+use crate::write_file_atomically;
 
 /// Generates Rust bindings for a QAPI schema from a build script.
 ///

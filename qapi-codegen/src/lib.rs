@@ -62,7 +62,7 @@
 //! ```
 //!
 //! [`build`] is the one-call form with the default options. The same options (the table
-//! [`OPTIONS`], applied through [`Options`]) are taken by the `include_qapi!` macro of the
+//! [`rust::OPTIONS`], applied through [`rust::Options`]) are taken by the `include_qapi!` macro of the
 //! `qapi-macros` crate and by `qapi-gen rust`. The user guide, `docs/guide.md` in the
 //! repository, covers all three; `docs/rust.md` describes the generated module.
 //!
@@ -87,13 +87,11 @@ mod builder;
 pub mod doc;
 pub mod dump;
 pub mod introspect;
-mod options;
 pub mod rust;
 mod symbols;
 mod write;
 
 pub use builder::{BuildError, Builder, build};
-pub use options::{OPTIONS, OptionKind, OptionProblem, OptionSpec, Options, OptionsError};
 pub use symbols::{Symbols, keeps};
 pub use write::{write_directory_atomically, write_file_atomically};
 

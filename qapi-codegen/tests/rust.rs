@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use qapi_compiler::Options;
+use qapi_compiler::rust::Options;
 
 fn generate(schema: &qapi_schema::Schema, options: &Options) -> String {
     qapi_compiler::rust::generate(schema, options).unwrap()

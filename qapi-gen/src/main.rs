@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Parser, Subcommand, ValueEnum};
+use qapi_compiler::rust::{OPTIONS, OptionKind, Options};
 use qapi_compiler::{
-    OPTIONS, OptionKind, Options, Symbols, doc, introspect, rust, write_directory_atomically,
-    write_file_atomically,
+    Symbols, doc, introspect, rust, write_directory_atomically, write_file_atomically,
 };
 use qapi_schema::{Dialect, Error, Format, Release, Schema};
 
@@ -111,7 +111,7 @@ struct RustArgs {
     output: OutputArgs,
 }
 
-/// The Rust backend's options as flags: one per entry of `qapi_compiler::OPTIONS`, so the
+/// The Rust backend's options as flags: one per entry of `qapi_compiler::rust::OPTIONS`, so the
 /// command line offers exactly what the builder and the macro offer.
 struct RustOptions {
     /// `(key, value)` for every flag given.

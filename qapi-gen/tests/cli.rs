@@ -120,7 +120,7 @@ fn help_texts() {
 #[test]
 fn rust_flags_are_the_option_table() {
     let help = stdout(&qapi_gen(&["rust", "--help"]));
-    for spec in qapi_compiler::OPTIONS {
+    for spec in qapi_compiler::rust::OPTIONS {
         let flag = format!("--{} <{}>", spec.flag(), spec.value_name);
         assert!(help.contains(&flag), "{flag} is missing from:\n{help}");
     }

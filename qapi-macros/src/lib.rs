@@ -12,7 +12,7 @@
 //!
 //! - The path is relative to the crate's `CARGO_MANIFEST_DIR`.
 //! - After the path come `key = value` options, the same as the build.rs builder's and
-//!   `qapi-gen rust`'s (see `qapi_compiler::OPTIONS`): a string, `true`/`false`, or a list of
+//!   `qapi-gen rust`'s (see `qapi_compiler::rust::OPTIONS`): a string, `true`/`false`, or a list of
 //!   strings (`keep = ["query-status", "STOP"]`, `type_attribute = "RunState=#[derive(Copy)]"`).
 //!   `cfg_file` paths are relative to `CARGO_MANIFEST_DIR` too.
 //! - Every file read (the schema, its includes, symbol files) is included with
@@ -25,7 +25,7 @@
 use std::path::{Path, PathBuf};
 
 use proc_macro2::{Span, TokenStream};
-use qapi_compiler::{OptionKind, Options};
+use qapi_compiler::rust::{OptionKind, Options};
 use quote::quote;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
@@ -187,7 +187,7 @@ fn expand(invocation: &Invocation) -> syn::Result<TokenStream> {
 /// at the schema path when the value came from a file).
 fn options_error(
     invocation: &Invocation,
-    error: &qapi_compiler::OptionsError,
+    error: &qapi_compiler::rust::OptionsError,
     at_schema: &dyn Fn(String) -> syn::Error,
 ) -> syn::Error {
     let mut errors = error.problems.iter().map(|problem| {

@@ -147,7 +147,7 @@ fn rust_module(
     schema: &qapi_schema::Schema,
     files: &BTreeMap<String, String>,
 ) -> Result<String, TestCaseError> {
-    let options = qapi_compiler::Options::default();
+    let options = qapi_compiler::rust::Options::default();
     match std::panic::catch_unwind(|| qapi_compiler::rust::generate(schema, &options)) {
         Ok(Ok(text)) => Ok(text),
         Ok(Err(error)) => Err(fail(format!("the Rust backend refused: {error}"), files)),

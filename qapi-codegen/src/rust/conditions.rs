@@ -1,5 +1,5 @@
 //! What becomes of an item's `if` condition in the Rust output: kept, dropped, or kept under a
-//! `#[cfg]` on the cargo features that [`Options::features`](crate::Options::features) maps
+//! `#[cfg]` on the cargo features that [`Options::features`](super::Options::features) maps
 //! condition symbols to.
 
 use std::collections::BTreeMap;

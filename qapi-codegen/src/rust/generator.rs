@@ -8,10 +8,10 @@ use proc_macro2::TokenStream;
 use qapi_schema::{Entity, EntityId, EntityKind, IfCond, Schema};
 use quote::{format_ident, quote};
 
+use super::Options;
 use super::conditions::Conditions;
 use super::names::{self, Namespace};
 use super::selection::Selection;
-use crate::Options;
 
 /// Where generated code refers to a type from.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -14,6 +14,7 @@ mod conditions;
 mod docs;
 mod generator;
 mod names;
+mod options;
 mod protocol;
 mod selection;
 mod support;
@@ -23,8 +24,8 @@ use proc_macro2::TokenStream;
 use qapi_schema::Schema;
 use quote::quote;
 
-use crate::{Options, OptionsError};
 use generator::Generator;
+pub use options::{OPTIONS, OptionKind, OptionProblem, OptionSpec, Options, OptionsError};
 use selection::Selection;
 
 /// Renders `schema` as a formatted Rust module. The error names the options that do not fit
