@@ -1,5 +1,5 @@
-//! Snapshot tests of the `dump` backend over the accepted schemas of the parser's corpus and
-//! the project's own schemas.
+//! Snapshot tests of the `dump` backend over the corpus of accepted schemas (`schemas/corpus`)
+//! and the project's own example schemas.
 //!
 //! The dump shows the whole IR (entities, implicit types, members, conditions, features,
 //! modules, documentation sections), so these snapshots pin the front end's output.
@@ -20,7 +20,7 @@ fn dump(path: &Path) -> String {
 
 #[test]
 fn accepted_corpus() {
-    insta::glob!("../../qapi-parser/tests/ok", "*.json", |path| {
+    insta::glob!("../../schemas/corpus", "*.json", |path| {
         insta::assert_snapshot!(dump(path));
     });
 }

@@ -16,6 +16,7 @@ fn main() {
     generate("kitchen_sink", &kitchen_sink, None);
     generate_variants(&kitchen_sink);
     generate_runtime(&schemas.join("demo.json"));
+    generate_corpus(&schemas.join("corpus"));
     generate(
         "workshop",
         &schemas.join("legacy/workshop.json"),
@@ -95,6 +96,38 @@ fn generate_with(name: &str, schema: &Path, release: Option<&str>, runtime: bool
         builder.qemu(release);
     }
     builder.generate().unwrap();
+}
+
+/// A module for every schema of the corpus of accepted schemas, and `corpus.rs`, which
+/// declares them (a schema added to the directory gets its module on the next build).
+fn generate_corpus(corpus: &Path) {
+    println!("cargo::rerun-if-changed={}", corpus.display());
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
+    let mut schemas: Vec<PathBuf> = std::fs::read_dir(corpus)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "json")
+        })
+        .collect();
+    schemas.sort();
+    std::fs::create_dir_all(out_dir.join("corpus")).unwrap();
+    let mut index = String::new();
+    for schema in &schemas {
+        let stem = schema.file_stem().unwrap().to_string_lossy();
+        // Not the stem alone: `commands.json` would give a `commands` module in `commands`.
+        let module = format!("{}_schema", stem.replace('-', "_"));
+        qapi_compiler::Builder::new(schema)
+            .out_dir(out_dir.join("corpus"))
+            .generate()
+            .unwrap();
+        index.push_str(&format!(
+            "/// `schemas/corpus/{stem}.json`.\npub mod {module} {{\n    \
+             include!(concat!(env!(\"OUT_DIR\"), \"/corpus/{stem}.rs\"));\n}}\n"
+        ));
+    }
+    std::fs::write(out_dir.join("corpus.rs"), index).unwrap();
 }
 
 /// The demo schema plugged into the `qapi-client` runtime, as a server and as a client only.

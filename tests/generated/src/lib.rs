@@ -110,6 +110,13 @@ release_modules!(qemu_5_2, "5.2", qmp_5_2, qga_5_2, storage_daemon_5_2);
 release_modules!(qemu_7_2, "7.2", qmp_7_2, qga_7_2, storage_daemon_7_2);
 release_modules!(qemu_10_2, "10.2.2", qmp_10_2, qga_10_2, storage_daemon_10_2);
 
+/// Every schema of `schemas/corpus`, the corpus of accepted schemas, a module each. Most of
+/// them document nothing: they exercise the language, not the docs.
+#[allow(missing_docs)]
+pub mod corpus {
+    include!(concat!(env!("OUT_DIR"), "/corpus.rs"));
+}
+
 /// `schemas/legacy/workshop.json`, in QEMU 5.2's dialect.
 pub mod workshop {
     include!(concat!(env!("OUT_DIR"), "/workshop.rs"));

@@ -59,6 +59,10 @@ pub(super) fn enum_type(
         .iter()
         .zip(&cfgs)
         .map(|((_, variant), cfg)| quote!(#cfg #name::#variant));
+    // With no value, or only conditional ones a build may leave out, the match may keep
+    // nothing but its catch-all arm.
+    let may_match_nothing = (cfgs.iter().all(|cfg| !cfg.is_empty()))
+        .then(|| quote!(#[allow(clippy::match_single_binding)]));
     // A reference to an enum without variants is matched through the dereference.
     let matched = if values.is_empty() && unrecognized.is_none() {
         quote!(*self)
@@ -106,6 +110,7 @@ pub(super) fn enum_type(
         #[allow(deprecated)]
         impl protocol::WireEnum for #name {
             #[inline]
+            #may_match_nothing
             fn from_wire(name: &str) -> ::core::option::Option<Self> {
                 match name {
                     #(#from_wire)*
