@@ -1,7 +1,7 @@
 //! The syntax tree: spanned values as written, before any checking.
 //!
 //! `syntax.rs` builds these from one file's text; `load.rs` follows includes and pragmas over
-//! them; `check.rs` turns each definition into the typed form in `check.rs`'s output. Nothing
+//! them; `check/` turns each definition into the typed [`Definition`] below. Nothing
 //! here knows what a valid definition looks like.
 
 use crate::schema::{DocId, IfCond};
@@ -165,7 +165,7 @@ pub struct DocBlock {
     pub closing: Result<Span, crate::diagnostic::Diagnostic>,
 }
 
-/// A definition after the structural checks of `check.rs`: keys validated, sugar removed,
+/// A definition after the structural checks of `check/`: keys validated, sugar removed,
 /// names of referenced types not yet resolved.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Definition {

@@ -4,9 +4,16 @@
 //! value each key takes, name conventions, `if` conditions, features and flags, whether the
 //! documentation block belongs to the definition. Sugar is removed on the way (`'*name'`
 //! optional members, `'Type'` for `{'type': 'Type'}`, bare feature and enum value names).
-//! Nothing is resolved here: whether referenced types exist is `lower.rs`'s question.
+//! Nothing is resolved here: whether referenced types exist is `lower/`'s question.
+//! `names.rs` holds the spelling rules and `conditions.rs` the `if` conditions.
 //! Checks run in a fixed order and the first failure ends a definition, so the error reported
 //! for an expression is the same one the schema language's reference implementation reports.
+
+mod conditions;
+mod names;
+
+pub(crate) use names::c_name;
+use names::{Case, LOWER};
 
 use std::fmt;
 
@@ -60,25 +67,6 @@ struct Checker<'a> {
 }
 
 type Result<T> = std::result::Result<T, Diagnostic>;
-
-/// The ways a name may be spelled.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Case {
-    /// Types: `CamelCase`.
-    Camel,
-    /// Events: `UPPER_CASE`.
-    Upper,
-    /// Commands, members, values, features: `lower-case`.
-    Lower {
-        permit_upper: bool,
-        permit_underscore: bool,
-    },
-}
-
-const LOWER: Case = Case::Lower {
-    permit_upper: false,
-    permit_underscore: false,
-};
 
 impl Checker<'_> {
     fn error(&self, message: impl Into<String>, focus: Span, label: &str) -> Diagnostic {
@@ -264,47 +252,6 @@ impl Checker<'_> {
         })
     }
 
-    fn definition_name(&self, name: &str, meta: Meta, span: Span) -> Result<()> {
-        match meta {
-            Meta::Event => self.name(name, Case::Upper, "event name", span),
-            Meta::Command => {
-                let exception = self
-                    .pragma
-                    .command_name_exceptions
-                    .iter()
-                    .any(|n| n == name);
-                self.name(
-                    name,
-                    Case::Lower {
-                        permit_upper: !self.dialect.holds(Rule::NameCaseRules),
-                        permit_underscore: exception,
-                    },
-                    "command name",
-                    span,
-                )
-            }
-            _ => {
-                let what = format!("{} name", meta.keyword());
-                self.name(name, Case::Camel, &what, span)?;
-                if name.ends_with("Kind") && self.dialect.holds(Rule::KindSuffixReserved) {
-                    return Err(self.error(
-                        format!("type names must not end in 'Kind', which is kept for the implicit enums of simple unions: '{name}'"),
-                        span,
-                        "reserved suffix",
-                    ));
-                }
-                if name.ends_with("List") {
-                    return Err(self.error(
-                        format!("type names must not end in 'List', which is kept for array types: '{name}'"),
-                        span,
-                        "reserved suffix",
-                    ));
-                }
-                Ok(())
-            }
-        }
-    }
-
     /// Checks the tagged sections a definition's documentation may have.
     fn doc_sections(&self, doc: &Doc, meta: Meta, object: &Object) -> Result<()> {
         let returns = doc.section(SectionKind::Returns);
@@ -396,64 +343,6 @@ impl Checker<'_> {
                 )));
         }
         Ok(())
-    }
-
-    /// Checks a name's spelling for `case`; `what` names the kind of name.
-    fn name(
-        &self,
-        name: &str,
-        case: Case,
-        what: &(impl fmt::Display + ?Sized),
-        span: Span,
-    ) -> Result<()> {
-        self.spelled_name(name, name, case, what, span)
-    }
-
-    /// Checks `spelled`, the form of `name` that the rules apply to.
-    fn spelled_name(
-        &self,
-        name: &str,
-        spelled: &str,
-        case: Case,
-        what: &(impl fmt::Display + ?Sized),
-        span: Span,
-    ) -> Result<()> {
-        let Some(stem) = name_stem(spelled) else {
-            return Err(self
-                .error(format!("'{name}' is not a valid {what}"), span, "invalid name")
-                .with_note("names start with a letter and continue with letters, digits, '-' and '_', optionally after an 'x-' or '__vendor.example_' prefix; 'q_' is reserved"));
-        };
-        if !self.dialect.holds(Rule::NameCaseRules) {
-            // Before QEMU 6.0 only lower-case names had a rule: no upper case, unless a
-            // pragma (or being a command's name) allowed it.
-            return match case {
-                Case::Lower {
-                    permit_upper: false,
-                    ..
-                } if name.bytes().any(|b| b.is_ascii_uppercase()) => Err(self.error(
-                    format!("{what} '{name}' must not contain upper case letters"),
-                    span,
-                    "here",
-                )),
-                _ => Ok(()),
-            };
-        }
-        let problem = match case {
-            Case::Upper if stem.bytes().any(|b| b.is_ascii_lowercase() || b == b'-') => {
-                "must not contain lower case letters or '-'"
-            }
-            Case::Lower {
-                permit_upper,
-                permit_underscore,
-            } if (!permit_upper && stem.bytes().any(|b| b.is_ascii_uppercase()))
-                || (!permit_underscore && stem.contains('_')) =>
-            {
-                "must not contain upper case letters or '_'"
-            }
-            Case::Camel if !is_camel_case(stem) => "must be written in CamelCase",
-            _ => return Ok(()),
-        };
-        Err(self.error(format!("{what} '{name}' {problem}"), span, "here"))
     }
 
     fn enumeration(&self, object: &Object, name: &str) -> Result<DefinitionKind> {
@@ -774,158 +663,6 @@ impl Checker<'_> {
         }
     }
 
-    fn ifcond(
-        &self,
-        object: &Object,
-        what: &(impl fmt::Display + ?Sized),
-    ) -> Result<Option<IfCond>> {
-        match object.get("if") {
-            Some(member) => self.condition(&member.value, what).map(Some),
-            None => Ok(None),
-        }
-    }
-
-    fn ifcond_in(
-        &self,
-        object: Option<&Object>,
-        what: &(impl fmt::Display + ?Sized),
-    ) -> Result<Option<IfCond>> {
-        match object {
-            Some(object) => self.ifcond(object, what),
-            None => Ok(None),
-        }
-    }
-
-    fn condition(&self, value: &Value, what: &(impl fmt::Display + ?Sized)) -> Result<IfCond> {
-        let structured = self.dialect.holds(Rule::StructuredConditions);
-        if self.dialect.holds(Rule::StringConditions) {
-            match &value.kind {
-                ValueKind::String(symbol) if structured && is_symbol(symbol) => {}
-                ValueKind::String(text) => {
-                    let condition = self.preprocessor_condition(text, value.span, what)?;
-                    return Ok(if structured {
-                        condition
-                    } else {
-                        IfCond::All(vec![condition])
-                    });
-                }
-                ValueKind::Array(elements) => {
-                    if elements.is_empty() {
-                        return Err(self.error(
-                            format!(
-                                "the 'if' condition of {what} is an empty list, which says nothing"
-                            ),
-                            value.span,
-                            "empty",
-                        ));
-                    }
-                    let operands = elements
-                        .iter()
-                        .map(|element| match element.as_str() {
-                            Some(symbol) if structured && is_symbol(symbol) => {
-                                Ok(IfCond::Name(symbol.to_string()))
-                            }
-                            Some(text) => self.preprocessor_condition(text, element.span, what),
-                            None => Err(self.error(
-                                format!("the 'if' condition of {what} must be a string or a list of strings"),
-                                element.span,
-                                "not a string",
-                            )),
-                        })
-                        .collect::<Result<Vec<_>>>()?;
-                    return Ok(IfCond::All(operands));
-                }
-                _ if !structured => {
-                    return Err(self.error(
-                        format!(
-                            "the 'if' condition of {what} must be a string or a list of strings"
-                        ),
-                        value.span,
-                        "neither",
-                    ));
-                }
-                _ => {}
-            }
-        }
-        match &value.kind {
-            ValueKind::String(symbol) => {
-                if !is_symbol(symbol) {
-                    return Err(self.error(
-                        format!("the condition '{symbol}' of {what} is not a valid symbol (upper case letters, digits and '_', starting with a letter)"),
-                        value.span,
-                        "invalid symbol",
-                    ));
-                }
-                Ok(IfCond::Name(symbol.clone()))
-            }
-            ValueKind::Object(operators) => {
-                let source = format!("the 'if' condition of {what}");
-                self.keys(operators, &source, &[], &["all", "any", "not"])?;
-                let (Some((operator, operand)), 1) = (operators.first(), operators.len()) else {
-                    return Err(self.error(
-                        format!("{source} must have exactly one of 'all', 'any' and 'not'"),
-                        value.span,
-                        "here",
-                    ));
-                };
-                let (operator, operand) = (operator.as_str(), &operand.value);
-                if operator == "not" {
-                    return Ok(IfCond::Not(Box::new(self.condition(operand, what)?)));
-                }
-                let Some(operands) = operand.as_array() else {
-                    return Err(self.error(
-                        format!(
-                            "'{operator}' in the condition of {what} takes an array of conditions"
-                        ),
-                        operand.span,
-                        "not an array",
-                    ));
-                };
-                if operands.is_empty() {
-                    return Err(self.error(
-                        format!("'{operator}' in the condition of {what} has no conditions"),
-                        operand.span,
-                        "empty",
-                    ));
-                }
-                let operands = operands
-                    .iter()
-                    .map(|operand| self.condition(operand, what))
-                    .collect::<Result<Vec<_>>>()?;
-                Ok(if operator == "all" {
-                    IfCond::All(operands)
-                } else {
-                    IfCond::Any(operands)
-                })
-            }
-            _ => Err(self.error(
-                format!("the 'if' condition of {what} must be a string or an object"),
-                value.span,
-                "neither",
-            )),
-        }
-    }
-
-    /// A condition written as a C preprocessor expression.
-    fn preprocessor_condition(
-        &self,
-        text: &str,
-        span: Span,
-        what: &(impl fmt::Display + ?Sized),
-    ) -> Result<IfCond> {
-        if text.trim().is_empty() {
-            return Err(self.error(
-                format!("the 'if' condition '{text}' of {what} is blank"),
-                span,
-                "blank",
-            ));
-        }
-        Ok(IfCond::Preprocessor {
-            text: text.to_string(),
-            meaning: Box::new(preprocessor::meaning(text)),
-        })
-    }
-
     fn features(&self, features: Option<&Member>) -> Result<Vec<FeatureDef>> {
         let Some(features) = features else {
             return Ok(Vec::new());
@@ -994,98 +731,8 @@ impl fmt::Display for MemberOf<'_> {
 }
 
 /// The value of a flag, or its default when absent.
-/// Whether `text` is a condition symbol: upper case letters, digits and `_`, starting with a
-/// letter.
-fn is_symbol(text: &str) -> bool {
-    text.starts_with(|c: char| c.is_ascii_uppercase())
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-}
-
 fn flag(object: &Object, key: &str, default: bool) -> bool {
     object
         .get(key)
         .map_or(default, |member| member.value.is_truthy())
-}
-
-/// The part of a valid name after its `__vendor_` and `x-` prefixes, or `None` if the name is
-/// not valid (including names that are reserved because they map to `q_…` in C).
-fn name_stem(name: &str) -> Option<&str> {
-    let mut rest = name;
-    if let Some(after) = rest.strip_prefix("__") {
-        let vendor_length = after
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'-')
-            .count();
-        if vendor_length == 0 || after.as_bytes().get(vendor_length) != Some(&b'_') {
-            return None;
-        }
-        rest = &after[vendor_length + 1..];
-    }
-    let is_stem = |text: &str| {
-        text.starts_with(|c: char| c.is_ascii_alphabetic())
-            && text
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-    };
-    let stem = match rest.get(..2) {
-        Some("x-" | "X-") if is_stem(&rest[2..]) => &rest[2..],
-        _ if is_stem(rest) => rest,
-        _ => return None,
-    };
-    if c_name(name).starts_with("q_") {
-        return None;
-    }
-    Some(stem)
-}
-
-/// `[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*`
-fn is_camel_case(stem: &str) -> bool {
-    stem.starts_with(|c: char| c.is_ascii_uppercase())
-        && stem.bytes().all(|b| b.is_ascii_alphanumeric())
-        && stem.bytes().skip(1).any(|b| b.is_ascii_lowercase())
-}
-
-/// The name with every character other than ASCII letters, digits and `_` turned into `_`,
-/// which is how QEMU's C code spells it; names that agree on it clash.
-pub(crate) fn c_name(name: &str) -> std::borrow::Cow<'_, str> {
-    if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return std::borrow::Cow::Borrowed(name);
-    }
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect::<String>()
-        .into()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stems_follow_the_prefix_rules() {
-        assert_eq!(name_stem("x-foo"), Some("foo"));
-        assert_eq!(name_stem("__org.example_x-foo"), Some("foo"));
-        assert_eq!(name_stem("x-1a"), Some("x-1a"));
-        assert_eq!(name_stem("__bad"), None);
-        assert_eq!(name_stem("q_obj"), None);
-        assert_eq!(name_stem("q-obj"), None);
-        assert_eq!(name_stem("1abc"), None);
-        assert_eq!(name_stem("a.b"), None);
-    }
-
-    #[test]
-    fn camel_case_needs_a_lower_case_letter() {
-        assert!(is_camel_case("Foo"));
-        assert!(!is_camel_case("FOO"));
-        assert!(!is_camel_case("foo"));
-        assert!(!is_camel_case("Foo_Bar"));
-    }
 }
