@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::rust::{Options, OptionsError};
-use crate::write_file_atomically;
+use crate::write::write_file_atomically;
 
 /// Generates Rust bindings for a QAPI schema from a build script.
 ///

@@ -8,9 +8,9 @@ use proc_macro2::TokenStream;
 use qapi_schema::{Entity, EntityId, EntityKind, IfCond, Schema};
 use quote::{format_ident, quote};
 
-use super::Options;
 use super::conditions::Conditions;
 use super::names::{self, Namespace};
+use super::options::Options;
 use super::selection::Selection;
 
 /// Where generated code refers to a type from.

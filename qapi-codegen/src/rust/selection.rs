@@ -8,7 +8,7 @@ use qapi_schema::{EntityId, EntityKind, Schema};
 
 use qapi_schema::suggest;
 
-use super::{OptionProblem, Options, OptionsError};
+use super::options::{OptionProblem, Options, OptionsError};
 
 /// The resolved form of the naming options.
 #[derive(Default)]

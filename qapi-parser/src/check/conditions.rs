@@ -1,7 +1,14 @@
 //! `if` conditions: the structured form (`{'all': [...]}`, `{'any': ...}`, `{'not': ...}`,
 //! symbols) and, for releases before 6.2, C preprocessor expressions in strings.
 
-use super::*;
+use std::fmt;
+
+use super::checker::{Checker, Result};
+use crate::ast::{Object, Value, ValueKind};
+use crate::preprocessor;
+use crate::release::Rule;
+use crate::schema::IfCond;
+use crate::source::Span;
 
 impl Checker<'_> {
     pub(super) fn ifcond(

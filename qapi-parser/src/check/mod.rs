@@ -9,8 +9,11 @@
 //! Checks run in a fixed order and the first failure ends a definition, so the error reported
 //! for an expression is the same one the schema language's reference implementation reports.
 
+mod checker;
 mod conditions;
 mod names;
+
+use checker::{Checker, Result};
 
 pub(crate) use names::c_name;
 use names::{Case, LOWER};
@@ -23,9 +26,8 @@ use crate::ast::{
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::Expression;
-use crate::preprocessor;
 use crate::release::{Dialect, Rule};
-use crate::schema::{Doc, DocId, IfCond, Pragma, SectionKind};
+use crate::schema::{Doc, DocId, Pragma, SectionKind};
 use crate::source::Span;
 
 /// Checks every definition; returns the include directives and the definitions that pass.
@@ -58,21 +60,7 @@ pub fn check_expressions(
     checked
 }
 
-/// Checks one expression; every error is reported at the start of the expression (`at`),
-/// with a label at the offending part.
-struct Checker<'a> {
-    at: Span,
-    pragma: &'a Pragma,
-    dialect: Dialect,
-}
-
-type Result<T> = std::result::Result<T, Diagnostic>;
-
 impl Checker<'_> {
-    fn error(&self, message: impl Into<String>, focus: Span, label: &str) -> Diagnostic {
-        Diagnostic::error(self.at, message).with_label(focus, label)
-    }
-
     fn definition(&self, value: &Value, doc: Option<DocId>, docs: &[Doc]) -> Result<Definition> {
         // `load.rs` passes objects only; anything else has no definition key either.
         let empty = Object::default();

@@ -2,7 +2,12 @@
 //! (by kind, and by release where releases differ), and the C spelling that decides whether
 //! two names clash.
 
-use super::*;
+use std::fmt;
+
+use super::checker::{Checker, Result};
+use crate::ast::Meta;
+use crate::release::Rule;
+use crate::source::Span;
 
 /// The ways a name may be spelled.
 #[derive(Clone, Copy, PartialEq, Eq)]

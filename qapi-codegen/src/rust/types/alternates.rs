@@ -1,6 +1,11 @@
 //! Alternates: an enum decoded by the JSON type of the value.
 
-use super::*;
+use proc_macro2::TokenStream;
+use qapi_schema::{AlternateType, Doc, EntityId, EntityKind, JsonType};
+use quote::{format_ident, quote};
+
+use crate::rust::generator::{Generator, Scope};
+use crate::rust::names::{self, Namespace};
 
 pub(super) fn alternate_type(
     generator: &Generator,

@@ -1,6 +1,11 @@
 //! Enums: a variant per value and `Unrecognized`, with their wire names.
 
-use super::*;
+use proc_macro2::TokenStream;
+use qapi_schema::{Doc, EnumMember, EnumType};
+use quote::{format_ident, quote};
+
+use crate::rust::generator::Generator;
+use crate::rust::names::{self, Namespace};
 
 /// The Rust variants of an enum's kept values, and of its catch-all for unknown values when
 /// decoding is forward-compatible.

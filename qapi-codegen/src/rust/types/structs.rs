@@ -1,6 +1,12 @@
 //! Structs: a field per member, decoded in one pass over the object's members.
 
-use super::*;
+use proc_macro2::TokenStream;
+use qapi_schema::{Doc, EntityId, Member};
+use quote::{format_ident, quote};
+
+use super::fields::{Field, fields, serialize_fields};
+use crate::rust::generator::{Generator, Scope};
+use crate::rust::names::Namespace;
 
 /// What [`object_struct`] makes a struct of.
 pub(in crate::rust) struct StructDef<'a> {

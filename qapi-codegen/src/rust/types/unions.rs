@@ -1,6 +1,12 @@
 //! Unions: a struct of the base members whose tag member holds the branch.
 
-use super::*;
+use proc_macro2::TokenStream;
+use qapi_schema::{Doc, Entity, EntityId, EntityKind, IfCond, ObjectType};
+use quote::{format_ident, quote};
+
+use super::enums::enum_variants;
+use super::fields::{Field, fields, serialize_fields};
+use crate::rust::generator::{Generator, Scope};
 
 /// `all(a, b)` of two optional conditions.
 fn both(a: Option<&IfCond>, b: Option<&IfCond>) -> Option<IfCond> {

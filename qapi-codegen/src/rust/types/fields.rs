@@ -1,0 +1,129 @@
+//! What the kinds of type share: a member's Rust field (its type boxed where a cycle needs
+//! it, how it decodes and encodes) and the members a build keeps.
+
+use proc_macro2::TokenStream;
+use qapi_schema::{Doc, EntityId, EntityKind, Member};
+use quote::quote;
+
+use crate::rust::generator::{Generator, Scope};
+use crate::rust::names::{self, Namespace};
+
+impl Generator<'_> {
+    /// The `DeserializeSeed` that decodes a `held` value of type `ty`: `List` for arrays,
+    /// so a failing element is located, `PhantomData` for the rest.
+    pub(in crate::rust) fn decode_seed(
+        &self,
+        ty: EntityId,
+        held: &TokenStream,
+        scope: Scope,
+    ) -> TokenStream {
+        match &self.entity(ty).kind {
+            EntityKind::Array(array) if self.selection.type_path(ty).is_none() => {
+                let element = self.type_ref(array.element, scope);
+                let protocol = crate::rust::generator::scope_prefix(scope, quote!(protocol));
+                quote!(#protocol::List::<#element>(::core::marker::PhantomData))
+            }
+            _ => quote!(::core::marker::PhantomData::<#held>),
+        }
+    }
+
+    /// A member's type, boxed when it would make `owner` infinitely large.
+    pub(super) fn held_type(
+        &self,
+        owner: Option<EntityId>,
+        ty: EntityId,
+        scope: Scope,
+    ) -> TokenStream {
+        let rust = self.type_ref(ty, scope);
+        match owner {
+            Some(owner) if self.cycles.needs_box(owner, ty) => quote!(::std::boxed::Box<#rust>),
+            _ => rust,
+        }
+    }
+}
+
+impl<'s> Generator<'s> {
+    pub(in crate::rust) fn kept_members(&self, members: &'s [Member]) -> Vec<&'s Member> {
+        members
+            .iter()
+            .filter(|member| self.in_output(member.ifcond.as_ref()))
+            .collect()
+    }
+}
+
+/// A member as a Rust field.
+pub(super) struct Field<'a> {
+    pub(super) member: &'a Member,
+    pub(super) ident: proc_macro2::Ident,
+    pub(super) ty: TokenStream,
+    /// The `DeserializeSeed` that decodes a present value.
+    pub(super) seed: TokenStream,
+    /// `#[cfg]` when a cargo feature decides whether the member exists.
+    pub(super) cfg: TokenStream,
+    /// Docs, `#[deprecated]` and `cfg`.
+    pub(super) attributes: TokenStream,
+}
+
+/// The fields for `members` of the type, command or event `qapi_name`.
+pub(super) fn fields<'a>(
+    generator: &Generator,
+    owner: Option<EntityId>,
+    qapi_name: &str,
+    doc: Option<&Doc>,
+    members: &[&'a Member],
+    scope: Scope,
+) -> Vec<Field<'a>> {
+    let mut namespace = Namespace::default();
+    members
+        .iter()
+        .map(|member| {
+            let ident = names::ident(&namespace.claim(names::snake(&member.name)));
+            let (held, seed) = match generator.selection.member_path(qapi_name, &member.name) {
+                Some(path) => (path.clone(), quote!(::core::marker::PhantomData::<#path>)),
+                None => {
+                    let held = generator.held_type(owner, member.ty, scope);
+                    let seed = generator.decode_seed(member.ty, &held, scope);
+                    (held, seed)
+                }
+            };
+            let ty = if member.optional {
+                quote!(::core::option::Option<#held>)
+            } else {
+                held
+            };
+            let docs = generator
+                .member_docs(doc, &member.name, member.ifcond.as_ref(), &member.features)
+                .attributes();
+            let deprecated = generator.deprecated(&member.features);
+            let cfg = generator.cfg(member.ifcond.as_ref());
+            Field {
+                member,
+                ident,
+                ty,
+                seed,
+                attributes: quote!(#cfg #docs #deprecated),
+                cfg,
+            }
+        })
+        .collect()
+}
+
+/// Statements writing `fields` of `self` into `map`.
+pub(super) fn serialize_fields<'f>(fields: impl IntoIterator<Item = &'f Field<'f>>) -> TokenStream {
+    let statements = fields.into_iter().map(|field| {
+        let wire = &field.member.name;
+        let ident = &field.ident;
+        let cfg = &field.cfg;
+        if field.member.optional {
+            quote! {
+                #cfg
+                if let ::core::option::Option::Some(value) = &self.#ident {
+                    map.serialize_entry(#wire, value)?;
+                }
+            }
+        } else {
+            quote!(#cfg map.serialize_entry(#wire, &self.#ident)?;)
+        }
+    });
+    quote!(#(#statements)*)
+}
