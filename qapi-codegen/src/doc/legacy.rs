@@ -11,12 +11,13 @@
 
 use qapi_schema::{Doc, Entity, EntityId, EntityKind, SectionKind};
 
+use super::collect::Collector;
 use super::{
-    Builder, DefinitionKind, Entry, Field, FieldGroup, Part, Subject, TypeName, condition_words,
-    dedent, literal_block, mark_member_references,
+    DefinitionKind, Entry, Field, FieldGroup, Part, Subject, TypeName, condition_words, dedent,
+    literal_block, mark_member_references,
 };
 
-impl Builder<'_> {
+impl Collector<'_> {
     /// The parts of `entity`'s documentation in the old layout.
     pub(super) fn legacy_parts(
         &self,
