@@ -1,84 +1,8 @@
-//! Diffs between two schemas: one minimal old/new pair per kind of change, with its path,
-//! direction and verdicts; the mirror property (new→old gives the opposite change at the same
-//! path); shared and recursive types; identical schemas; the JSON form.
+//! One minimal old/new pair per kind of change, with its path, direction and verdicts.
 
-mod common;
+use super::*;
 
-use qapi_introspection::Direction::{Receive, Send};
-use qapi_introspection::Verdict::{Breaking, Compatible, Deprecation};
-use qapi_introspection::{Change, Diff, Direction, Introspection, Kind, Use, Verdict, What};
-use serde_json::{Value, json};
-
-/// Command `cmd` taking object `0` with `args` and returning object `1` with `ret`, with
-/// the other entries `rest`.
-fn cmd(args: Value, ret: Value, rest: Value) -> Introspection {
-    let mut entries = vec![
-        json!({"name": "cmd", "meta-type": "command", "arg-type": "0", "ret-type": "1"}),
-        json!({"name": "0", "meta-type": "object", "members": args}),
-        json!({"name": "1", "meta-type": "object", "members": ret}),
-    ];
-    entries.extend(rest.as_array().expect("a list of entries").iter().cloned());
-    common::schema(Value::Array(entries))
-}
-
-/// Command `cmd` whose arguments are a union with tag `driver` (enum `2` of `a` and `b`),
-/// the common members `extra`, and branches with members `a` and `b`; a null `b` leaves
-/// branch `b` out.
-fn union(extra: Value, a: Value, b: Value) -> Introspection {
-    let mut members = vec![json!({"name": "driver", "type": "2"})];
-    members.extend(extra.as_array().expect("a list of members").iter().cloned());
-    let mut variants = vec![json!({"case": "a", "type": "3"})];
-    if !b.is_null() {
-        variants.push(json!({"case": "b", "type": "4"}));
-    }
-    common::schema(json!([
-        {"name": "cmd", "meta-type": "command", "arg-type": "0", "ret-type": "1"},
-        {"name": "0", "meta-type": "object", "members": members,
-         "tag": "driver", "variants": variants},
-        {"name": "1", "meta-type": "object", "members": []},
-        {"name": "2", "meta-type": "enum", "values": ["a", "b"]},
-        {"name": "3", "meta-type": "object", "members": a},
-        {"name": "4", "meta-type": "object", "members": if b.is_null() { json!([]) } else { b }},
-    ]))
-}
-
-/// Command `cmd` returning member `x` of type `ty` (with the other entries `rest`).
-fn returning(ty: &str, rest: Value) -> Introspection {
-    cmd(json!([]), json!([{"name": "x", "type": ty}]), rest)
-}
-
-fn changes(old: &Introspection, new: &Introspection) -> Vec<Change> {
-    Diff::between(old, new).changes
-}
-
-fn change(what: What, uses: &[(&str, Direction)]) -> Change {
-    Change {
-        what,
-        uses: uses
-            .iter()
-            .map(|&(path, direction)| Use {
-                path: path.into(),
-                direction,
-            })
-            .collect(),
-    }
-}
-
-/// The verdicts for senders and for receivers.
-fn verdicts(what: &What) -> (Verdict, Verdict) {
-    (what.verdict(Send), what.verdict(Receive))
-}
-
-/// Asserts that `old` → `new` is exactly one change, and returns it.
-fn only(old: &Introspection, new: &Introspection, expected: Change) -> Change {
-    let found = changes(old, new);
-    assert_eq!(found, std::slice::from_ref(&expected));
-    expected
-}
-
-// Commands and events.
-
-fn command_added() -> (Introspection, Introspection) {
+pub(super) fn command_added() -> (Introspection, Introspection) {
     let old = cmd(json!([]), json!([]), json!([]));
     let new = cmd(
         json!([]),
@@ -104,7 +28,7 @@ fn a_removed_command_breaks_senders() {
     assert!(!change.breaks_receivers());
 }
 
-fn event_added() -> (Introspection, Introspection) {
+pub(super) fn event_added() -> (Introspection, Introspection) {
     let old = cmd(json!([]), json!([]), json!([]));
     let new = cmd(
         json!([]),
@@ -152,7 +76,7 @@ fn a_command_that_became_an_event_is_removed_and_added() {
 
 // Members.
 
-fn mandatory_argument_added() -> (Introspection, Introspection) {
+pub(super) fn mandatory_argument_added() -> (Introspection, Introspection) {
     let old = cmd(json!([]), json!([]), json!([]));
     let new = cmd(
         json!([{"name": "force", "type": "bool"}]),
@@ -171,7 +95,7 @@ fn a_new_mandatory_argument_breaks_senders() {
     assert!(change.breaks_senders());
 }
 
-fn optional_argument_added() -> (Introspection, Introspection) {
+pub(super) fn optional_argument_added() -> (Introspection, Introspection) {
     let old = cmd(json!([]), json!([]), json!([]));
     let new = cmd(
         json!([{"name": "force", "type": "bool", "default": null}]),
@@ -190,7 +114,7 @@ fn a_new_optional_argument_breaks_nobody() {
     assert!(!change.breaks_senders());
 }
 
-fn reply_member_added() -> (Introspection, Introspection) {
+pub(super) fn reply_member_added() -> (Introspection, Introspection) {
     let old = cmd(json!([]), json!([]), json!([]));
     let new = cmd(
         json!([]),
@@ -232,7 +156,7 @@ fn a_removed_argument_breaks_senders() {
     assert!(change.breaks_senders());
 }
 
-fn member_moved_to_branches() -> (Introspection, Introspection) {
+pub(super) fn member_moved_to_branches() -> (Introspection, Introspection) {
     let old = union(
         json!([{"name": "size", "type": "int"}]),
         json!([]),
@@ -264,7 +188,7 @@ fn a_member_moved_out_of_a_branch_is_added_for_the_others() {
     only(&old, &new, change(what, &[("cmd/arg-type/size", Send)]));
 }
 
-fn reply_member_now_optional() -> (Introspection, Introspection) {
+pub(super) fn reply_member_now_optional() -> (Introspection, Introspection) {
     let old = cmd(
         json!([]),
         json!([{"name": "size", "type": "int"}]),
@@ -290,7 +214,7 @@ fn a_reply_member_made_optional_breaks_receivers() {
     assert!(change.breaks_receivers());
 }
 
-fn argument_now_mandatory() -> (Introspection, Introspection) {
+pub(super) fn argument_now_mandatory() -> (Introspection, Introspection) {
     let old = cmd(
         json!([{"name": "force", "type": "bool", "default": null}]),
         json!([]),
@@ -327,7 +251,7 @@ fn mode_enum(values: Value) -> Introspection {
     )
 }
 
-fn value_added() -> (Introspection, Introspection) {
+pub(super) fn value_added() -> (Introspection, Introspection) {
     (
         mode_enum(json!(["fast", "slow"])),
         mode_enum(json!(["fast", "slow", "turbo"])),
@@ -370,7 +294,7 @@ fn a_removed_enum_value_breaks_senders_but_not_receivers() {
     assert!(!change.breaks_receivers());
 }
 
-fn string_now_enum() -> (Introspection, Introspection) {
+pub(super) fn string_now_enum() -> (Introspection, Introspection) {
     (
         cmd(
             json!([{"name": "mode", "type": "str"}]),
@@ -409,7 +333,7 @@ fn an_enum_that_became_a_string_breaks_nobody() {
 
 // Unions.
 
-fn branch_added() -> (Introspection, Introspection) {
+pub(super) fn branch_added() -> (Introspection, Introspection) {
     (
         union(json!([]), json!([]), Value::Null),
         union(
@@ -454,7 +378,7 @@ fn tagged_by(tag: &str) -> Introspection {
     ]))
 }
 
-fn tag_changed() -> (Introspection, Introspection) {
+pub(super) fn tag_changed() -> (Introspection, Introspection) {
     (tagged_by("kind"), tagged_by("type"))
 }
 
@@ -479,7 +403,7 @@ fn alternate(types: &[&str]) -> Introspection {
     )
 }
 
-fn alternative_added() -> (Introspection, Introspection) {
+pub(super) fn alternative_added() -> (Introspection, Introspection) {
     (
         alternate(&["str", "bool"]),
         alternate(&["str", "bool", "int"]),
@@ -516,7 +440,7 @@ fn a_removed_alternative_breaks_senders_only() {
     assert!(!change.breaks_receivers());
 }
 
-fn now_alternate() -> (Introspection, Introspection) {
+pub(super) fn now_alternate() -> (Introspection, Introspection) {
     (returning("str", json!([])), alternate(&["str", "int"]))
 }
 
@@ -555,7 +479,7 @@ fn an_alternate_without_the_old_type_is_another_type() {
 
 // Other types, features, out-of-band execution.
 
-fn type_changed() -> (Introspection, Introspection) {
+pub(super) fn type_changed() -> (Introspection, Introspection) {
     (
         cmd(
             json!([{"name": "size", "type": "int"}]),
@@ -612,7 +536,7 @@ fn featured(features: Value) -> Introspection {
     ]))
 }
 
-fn deprecated_everywhere() -> (Introspection, Introspection) {
+pub(super) fn deprecated_everywhere() -> (Introspection, Introspection) {
     (featured(json!([])), featured(json!(["deprecated"])))
 }
 
@@ -661,7 +585,7 @@ fn oob(allowed: bool) -> Introspection {
     ]))
 }
 
-fn oob_allowed() -> (Introspection, Introspection) {
+pub(super) fn oob_allowed() -> (Introspection, Introspection) {
     (oob(false), oob(true))
 }
 
@@ -716,292 +640,4 @@ fn event_data_is_received() {
     );
     assert!(change.breaks_receivers());
     assert!(!change.breaks_senders());
-}
-
-// Properties over every case.
-
-/// Every minimal case above, old then new.
-fn cases() -> Vec<(&'static str, (Introspection, Introspection))> {
-    vec![
-        ("command added", command_added()),
-        ("event added", event_added()),
-        ("mandatory argument added", mandatory_argument_added()),
-        ("optional argument added", optional_argument_added()),
-        ("reply member added", reply_member_added()),
-        ("reply member now optional", reply_member_now_optional()),
-        ("argument now mandatory", argument_now_mandatory()),
-        ("value added", value_added()),
-        ("string now enum", string_now_enum()),
-        ("branch added", branch_added()),
-        ("tag changed", tag_changed()),
-        ("alternative added", alternative_added()),
-        ("now alternate", now_alternate()),
-        ("type changed", type_changed()),
-        ("deprecated everywhere", deprecated_everywhere()),
-        ("oob allowed", oob_allowed()),
-    ]
-}
-
-/// The change that undoing `what` makes. A removed member's mirror is an added member
-/// whose optionality the removal does not tell (see [`comparable`]).
-fn mirror(what: &What) -> What {
-    match what.clone() {
-        What::CommandAdded => What::CommandRemoved,
-        What::CommandRemoved => What::CommandAdded,
-        What::EventAdded => What::EventRemoved,
-        What::EventRemoved => What::EventAdded,
-        What::MemberAdded { .. } => What::MemberRemoved,
-        What::MemberRemoved => What::MemberAdded { optional: false },
-        What::MemberNowOptional => What::MemberNowMandatory,
-        What::MemberNowMandatory => What::MemberNowOptional,
-        What::ValueAdded => What::ValueRemoved,
-        What::ValueRemoved => What::ValueAdded,
-        What::BranchAdded => What::BranchRemoved,
-        What::BranchRemoved => What::BranchAdded,
-        What::TagChanged { old, new } => What::TagChanged { old: new, new: old },
-        What::AlternativeAdded(kind) => What::AlternativeRemoved(kind),
-        What::AlternativeRemoved(kind) => What::AlternativeAdded(kind),
-        What::NowAlternate => What::NoLongerAlternate,
-        What::NoLongerAlternate => What::NowAlternate,
-        What::StringNowEnum => What::EnumNowString,
-        What::EnumNowString => What::StringNowEnum,
-        What::TypeChanged { old, new } => What::TypeChanged { old: new, new: old },
-        What::FeatureAdded(feature) => What::FeatureRemoved(feature),
-        What::FeatureRemoved(feature) => What::FeatureAdded(feature),
-        What::OobAllowed => What::OobNoLongerAllowed,
-        What::OobNoLongerAllowed => What::OobAllowed,
-        What::MemberMovedToBranches { .. } => panic!("a move into branches has no mirror"),
-    }
-}
-
-/// A change with an added member's optionality forgotten.
-fn comparable(what: What) -> What {
-    match what {
-        What::MemberAdded { .. } => What::MemberAdded { optional: false },
-        other => other,
-    }
-}
-
-/// Changes as (what, uses in path order), sorted, to compare lists whatever their order.
-fn sorted(changes: impl Iterator<Item = (What, Vec<Use>)>) -> Vec<(What, Vec<Use>)> {
-    let mut changes: Vec<(What, Vec<Use>)> = changes
-        .map(|(what, mut uses)| {
-            uses.sort_by(|a, b| a.path.cmp(&b.path));
-            (comparable(what), uses)
-        })
-        .collect();
-    changes.sort_by_key(|(what, uses)| (uses[0].path.clone(), what.code()));
-    changes
-}
-
-#[test]
-fn diffing_backwards_gives_the_mirror_changes_at_the_same_paths() {
-    for (name, (old, new)) in cases() {
-        let forward = changes(&old, &new);
-        let backward = changes(&new, &old);
-        assert!(!forward.is_empty(), "{name}: no change");
-        let expected = sorted(
-            forward
-                .into_iter()
-                .map(|change| (mirror(&change.what), change.uses)),
-        );
-        let found = sorted(
-            backward
-                .into_iter()
-                .map(|change| (change.what, change.uses)),
-        );
-        assert_eq!(found, expected, "{name}");
-    }
-}
-
-#[test]
-fn identical_schemas_have_no_changes() {
-    for (name, (old, new)) in cases() {
-        assert_eq!(changes(&old, &old), [], "{name}: old against itself");
-        assert_eq!(changes(&new, &new), [], "{name}: new against itself");
-        assert!(!Diff::between(&new, &new).is_breaking());
-    }
-}
-
-#[test]
-fn masked_names_do_not_matter() {
-    let old = common::schema(json!([
-        {"name": "cmd", "meta-type": "command", "arg-type": "0", "ret-type": "1"},
-        {"name": "0", "meta-type": "object", "members": [{"name": "mode", "type": "2"}]},
-        {"name": "1", "meta-type": "object", "members": []},
-        {"name": "2", "meta-type": "enum", "values": ["fast"]},
-    ]));
-    let new = common::schema(json!([
-        {"name": "cmd", "meta-type": "command", "arg-type": "7", "ret-type": "3"},
-        {"name": "3", "meta-type": "object", "members": []},
-        {"name": "5", "meta-type": "enum", "values": ["fast"]},
-        {"name": "7", "meta-type": "object", "members": [{"name": "mode", "type": "5"}]},
-    ]));
-    assert_eq!(changes(&old, &new), []);
-}
-
-// Shared and recursive types.
-
-/// A type `2` returned by `get` and taken by `set` (listed after `get`).
-fn shared(members: Value) -> Introspection {
-    common::schema(json!([
-        {"name": "get", "meta-type": "command", "arg-type": "1", "ret-type": "2"},
-        {"name": "set", "meta-type": "command", "arg-type": "2", "ret-type": "1"},
-        {"name": "1", "meta-type": "object", "members": []},
-        {"name": "2", "meta-type": "object", "members": members},
-    ]))
-}
-
-#[test]
-fn a_type_reached_from_two_commands_is_one_change_sending_use_first() {
-    let old = shared(json!([]));
-    let new = shared(json!([{"name": "size", "type": "int", "default": null}]));
-    assert_eq!(
-        changes(&old, &new),
-        [change(
-            What::MemberAdded { optional: true },
-            &[("set/arg-type/size", Send), ("get/ret-type/size", Receive)],
-        )]
-    );
-}
-
-#[test]
-fn a_shared_change_is_reported_first_where_it_breaks() {
-    let old = shared(json!([{"name": "size", "type": "int"}]));
-    let new = shared(json!([{"name": "size", "type": "int", "default": null}]));
-    let found = changes(&old, &new);
-    assert_eq!(
-        found,
-        [change(
-            What::MemberNowOptional,
-            &[("get/ret-type/size", Receive), ("set/arg-type/size", Send)],
-        )]
-    );
-    assert_eq!(found[0].path(), "get/ret-type/size");
-    assert!(found[0].breaks_receivers());
-    assert!(!found[0].breaks_senders());
-    assert_eq!(found[0].verdict(), Breaking);
-}
-
-/// A list node `0` that refers to itself, taken by `cmd`.
-fn recursive(members: Value) -> Introspection {
-    let mut all = vec![json!({"name": "next", "type": "0", "default": null})];
-    all.extend(
-        members
-            .as_array()
-            .expect("a list of members")
-            .iter()
-            .cloned(),
-    );
-    common::schema(json!([
-        {"name": "cmd", "meta-type": "command", "arg-type": "0", "ret-type": "1"},
-        {"name": "0", "meta-type": "object", "members": all},
-        {"name": "1", "meta-type": "object", "members": []},
-    ]))
-}
-
-#[test]
-fn recursive_types_terminate_and_report_each_change_once() {
-    let old = recursive(json!([]));
-    let new = recursive(json!([{"name": "value", "type": "int"}]));
-    assert_eq!(
-        changes(&old, &new),
-        [change(
-            What::MemberAdded { optional: false },
-            &[("cmd/arg-type/value", Send)],
-        )]
-    );
-    assert_eq!(changes(&new, &new), []);
-}
-
-/// `get` returns an object that holds, through another object, an object like itself; `set`
-/// takes that other object. A change to the inner member reaches both.
-fn mutually_recursive(x_optional: bool) -> Introspection {
-    let x = if x_optional {
-        json!({"name": "x", "type": "int", "default": null})
-    } else {
-        json!({"name": "x", "type": "int"})
-    };
-    common::schema(json!([
-        {"name": "get", "meta-type": "command", "arg-type": "0", "ret-type": "2"},
-        {"name": "set", "meta-type": "command", "arg-type": "3", "ret-type": "0"},
-        {"name": "0", "meta-type": "object", "members": []},
-        {"name": "2", "meta-type": "object",
-         "members": [{"name": "b", "type": "3", "default": null}, x]},
-        {"name": "3", "meta-type": "object",
-         "members": [{"name": "a", "type": "2", "default": null}]},
-    ]))
-}
-
-#[test]
-fn a_change_inside_a_cycle_keeps_every_use() {
-    let old = mutually_recursive(true);
-    let new = mutually_recursive(false);
-    assert_eq!(
-        changes(&old, &new),
-        [change(
-            What::MemberNowMandatory,
-            &[("set/arg-type/a/x", Send), ("get/ret-type/x", Receive)],
-        )]
-    );
-    assert!(Diff::between(&old, &new).is_breaking());
-}
-
-#[test]
-fn is_breaking_looks_at_every_change() {
-    let (old, new) = optional_argument_added();
-    assert!(!Diff::between(&old, &new).is_breaking());
-    let (old, new) = mandatory_argument_added();
-    assert!(Diff::between(&old, &new).is_breaking());
-    let (old, new) = reply_member_now_optional();
-    assert!(Diff::between(&old, &new).is_breaking());
-}
-
-#[test]
-fn the_json_form_of_a_change() {
-    let old = shared(json!([]));
-    let new = shared(json!([{"name": "size", "type": "int"}]));
-    assert_eq!(
-        Diff::between(&old, &new).to_json(),
-        json!([{
-            "change": "member-added",
-            "path": "set/arg-type/size",
-            "also": ["get/ret-type/size"],
-            "breaks": {"send": true, "receive": false},
-            "deprecation": false,
-            "description": "mandatory member added",
-            "optional": false,
-        }])
-    );
-}
-
-#[test]
-fn the_json_form_of_details_and_deprecation() {
-    let (old, new) = type_changed();
-    assert_eq!(
-        Diff::between(&old, &new).to_json(),
-        json!([{
-            "change": "type-changed",
-            "path": "cmd/arg-type/size",
-            "also": [],
-            "breaks": {"send": true, "receive": false},
-            "deprecation": false,
-            "description": "type changed from 'int' to 'str'",
-            "old": "'int'",
-            "new": "'str'",
-        }])
-    );
-    let (old, new) = deprecated_everywhere();
-    assert_eq!(
-        Diff::between(&old, &new).to_json()[0],
-        json!({
-            "change": "feature-added",
-            "path": "cmd",
-            "also": [],
-            "breaks": {"send": false, "receive": false},
-            "deprecation": true,
-            "description": "deprecated",
-            "feature": "deprecated",
-        })
-    );
 }
