@@ -1,25 +1,30 @@
 //! Writing outputs so that a failure never leaves half of one: files through a temporary
 //! file and a rename, directories through a staging directory.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// A hidden name beside `path` for this process, ending in `.suffix`: `dir/.name.PID.suffix`.
+fn beside(path: &Path, suffix: &str) -> std::io::Result<PathBuf> {
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("the output path {} names no file", path.display()),
+        )
+    })?;
+    let mut hidden = std::ffi::OsString::from(".");
+    hidden.push(name);
+    hidden.push(format!(".{}.{suffix}", std::process::id()));
+    Ok(parent.join(hidden))
+}
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so `path`
 /// never holds half an output.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let file_name = path.file_name().ok_or_else(|| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "the output path names no file",
-        )
-    })?;
-    let mut temporary_name = std::ffi::OsString::from(".");
-    temporary_name.push(file_name);
-    temporary_name.push(format!(".{}.tmp", std::process::id()));
-    let temporary = directory.join(temporary_name);
+    let temporary = beside(path, "tmp")?;
     let result = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);
@@ -33,24 +38,8 @@ pub fn write_directory_atomically(
     directory: &Path,
     files: &[(String, Vec<u8>)],
 ) -> std::io::Result<()> {
-    let parent = match directory.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let name = directory.file_name().ok_or_else(|| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "the output path names no directory",
-        )
-    })?;
-    let with_suffix = |suffix: &str| {
-        let mut temporary_name = std::ffi::OsString::from(".");
-        temporary_name.push(name);
-        temporary_name.push(format!(".{}.{suffix}", std::process::id()));
-        parent.join(temporary_name)
-    };
-    let staging = with_suffix("tmp");
-    let old = with_suffix("old");
+    let staging = beside(directory, "tmp")?;
+    let old = beside(directory, "old")?;
     let write_all = || -> std::io::Result<()> {
         std::fs::create_dir_all(&staging)?;
         for (relative, bytes) in files {
