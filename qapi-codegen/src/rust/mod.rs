@@ -6,16 +6,16 @@
 //! `dispatch`), `events` (a type per event, `Event`, `EventMessage`), `introspection` (the
 //! `query-qmp-schema` data) and `protocol` (fixed QMP types and helpers). The state all parts
 //! share is `generator.rs`'s `Generator`; names are decided in `names.rs`, types in `types/`,
-//! commands and events in `protocol.rs`, docs in `docs.rs`; this module assembles them.
+//! commands and events in `protocol.rs`, rustdoc in `rustdoc.rs`; this module assembles them.
 //! With the `runtime` option the module shares a few items with the `qapi-client` crate and
 //! implements its traits; without it, it needs nothing beyond serde and serde_json.
 
 mod conditions;
-mod docs;
 mod generator;
 mod names;
 mod options;
 mod protocol;
+mod rustdoc;
 mod selection;
 mod support;
 mod types;

@@ -4,7 +4,7 @@
 //! its first line is `@name:`, followed by an overview, `@member:` descriptions, a `Features:`
 //! list of `@feature:` descriptions, and tagged sections (`Returns:`, `Errors:`, `Since:`,
 //! `TODO:`) and further plain paragraphs. Descriptions continue on indented lines. The parser
-//! only structures text; which members and features exist is checked by `lower/docs.rs` when
+//! only structures text; which members and features exist is checked by `lower/documentation.rs` when
 //! it binds the block to its definition.
 //!
 //! This module reads the dialect of QEMU 9.0 and later; `legacy.rs` reads that of QEMU 8.2

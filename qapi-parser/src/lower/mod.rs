@@ -18,14 +18,14 @@
 //!
 //! This file holds the pipeline and the state its steps share; each step lives in a
 //! submodule: `define.rs` (1), `semantics.rs` (2, with `clashes.rs` for name clashes),
-//! `docs.rs` (binding and checking documentation) and `assemble.rs` (entities and modules of
+//! `documentation.rs` (binding and checking documentation) and `assemble.rs` (entities and modules of
 //! the IR). The submodules use this file's items and not each other's, except that
 //! `semantics.rs` uses `clashes.rs`.
 
 mod assemble;
 mod clashes;
 mod define;
-mod docs;
+mod documentation;
 mod semantics;
 
 use std::collections::HashSet;
