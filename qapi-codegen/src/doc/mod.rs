@@ -50,7 +50,7 @@ pub struct Reference {
 pub enum Layout {
     /// QEMU 10.0's: `KIND NAME (Since: X)` headings and bulleted field lists.
     Current,
-    /// That of the releases before ([`Rule::LegacyManualLayout`]): `NAME (Kind)` headings
+    /// That of the releases before ([`Rule::LegacyManualLayout`](qapi_schema::Rule::LegacyManualLayout)): `NAME (Kind)` headings
     /// with titled sections and `name: type` definition lists, and a contents list.
     Legacy,
 }
