@@ -175,10 +175,12 @@ impl Process {
         self.wait_listening()
     }
 
+    /// Waits until the socket accepts connections: the file appears when QEMU binds it, a
+    /// moment before it listens, so the kernel's table of unix sockets is asked too.
     fn wait_listening(&mut self) -> Result<(), String> {
         let process = self;
         let started = Instant::now();
-        while !process.socket.exists() {
+        while !is_listening(&process.socket) {
             if let Ok(Some(status)) = process.child.try_wait() {
                 return Err(format!("the peer exited before listening: {status}"));
             }
@@ -529,6 +531,21 @@ impl Drop for Peer {
 }
 
 /// A new, empty directory for one peer's files.
+/// Whether a unix socket at `path` is listening, from `/proc/net/unix` (whose flag 0x10000
+/// marks a socket that accepts connections).
+fn is_listening(path: &Path) -> bool {
+    let Ok(table) = std::fs::read_to_string("/proc/net/unix") else {
+        return path.exists();
+    };
+    let wanted = path.to_string_lossy();
+    table.lines().skip(1).any(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        fields.len() >= 8
+            && fields[7] == wanted
+            && u32::from_str_radix(fields[3], 16).is_ok_and(|flags| flags & 0x1_0000 != 0)
+    })
+}
+
 fn fresh_directory() -> Result<PathBuf, String> {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let directory = std::env::temp_dir().join(format!(
