@@ -64,6 +64,19 @@ pub(super) struct Field<'a> {
     pub(super) attributes: TokenStream,
 }
 
+impl Field<'_> {
+    /// The field as declared in its struct: `#[attributes] pub name: Type,`.
+    pub(super) fn declaration(&self) -> TokenStream {
+        let Field {
+            ident,
+            ty,
+            attributes,
+            ..
+        } = self;
+        quote!(#attributes pub #ident: #ty,)
+    }
+}
+
 /// The fields for `members` of the type, command or event `qapi_name`.
 pub(super) fn fields<'a>(
     generator: &Generator,

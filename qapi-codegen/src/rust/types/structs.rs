@@ -39,15 +39,7 @@ pub(in crate::rust) fn object_struct(generator: &Generator, def: StructDef) -> T
     } = def;
     let fields = fields(generator, owner, qapi_name, doc, members, scope);
     let protocol = crate::rust::generator::scope_prefix(scope, quote!(protocol));
-    let definitions = fields.iter().map(|field| {
-        let Field {
-            ident,
-            ty,
-            attributes,
-            ..
-        } = field;
-        quote!(#attributes pub #ident: #ty,)
-    });
+    let definitions = fields.iter().map(Field::declaration);
     let type_name = match owner {
         Some(id) => generator.entity(id).name.clone(),
         None => name.to_string(),

@@ -133,15 +133,7 @@ pub(super) fn union_type(
             None => quote!(#cfg #docs #ident,),
         })
     });
-    let base_definitions = base_fields.iter().map(|field| {
-        let Field {
-            ident,
-            ty,
-            attributes,
-            ..
-        } = field;
-        quote!(#attributes pub #ident: #ty,)
-    });
+    let base_definitions = base_fields.iter().map(|field| field.declaration());
     let tag_attributes = &tag_field.attributes;
 
     let decode_base = base_fields.iter().map(|field| {
