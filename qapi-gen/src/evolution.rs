@@ -11,7 +11,7 @@ use qapi_introspection::{Answer, Diff, Introspection, Verdict};
 use qapi_schema::{Dialect, Release};
 use serde_json::Value;
 
-use crate::{ConditionArgs, MessageFormat, parse_release, render_errors, usage_error};
+use crate::{ConditionArgs, MessageFormat, parse_release, report_errors, usage_error};
 
 /// Where a schema comes from, and how to read it if it is a schema file.
 #[derive(clap::Args)]
@@ -102,13 +102,8 @@ pub(crate) fn load(
         return Introspection::from_value(value).map_err(invalid);
     }
     let symbols = symbols()?;
-    let schema = qapi_schema::parse_file_as(path, dialect).map_err(|error| {
-        render_errors(&error, message_format);
-        match error {
-            qapi_schema::Error::Io { .. } => ExitCode::from(2),
-            qapi_schema::Error::Invalid { .. } => ExitCode::from(1),
-        }
-    })?;
+    let schema = qapi_schema::parse_file_as(path, dialect)
+        .map_err(|error| report_errors(&error, message_format))?;
     let json = Compiled::new(&schema, false).to_json(symbols.as_ref());
     Introspection::from_json(&json).map_err(invalid)
 }

@@ -375,18 +375,13 @@ fn run(
                 }
             }
         }
-        Err(error) => {
-            render_errors(&error, args.message_format);
-            match error {
-                Error::Io { .. } => ExitCode::from(2),
-                Error::Invalid { .. } => ExitCode::from(1),
-            }
-        }
+        Err(error) => report_errors(&error, args.message_format),
     }
 }
 
-/// Prints the front end's diagnostics on standard error.
-fn render_errors(error: &Error, message_format: MessageFormat) {
+/// Prints the front end's diagnostics on standard error and returns the exit status they
+/// give: 1 for an invalid schema, 2 for one that cannot be read.
+fn report_errors(error: &Error, message_format: MessageFormat) -> ExitCode {
     let format = match message_format {
         MessageFormat::Human => Format::Human,
         MessageFormat::Short => Format::Short,
@@ -396,6 +391,10 @@ fn render_errors(error: &Error, message_format: MessageFormat) {
         && std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
     let _ = std::io::stderr().write_all(error.render(format, color).as_bytes());
+    match error {
+        Error::Io { .. } => ExitCode::from(2),
+        Error::Invalid { .. } => ExitCode::from(1),
+    }
 }
 
 /// Writes a report on standard output; a closed pipe is not an error.
