@@ -480,86 +480,483 @@ for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         ::core::result::Result::Ok(())
     }
 }
-/// A JSON object being taken apart by a generated union decoder.
+/// A member name read from the input: borrowed from it where the deserializer allows.
 #[doc(hidden)]
-pub struct Object {
-    value: ::serde_json::Value,
-    type_name: &'static str,
+pub enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(::std::string::String),
 }
-impl Object {
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-        type_name: &'static str,
-    ) -> ::core::result::Result<Object, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        if !value.is_object() {
-            return ::core::result::Result::Err(
-                D::Error::custom(
-                    ::std::format!(
-                        "invalid type: expected an object for {type_name}"
-                    ),
-                ),
-            );
+impl<'de> Key<'de> {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(name) => name,
+            Key::Owned(name) => name,
         }
-        ::core::result::Result::Ok(Object { value, type_name })
     }
-    fn get(&self, name: &str) -> ::core::option::Option<&::serde_json::Value> {
-        self.value.as_object().and_then(|map| map.get(name))
+    fn into_string(self) -> ::std::string::String {
+        match self {
+            Key::Borrowed(name) => name.to_owned(),
+            Key::Owned(name) => name,
+        }
     }
-    /// Decodes member `name` with `seed`; `None` when it is absent.
-    pub fn optional<'v, S: ::serde::de::DeserializeSeed<'v>, E: ::serde::de::Error>(
-        &'v self,
-        name: &'static str,
+    /// Gives the name to `seed`, as the member name it is.
+    fn give<S: ::serde::de::DeserializeSeed<'de>, E: ::serde::de::Error>(
+        self,
         seed: S,
-    ) -> ::core::result::Result<::core::option::Option<S::Value>, E> {
-        match self.get(name) {
-            ::core::option::Option::Some(value) => {
-                seed.deserialize(value)
-                    .map(::core::option::Option::Some)
-                    .map_err(|error| record(
-                        E::custom(error),
-                        PathStep::Member(name, self.type_name),
-                    ))
+    ) -> ::core::result::Result<S::Value, E> {
+        match self {
+            Key::Borrowed(name) => {
+                seed.deserialize(::serde::de::value::BorrowedStrDeserializer::new(name))
+            }
+            Key::Owned(name) => {
+                seed.deserialize(::serde::de::value::StringDeserializer::new(name))
+            }
+        }
+    }
+}
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter,
+            ) -> ::core::fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E: ::serde::de::Error>(
+                self,
+                name: &'de str,
+            ) -> ::core::result::Result<Key<'de>, E> {
+                ::core::result::Result::Ok(Key::Borrowed(name))
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                name: &str,
+            ) -> ::core::result::Result<Key<'de>, E> {
+                ::core::result::Result::Ok(Key::Owned(name.to_owned()))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                name: ::std::string::String,
+            ) -> ::core::result::Result<Key<'de>, E> {
+                ::core::result::Result::Ok(Key::Owned(name))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+/// A member value a union decoder keeps until it knows its branch: any JSON value,
+/// with strings borrowed from the input where the deserializer allows.
+#[doc(hidden)]
+pub enum Buffered<'de> {
+    Null,
+    Bool(bool),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    Borrowed(&'de str),
+    String(::std::string::String),
+    Array(::std::vec::Vec<Buffered<'de>>),
+    Object(::std::vec::Vec<(Key<'de>, Buffered<'de>)>),
+}
+impl<'de> Deserialize<'de> for Buffered<'de> {
+    fn deserialize<D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct BufferedVisitor;
+        impl<'de> Visitor<'de> for BufferedVisitor {
+            type Value = Buffered<'de>;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter,
+            ) -> ::core::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_unit<E: ::serde::de::Error>(
+                self,
+            ) -> ::core::result::Result<Buffered<'de>, E> {
+                ::core::result::Result::Ok(Buffered::Null)
+            }
+            fn visit_none<E: ::serde::de::Error>(
+                self,
+            ) -> ::core::result::Result<Buffered<'de>, E> {
+                ::core::result::Result::Ok(Buffered::Null)
+            }
+            fn visit_some<D: Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> ::core::result::Result<Buffered<'de>, D::Error> {
+                Buffered::deserialize(deserializer)
+            }
+            fn visit_bool<E: ::serde::de::Error>(
+                self,
+                value: bool,
+            ) -> ::core::result::Result<Buffered<'de>, E> {
+                ::core::result::Result::Ok(Buffered::Bool(value))
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                value: i64,
+            ) -> ::core::result::Result<Buffered<'de>, E> {
+                ::core::result::Result::Ok(Buffered::I64(value))
+            }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                value: u64,
+            ) -> ::core::result::Result<Buffered<'de>, E> {
+                ::core::result::Result::Ok(Buffered::U64(value))
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                value: f64,
+            ) -> ::core::result::Result<Buffered<'de>, E> {
+                ::core::result::Result::Ok(Buffered::F64(value))
+            }
+            fn visit_borrowed_str<E: ::serde::de::Error>(
+                self,
+                value: &'de str,
+            ) -> ::core::result::Result<Buffered<'de>, E> {
+                ::core::result::Result::Ok(Buffered::Borrowed(value))
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::core::result::Result<Buffered<'de>, E> {
+                ::core::result::Result::Ok(Buffered::String(value.to_owned()))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::core::result::Result<Buffered<'de>, E> {
+                ::core::result::Result::Ok(Buffered::String(value))
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> ::core::result::Result<Buffered<'de>, A::Error> {
+                let mut elements = ::std::vec::Vec::new();
+                while let ::core::option::Option::Some(element) = seq
+                    .next_element()?
+                {
+                    elements.push(element);
+                }
+                ::core::result::Result::Ok(Buffered::Array(elements))
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Buffered<'de>, A::Error> {
+                let mut members = ::std::vec::Vec::new();
+                while let ::core::option::Option::Some(key) = map.next_key()? {
+                    members.push((key, map.next_value()?));
+                }
+                ::core::result::Result::Ok(Buffered::Object(members))
+            }
+        }
+        deserializer.deserialize_any(BufferedVisitor)
+    }
+}
+/// Replays a [`Buffered`] value to a decoder, with the error type of the input it
+/// came from.
+#[doc(hidden)]
+pub struct Replay<'de, E>(Buffered<'de>, ::core::marker::PhantomData<E>);
+impl<'de, E: ::serde::de::Error> ::serde::de::IntoDeserializer<'de, E>
+for Buffered<'de> {
+    type Deserializer = Replay<'de, E>;
+    fn into_deserializer(self) -> Replay<'de, E> {
+        Replay(self, ::core::marker::PhantomData)
+    }
+}
+impl<'de, E: ::serde::de::Error> ::serde::de::IntoDeserializer<'de, E> for Key<'de> {
+    type Deserializer = Replay<'de, E>;
+    fn into_deserializer(self) -> Replay<'de, E> {
+        match self {
+            Key::Borrowed(name) => Replay(Buffered::Borrowed(name), ::core::marker::PhantomData),
+            Key::Owned(name) => Replay(Buffered::String(name), ::core::marker::PhantomData),
+        }
+    }
+}
+impl<'de, E: ::serde::de::Error> Deserializer<'de> for Replay<'de, E> {
+    type Error = E;
+    fn deserialize_any<V: Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> ::core::result::Result<V::Value, E> {
+        match self.0 {
+            Buffered::Null => visitor.visit_unit(),
+            Buffered::Bool(value) => visitor.visit_bool(value),
+            Buffered::I64(value) => visitor.visit_i64(value),
+            Buffered::U64(value) => visitor.visit_u64(value),
+            Buffered::F64(value) => visitor.visit_f64(value),
+            Buffered::Borrowed(value) => visitor.visit_borrowed_str(value),
+            Buffered::String(value) => visitor.visit_string(value),
+            Buffered::Array(elements) => {
+                let mut seq = ::serde::de::value::SeqDeserializer::new(
+                    elements.into_iter(),
+                );
+                let value = visitor.visit_seq(&mut seq)?;
+                seq.end()?;
+                ::core::result::Result::Ok(value)
+            }
+            Buffered::Object(members) => {
+                let mut map = ::serde::de::value::MapDeserializer::new(
+                    members.into_iter(),
+                );
+                let value = visitor.visit_map(&mut map)?;
+                map.end()?;
+                ::core::result::Result::Ok(value)
+            }
+        }
+    }
+    fn deserialize_option<V: Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> ::core::result::Result<V::Value, E> {
+        match self.0 {
+            Buffered::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+    ::serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+        byte_buf unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+/// What a generated union decoder knows of its union: the members outside the
+/// branches (the tag among them), kept in slots while the members arrive, and how
+/// the branch chosen by the tag decodes.
+#[doc(hidden)]
+pub trait UnionBase<'de>: ::core::default::Default + ::core::marker::Sized {
+    type Union;
+    type Tag: ::core::clone::Clone;
+    const TYPE_NAME: &'static str;
+    /// The wire names of the members outside the branches.
+    const MEMBERS: &'static [&'static str];
+    /// The tag's index in `MEMBERS`.
+    const TAG: usize;
+    /// Decodes member `MEMBERS[index]` into its slot.
+    fn member<A: MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error>;
+    /// The tag, once decoded.
+    fn tag(&self) -> ::core::option::Option<&Self::Tag>;
+    /// Decodes the branch `tag` chooses from the members left, then the union.
+    fn finish<A: MapAccess<'de>>(
+        tag: Self::Tag,
+        branch: Branch<'de, A, Self>,
+    ) -> ::core::result::Result<Self::Union, A::Error>;
+}
+/// Decodes a union in one pass: members are read into the base's slots until the
+/// tag is known, members of the branch met before it are kept as [`Buffered`]
+/// values, and the branch then decodes from them and the rest of the object.
+#[doc(hidden)]
+pub fn decode_union<'de, B: UnionBase<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> ::core::result::Result<B::Union, D::Error> {
+    struct UnionVisitor<B>(::core::marker::PhantomData<B>);
+    impl<'de, B: UnionBase<'de>> Visitor<'de> for UnionVisitor<B> {
+        type Value = B::Union;
+        fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+            ::core::write!(f, "an object ({})", B::TYPE_NAME)
+        }
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::core::result::Result<B::Union, A::Error> {
+            let mut base = B::default();
+            let mut buffered = ::std::vec::Vec::new();
+            loop {
+                if let ::core::option::Option::Some(tag) = base.tag() {
+                    let tag = tag.clone();
+                    return B::finish(
+                        tag,
+                        Branch {
+                            base,
+                            buffered: buffered.into_iter(),
+                            map,
+                            pending: ::core::option::Option::None,
+                            done: false,
+                        },
+                    );
+                }
+                let ::core::option::Option::Some(key) = map.next_key::<Key<'de>>()? else {
+                    return required(
+                        ::core::option::Option::None,
+                        B::TYPE_NAME,
+                        B::MEMBERS[B::TAG],
+                    );
+                };
+                match B::MEMBERS.iter().position(|known| *known == key.as_str()) {
+                    ::core::option::Option::Some(index) => base.member(index, &mut map)?,
+                    ::core::option::Option::None => {
+                        buffered.push((key, map.next_value()?));
+                    }
+                }
+            }
+        }
+    }
+    deserializer.deserialize_map(UnionVisitor(::core::marker::PhantomData::<B>))
+}
+/// The members of a union object from its tag on, with those met before it: the
+/// branch decodes from them as from an object of its own, while members outside
+/// the branches go to the base's slots.
+#[doc(hidden)]
+pub struct Branch<'de, A, B> {
+    base: B,
+    buffered: ::std::vec::IntoIter<(Key<'de>, Buffered<'de>)>,
+    map: A,
+    /// The value of the buffered member whose name was given last.
+    pending: ::core::option::Option<Buffered<'de>>,
+    done: bool,
+}
+impl<'de, A: MapAccess<'de>, B: UnionBase<'de>> Branch<'de, A, B> {
+    /// The next member of the branch.
+    fn next_member(
+        &mut self,
+    ) -> ::core::result::Result<::core::option::Option<Key<'de>>, A::Error> {
+        if let ::core::option::Option::Some((key, value)) = self.buffered.next() {
+            self.pending = ::core::option::Option::Some(value);
+            return ::core::result::Result::Ok(::core::option::Option::Some(key));
+        }
+        while !self.done {
+            let ::core::option::Option::Some(key) = self
+                .map
+                .next_key::<Key<'de>>()? else {
+                self.done = true;
+                break;
+            };
+            match B::MEMBERS.iter().position(|known| *known == key.as_str()) {
+                ::core::option::Option::Some(index) => {
+                    self.base.member(index, &mut self.map)?
+                }
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Ok(::core::option::Option::Some(key));
+                }
+            }
+        }
+        ::core::result::Result::Ok(::core::option::Option::None)
+    }
+    /// Decodes the branch's members with `seed`, as one object.
+    pub fn decode<S: ::serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> ::core::result::Result<S::Value, A::Error> {
+        seed.deserialize(BranchDeserializer(self))
+    }
+    /// The branch's members as they are, for a branch this schema does not know.
+    pub fn rest(
+        &mut self,
+    ) -> ::core::result::Result<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        A::Error,
+    > {
+        let mut members = ::serde_json::Map::new();
+        while let ::core::option::Option::Some(key) = self.next_member()? {
+            let value = self.next_value()?;
+            members.insert(key.into_string(), value);
+        }
+        ::core::result::Result::Ok(members)
+    }
+    /// The base, once every member has been read.
+    pub fn finish(mut self) -> ::core::result::Result<B, A::Error> {
+        while self.next_member()?.is_some() {
+            self.next_value::<::serde::de::IgnoredAny>()?;
+        }
+        ::core::result::Result::Ok(self.base)
+    }
+}
+impl<'de, A: MapAccess<'de>, B: UnionBase<'de>> MapAccess<'de> for Branch<'de, A, B> {
+    type Error = A::Error;
+    fn next_key_seed<K: ::serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> ::core::result::Result<::core::option::Option<K::Value>, A::Error> {
+        match self.next_member()? {
+            ::core::option::Option::Some(key) => {
+                key.give(seed).map(::core::option::Option::Some)
             }
             ::core::option::Option::None => {
                 ::core::result::Result::Ok(::core::option::Option::None)
             }
         }
     }
-    /// Decodes member `name` with `seed`, which must be present.
-    pub fn required<'v, S: ::serde::de::DeserializeSeed<'v>, E: ::serde::de::Error>(
-        &'v self,
-        name: &'static str,
-        seed: S,
-    ) -> ::core::result::Result<S::Value, E> {
-        required(self.optional(name, seed)?, self.type_name, name)
-    }
-    /// Decodes the branch from the members; `base` are the union's own members,
-    /// which a strict decode keeps from the branch.
-    pub fn branch<T: ::serde::de::DeserializeOwned, E: ::serde::de::Error>(
-        &self,
-        base: &[&str],
-    ) -> ::core::result::Result<T, E> {
-        if strict() {
-            let mut members = self.value.clone();
-            if let ::serde_json::Value::Object(map) = &mut members {
-                map.retain(|key, _| !base.contains(&key.as_str()));
+    fn next_value_seed<V: ::serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> ::core::result::Result<V::Value, A::Error> {
+        match self.pending.take() {
+            ::core::option::Option::Some(value) => {
+                seed.deserialize(::serde::de::IntoDeserializer::into_deserializer(value))
             }
-            return T::deserialize(&members).map_err(E::custom);
+            ::core::option::Option::None => self.map.next_value_seed(seed),
         }
-        T::deserialize(&self.value).map_err(E::custom)
     }
-    /// The members not named in `known`.
-    pub fn rest(
+}
+/// A union's branch as an object to decode.
+struct BranchDeserializer<'b, 'de, A, B>(&'b mut Branch<'de, A, B>);
+impl<'de, A: MapAccess<'de>, B: UnionBase<'de>> Deserializer<'de>
+for BranchDeserializer<'_, 'de, A, B> {
+    type Error = A::Error;
+    fn deserialize_any<V: Visitor<'de>>(
         self,
-        known: &[&str],
-    ) -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
-        match self.value {
-            ::serde_json::Value::Object(mut map) => {
-                map.retain(|key, _| !known.contains(&key.as_str()));
-                map
+        visitor: V,
+    ) -> ::core::result::Result<V::Value, A::Error> {
+        visitor.visit_map(self.0)
+    }
+    ::serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+        byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map struct
+        enum identifier ignored_any
+    }
+}
+/// Decodes the `data` member of a simple union's branch with the seed.
+#[doc(hidden)]
+pub struct Wrapped<S>(pub S, pub &'static str);
+impl<'de, S: ::serde::de::DeserializeSeed<'de>> ::serde::de::DeserializeSeed<'de>
+for Wrapped<S> {
+    type Value = S::Value;
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> ::core::result::Result<S::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+impl<'de, S: ::serde::de::DeserializeSeed<'de>> Visitor<'de> for Wrapped<S> {
+    type Value = S::Value;
+    fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+        ::core::write!(f, "an object ({})", self.1)
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::core::result::Result<S::Value, A::Error> {
+        let Wrapped(seed, type_name) = self;
+        let mut seed = ::core::option::Option::Some(seed);
+        let mut slot = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(MemberIndex(&["data"], type_name))?
+        {
+            if key != 0 {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+                continue;
             }
-            _ => ::serde_json::Map::new(),
+            let ::core::option::Option::Some(seed) = seed.take() else {
+                return ::core::result::Result::Err(
+                    A::Error::custom(
+                        ::std::format!("duplicate member `data` in {type_name}"),
+                    ),
+                );
+            };
+            member(&mut map, &mut slot, seed, type_name, "data")?;
         }
+        required(slot, type_name, "data")
     }
 }

@@ -227,3 +227,135 @@ mod qmp {
         assert_eq!(error.path, "data.len");
     }
 }
+
+/// Unions decode from text in one pass, whatever the order of their members: the members
+/// of the branch met before the tag are kept aside and replayed to the branch.
+mod union_member_order {
+    use super::*;
+    use qapi_generated_tests::qmp::commands::{Command, QueryQmpSchema};
+    use qapi_generated_tests::qmp::{SchemaInfo, SchemaInfoMetaType};
+
+    /// Every order of an object's members, as JSON text.
+    fn orders(members: &[(&str, Value)]) -> Vec<String> {
+        let mut orders = Vec::new();
+        let mut order: Vec<usize> = (0..members.len()).collect();
+        permute(&mut order, 0, &mut |order| {
+            let text: Vec<String> = order
+                .iter()
+                .map(|&index| format!("{:?}: {}", members[index].0, members[index].1))
+                .collect();
+            orders.push(format!("{{{}}}", text.join(", ")));
+        });
+        orders
+    }
+
+    fn permute(order: &mut [usize], start: usize, visit: &mut impl FnMut(&[usize])) {
+        if start == order.len() {
+            return visit(order);
+        }
+        for index in start..order.len() {
+            order.swap(start, index);
+            permute(order, start + 1, visit);
+            order.swap(start, index);
+        }
+    }
+
+    #[test]
+    fn every_order_of_the_members_decodes_alike() {
+        let members = [
+            ("name", json!("BlockdevOptionsFile")),
+            ("meta-type", json!("object")),
+            (
+                "members",
+                json!([{ "name": "filename", "type": "str", "features": ["x"] },
+                       { "name": "aio", "type": "BlockdevAioOptions", "default": null }]),
+            ),
+            ("tag", json!("driver")),
+            ("features", json!(["deprecated"])),
+        ];
+        let expected: SchemaInfo = serde_json::from_value(Value::Object(
+            members
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.clone()))
+                .collect(),
+        ))
+        .unwrap();
+        assert!(matches!(expected.meta_type, SchemaInfoMetaType::Object(_)));
+        let texts = orders(&members);
+        assert_eq!(texts.len(), 120);
+        for text in texts {
+            let decoded: SchemaInfo = serde_json::from_str(&text).unwrap();
+            assert_eq!(decoded, expected, "{text}");
+            let reply = format!("[{text}]");
+            assert_eq!(
+                QueryQmpSchema::decode_returns(&reply).unwrap(),
+                vec![expected.clone()]
+            );
+        }
+    }
+
+    #[test]
+    fn escaped_names_and_values_before_the_tag_decode() {
+        let text = r#"{"json\u002dtype": "str\u0069ng", "name": "a\"b", "meta-type": "builtin"}"#;
+        let info: SchemaInfo = serde_json::from_str(text).unwrap();
+        assert_eq!(info.name, "a\"b");
+        assert_eq!(
+            serde_json::to_value(&info).unwrap(),
+            json!({ "name": "a\"b", "meta-type": "builtin", "json-type": "string" })
+        );
+    }
+
+    #[test]
+    fn a_bad_member_before_the_tag_is_named_with_its_path() {
+        let reply = r#"[{"name": "q", "ret-type": 7, "arg-type": "0", "meta-type": "command"}]"#;
+        let error = QueryQmpSchema::decode_returns(reply).unwrap_err();
+        assert_eq!(error.path, "return[0].ret-type");
+        assert_eq!(error.type_name, Some("SchemaInfoCommand"));
+        let reply = r#"[{"name": 1, "meta-type": "command", "arg-type": "0", "ret-type": "1"}]"#;
+        let error = QueryQmpSchema::decode_returns(reply).unwrap_err();
+        assert_eq!(error.path, "return[0].name");
+        assert_eq!(error.type_name, Some("SchemaInfo"));
+    }
+
+    #[test]
+    fn a_missing_tag_or_a_repeated_member_is_an_error() {
+        let error = serde_json::from_str::<SchemaInfo>(r#"{"name": "int", "json-type": "int"}"#)
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("missing member `meta-type` of SchemaInfo"),
+            "{error}"
+        );
+        let text = r#"{"meta-type": "builtin", "name": "int", "json-type": "int", "name": "x"}"#;
+        let error = serde_json::from_str::<SchemaInfo>(text).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("duplicate member `name` in SchemaInfo"),
+            "{error}"
+        );
+        let error = serde_json::from_str::<SchemaInfo>(r#"["int"]"#).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("expected an object (SchemaInfo)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_branch_keeps_members_from_before_and_after_the_tag() {
+        let text = r#"{"shape": {"sides": [5]}, "name": "42", "meta-type": "future", "n": -1.5}"#;
+        let info: SchemaInfo = serde_json::from_str(text).unwrap();
+        let SchemaInfoMetaType::Unrecognized { tag, members } = &info.meta_type else {
+            panic!("decoded as {:?}", info.meta_type);
+        };
+        assert_eq!(tag, "future");
+        assert_eq!(
+            Value::Object(members.clone()),
+            json!({ "shape": { "sides": [5] }, "n": -1.5 })
+        );
+        assert_eq!(info.name, "42");
+    }
+}

@@ -64,3 +64,17 @@ fn commands_carry_simple_unions() {
     };
     assert_eq!(tool.r#type, ToolType::Hammer(Hammer { weight: 300 }));
 }
+
+#[test]
+fn data_may_come_before_the_type() {
+    let tool: Tool =
+        serde_json::from_str(r#"{ "data": { "teeth": 40, "powered": true }, "type": "saw" }"#)
+            .expect("decodes");
+    assert_eq!(
+        tool.r#type,
+        ToolType::Saw(Saw {
+            teeth: 40,
+            powered: Some(true)
+        })
+    );
+}

@@ -136,29 +136,56 @@ pub(super) fn union_type(
     let base_definitions = base_fields.iter().map(|field| field.declaration());
     let tag_attributes = &tag_field.attributes;
 
-    let decode_base = base_fields.iter().map(|field| {
-        let ident = &field.ident;
-        let wire = &field.member.name;
-        let seed = &field.seed;
+    // The base's slots, one per member outside the branches, the tag among them.
+    let tag_index = fields
+        .iter()
+        .position(|field| field.member.name == variants.tag_member)
+        .expect("the tag is a member");
+    let wires = fields.iter().map(|field| &field.member.name);
+    let slot = |index: usize| format_ident!("slot_{}", index);
+    let slot_definitions = fields.iter().enumerate().map(|(index, field)| {
+        let slot = slot(index);
         let cfg = &field.cfg;
+        let ty = &field.ty;
         if field.member.optional {
-            quote!(#cfg #ident: object.optional(#wire, #seed)?,)
+            quote!(#cfg #slot: #ty,)
         } else {
-            quote!(#cfg #ident: object.required(#wire, #seed)?,)
+            quote!(#cfg #slot: ::core::option::Option<#ty>,)
         }
     });
-    let known: Vec<&str> = fields
-        .iter()
-        .map(|field| field.member.name.as_str())
-        .collect();
+    let member_arms = fields.iter().enumerate().map(|(index, field)| {
+        let slot = slot(index);
+        let cfg = &field.cfg;
+        let seed = &field.seed;
+        quote!(#cfg #index => protocol::member(map, &mut self.#slot, #seed, #type_name, Self::MEMBERS[#index]),)
+    });
+    let tag_slot = slot(tag_index);
+    let base_values: Vec<TokenStream> = fields.iter().enumerate().filter_map(|(index, field)| {
+        if index == tag_index {
+            return None;
+        }
+        let ident = &field.ident;
+        let slot = slot(index);
+        let cfg = &field.cfg;
+        Some(if field.member.optional {
+            quote!(#cfg #ident: base.#slot,)
+        } else {
+            quote!(#cfg #ident: protocol::required(base.#slot, #type_name, Self::MEMBERS[#index])?,)
+        })
+    }).collect();
+    let finish = if base_values.is_empty() {
+        quote!(branch.finish()?;)
+    } else {
+        quote!(let base = branch.finish()?;)
+    };
     let missing_branch = |wire: &str| match &unrecognized {
         Some(unrecognized) => quote!(#branch_enum::#unrecognized {
             tag: #wire.to_owned(),
-            members: object.rest(&[#(#known),*]),
+            members: branch.rest()?,
         }),
         None => {
             let message = format!("the branch `{wire}` of {type_name} is not in this build");
-            quote!(return ::core::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#message)))
+            quote!(return ::core::result::Result::Err(<A::Error as ::serde::de::Error>::custom(#message)))
         }
     };
     let mut decode_branch = Vec::new();
@@ -167,18 +194,22 @@ pub(super) fn union_type(
         let wire = &branch.wire;
         match &branch.variant {
             Some((ident, Some(payload), cfg)) => {
-                let decode = match branch.wrapped {
+                let seed = match branch.wrapped {
                     Some(wrapped) => {
                         let seed = generator.decode_seed(wrapped, payload, Scope::Root);
-                        quote!(object.required("data", #seed)?)
+                        quote!(protocol::Wrapped(#seed, #type_name))
                     }
-                    None => quote!(object.branch(&[#(#known),*])?),
+                    None => quote!(::core::marker::PhantomData::<#payload>),
                 };
+                let decode = quote!(branch.decode(#seed)?);
                 decode_branch
                     .push(quote!(#cfg #tag_type::#tag_variant => #branch_enum::#ident(#decode),));
             }
             Some((ident, None, cfg)) => {
-                decode_branch.push(quote!(#cfg #tag_type::#tag_variant => #branch_enum::#ident,))
+                decode_branch.push(quote!(#cfg #tag_type::#tag_variant => {
+                    branch.decode(::core::marker::PhantomData::<protocol::Empty>)?;
+                    #branch_enum::#ident
+                }))
             }
             None => {}
         }
@@ -231,7 +262,7 @@ pub(super) fn union_type(
             quote! {
                 #tag_type::#unrecognized(tag) => #branch_enum::#unrecognized {
                     tag,
-                    members: object.rest(&[#(#known),*]),
+                    members: branch.rest()?,
                 },
             },
         ),
@@ -285,15 +316,41 @@ pub(super) fn union_type(
         #[allow(deprecated)]
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                let object = protocol::Object::deserialize(deserializer, #type_name)?;
-                let tag: #tag_type = object.required(#tag_wire, ::core::marker::PhantomData)?;
-                ::core::result::Result::Ok(#name {
-                    #(#decode_base)*
-                    #tag_ident: match tag {
-                        #(#decode_branch)*
-                        #decode_unrecognized
-                    },
-                })
+                #[derive(Default)]
+                struct Base {
+                    #(#slot_definitions)*
+                }
+                impl<'de> protocol::UnionBase<'de> for Base {
+                    type Union = #name;
+                    type Tag = #tag_type;
+                    const TYPE_NAME: &'static str = #type_name;
+                    const MEMBERS: &'static [&'static str] = &[#(#wires),*];
+                    const TAG: usize = #tag_index;
+                    fn member<A: ::serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> ::core::result::Result<(), A::Error> {
+                        match index {
+                            #(#member_arms)*
+                            _ => ::core::result::Result::Ok(()),
+                        }
+                    }
+                    fn tag(&self) -> ::core::option::Option<&#tag_type> {
+                        self.#tag_slot.as_ref()
+                    }
+                    fn finish<A: ::serde::de::MapAccess<'de>>(
+                        tag: #tag_type,
+                        mut branch: protocol::Branch<'de, A, Self>,
+                    ) -> ::core::result::Result<#name, A::Error> {
+                        let variant = match tag {
+                            #(#decode_branch)*
+                            #decode_unrecognized
+                        };
+                        #finish
+                        ::core::result::Result::Ok(#name {
+                            #(#base_values)*
+                            #tag_ident: variant,
+                        })
+                    }
+                }
+                protocol::decode_union::<Base, D>(deserializer)
             }
         }
     }
