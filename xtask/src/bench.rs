@@ -8,6 +8,8 @@
 //!   from live QEMU, against `qapi-qmp` and `serde_json::Value`;
 //! * `build` (`bench/build.rs`): a release build of our generated QMP module
 //!   against one of the `qapi-qmp` crate;
+//! * `edit` (`bench/edit.rs`): an incremental `cargo check` after an edit in a crate
+//!   holding the module, against the same crate without it;
 //! * `client` (`bench/client.rs`): QMP round trips of `qapi-client` against qapi-rs's
 //!   client and Python's `qemu.qmp`, on live QEMU and on a server of ours.
 //!
@@ -20,6 +22,7 @@ mod chart;
 mod cli;
 mod client;
 mod decode;
+mod edit;
 mod scaling;
 
 use std::fs;
@@ -53,7 +56,7 @@ const REPORT_HEADER: &str = "\
 # Benchmarks
 
 Produced by `cargo xtask bench`, which runs every section below; `cargo xtask bench SECTION...`
-(`cli`, `scaling`, `decode`, `build`, `client`) reruns only the named ones and keeps the others. The
+(`cli`, `scaling`, `decode`, `build`, `edit`, `client`) reruns only the named ones and keeps the others. The
 chart is drawn from the same figures (kept in `bench.json`).
 
 ![Speed-ups over each peer against their goals, and time against schema size](bench.png)
@@ -108,17 +111,20 @@ pub enum Section {
     Decode,
     /// Building the generated module against building `qapi-qmp`.
     Build,
+    /// An incremental check after an edit, with the module and without.
+    Edit,
     /// QMP round trips of our clients against qapi-rs's and `qemu.qmp`.
     Client,
 }
 
 impl Section {
     /// Every section, in report order.
-    pub const ALL: [Section; 5] = [
+    pub const ALL: [Section; 6] = [
         Section::Cli,
         Section::Scaling,
         Section::Decode,
         Section::Build,
+        Section::Edit,
         Section::Client,
     ];
 
@@ -129,6 +135,7 @@ impl Section {
             Section::Scaling => "scaling",
             Section::Decode => "decode",
             Section::Build => "build",
+            Section::Edit => "edit",
             Section::Client => "client",
         }
     }
@@ -142,6 +149,7 @@ impl Section {
                 "Decoding live QMP replies: our types vs. qapi-qmp vs. serde_json::Value"
             }
             Section::Build => "Release build: our generated QMP module vs. the qapi-qmp crate",
+            Section::Edit => "Everyday builds: incremental cargo check after an edit, with the QMP module",
             Section::Client => "QMP clients: qapi-client vs. qapi-rs vs. qemu.qmp",
         }
     }
@@ -153,6 +161,7 @@ impl Section {
             Section::Scaling => scaling::run(options.runs),
             Section::Decode => decode::run(options.rounds),
             Section::Build => build::run(options.build_runs),
+            Section::Edit => edit::run(options.runs),
             Section::Client => client::run(options.client_runs),
         }
     }

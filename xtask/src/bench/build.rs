@@ -47,7 +47,7 @@ impl Scratch {
 
 /// The commands a small client keeps in the `keep` row: start-up, state, stop and go, and a
 /// look at the block devices.
-const KEPT_COMMANDS: [&str; 10] = [
+pub(super) const KEPT_COMMANDS: [&str; 10] = [
     "qmp_capabilities",
     "query-version",
     "query-status",
@@ -60,7 +60,7 @@ const KEPT_COMMANDS: [&str; 10] = [
     "device_del",
 ];
 
-const SERDE: &str = "serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n";
+pub(super) const SERDE: &str = "serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n";
 
 /// Sets up the crates, times `runs` builds of each per mode and returns the section's body.
 pub fn run(runs: usize) -> Result<Measured, String> {
@@ -190,7 +190,7 @@ pub fn run(runs: usize) -> Result<Measured, String> {
 }
 
 /// Runs `qapi-gen rust` on QEMU's QMP schema with `options`, into the crate at `dir`.
-fn generate(cli: &Path, qemu: &Path, dir: &Path, options: &[&str]) -> Result<(), String> {
+pub(super) fn generate(cli: &Path, qemu: &Path, dir: &Path, options: &[&str]) -> Result<(), String> {
     let mut generate = Command::new(cli);
     generate
         .args(["rust", "qapi/qapi-schema.json"])
@@ -201,13 +201,13 @@ fn generate(cli: &Path, qemu: &Path, dir: &Path, options: &[&str]) -> Result<(),
     succeed(&mut generate, "qapi-gen rust")
 }
 
-fn read(path: &Path) -> Result<String, String> {
+pub(super) fn read(path: &Path) -> Result<String, String> {
     fs::read_to_string(path).map_err(|err| format!("cannot read {}: {err}", path.display()))
 }
 
 /// Writes a crate manifest (a workspace of its own) and `src/lib.rs` (unless `lib` is empty,
 /// in which case the caller writes it).
-fn write_crate(dir: &Path, name: &str, dependencies: &str, lib: &str) -> Result<(), String> {
+pub(super) fn write_crate(dir: &Path, name: &str, dependencies: &str, lib: &str) -> Result<(), String> {
     let src = dir.join("src");
     fs::create_dir_all(&src).map_err(|err| format!("cannot create {}: {err}", src.display()))?;
     let manifest = format!(
@@ -227,7 +227,7 @@ fn write_crate(dir: &Path, name: &str, dependencies: &str, lib: &str) -> Result<
 }
 
 /// A cargo command run in `dir` with the crate's own target directory.
-fn cargo(dir: &Path, args: &[&str]) -> Command {
+pub(super) fn cargo(dir: &Path, args: &[&str]) -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
@@ -239,7 +239,7 @@ fn cargo(dir: &Path, args: &[&str]) -> Command {
 
 /// Writes the lock file, offline when the registry cache has every dependency, and downloads
 /// whatever is missing, so that the timed builds can run with `--frozen`.
-fn resolve(dir: &Path) -> Result<(), String> {
+pub(super) fn resolve(dir: &Path) -> Result<(), String> {
     if succeed(
         &mut cargo(dir, &["generate-lockfile", "--offline"]),
         "cargo generate-lockfile --offline",
@@ -285,7 +285,7 @@ fn time_build(dir: &Path) -> Result<Duration, String> {
 }
 
 /// Runs `command` to completion, failing with its stderr unless it succeeds.
-fn succeed(command: &mut Command, what: &str) -> Result<(), String> {
+pub(super) fn succeed(command: &mut Command, what: &str) -> Result<(), String> {
     let run = process::run_captured(command, PATIENCE)?;
     if run.status.is_some_and(|status| status.success()) {
         Ok(())
@@ -309,7 +309,7 @@ fn generated_by_qapi_qmp(dir: &Path) -> Option<String> {
 }
 
 /// `1.2 MB, 34567 lines`.
-fn size(source: &str) -> String {
+pub(super) fn size(source: &str) -> String {
     format!(
         "{:.1} MB, {} lines",
         source.len() as f64 / 1e6,
