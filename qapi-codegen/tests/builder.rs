@@ -31,8 +31,13 @@ fn writes_the_module_named_after_the_schema() {
         .unwrap();
     assert_eq!(written, dir.join("probe-schema.rs"));
     let code = std::fs::read_to_string(&written).unwrap();
-    assert!(code.contains("#[derive(Default)]\n#[derive(Clone, Debug, PartialEq)]"));
-    assert!(code.contains("pub struct ReadProbe;"));
+    // Compact: an item per line, the items of a module too.
+    assert!(
+        code.contains("#[derive(Default)]#[derive(Clone,Debug,PartialEq)]#[allow(deprecated)]pub struct Probe{"),
+        "the struct is not on a line of its own"
+    );
+    assert!(code.contains("]pub struct ReadProbe;\n"));
+    assert!(code.contains("]pub mod commands {\n"));
     // Nothing but the module is left in the directory.
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
@@ -43,6 +48,64 @@ fn writes_the_module_named_after_the_schema() {
         names,
         ["probe-schema.json", "probe-schema.rs", "types.json"]
     );
+}
+
+/// The names of a file's items, and of the items of its modules, in order.
+fn item_names(items: &[syn::Item], names: &mut Vec<String>) {
+    for item in items {
+        let name = match item {
+            syn::Item::Struct(item) => item.ident.to_string(),
+            syn::Item::Enum(item) => item.ident.to_string(),
+            syn::Item::Fn(item) => item.sig.ident.to_string(),
+            syn::Item::Trait(item) => item.ident.to_string(),
+            syn::Item::Const(item) => item.ident.to_string(),
+            syn::Item::Impl(item) => {
+                format!("impl {}", quote::ToTokens::to_token_stream(&item.self_ty))
+            }
+            syn::Item::Mod(item) => {
+                names.push(format!("mod {}", item.ident));
+                item_names(&item.content.as_ref().expect("inline").1, names);
+                continue;
+            }
+            other => format!("{:?}", std::mem::discriminant(other)),
+        };
+        names.push(name);
+    }
+}
+
+#[test]
+fn both_layouts_hold_the_same_items() {
+    let dir = scratch("layouts");
+    let schema = dir.join("probe.json");
+    std::fs::write(
+        &schema,
+        "{ 'union': 'Probe', 'base': { 'kind': 'Kind' }, 'discriminator': 'kind',\n  \
+         'data': { 'volts': 'Volts' } }\n\
+         { 'enum': 'Kind', 'data': [ 'volts', 'amps' ] }\n\
+         { 'struct': 'Volts', 'data': { 'value': 'number' } }\n\
+         { 'command': 'read-probe', 'returns': 'Probe' }\n",
+    )
+    .unwrap();
+    let read = |layout| {
+        let written = qapi_compiler::Builder::new(&schema)
+            .out_dir(&dir)
+            .layout(layout)
+            .generate()
+            .unwrap();
+        let code = std::fs::read_to_string(written).unwrap();
+        let file: syn::File = syn::parse_file(&code).unwrap();
+        let mut names = Vec::new();
+        item_names(&file.items, &mut names);
+        (code, names)
+    };
+    let (compact, compact_items) = read(qapi_compiler::rust::Layout::Compact);
+    let (formatted, formatted_items) = read(qapi_compiler::rust::Layout::Formatted);
+    assert_eq!(compact_items, formatted_items);
+    assert!(compact_items.len() > 40);
+    assert!(compact.len() < formatted.len());
+    assert!(formatted.contains("    pub struct ReadProbe;\n"));
+    // An item per line.
+    assert!(compact.lines().count() > compact_items.len());
 }
 
 #[test]

@@ -107,8 +107,20 @@ struct RustArgs {
     schema: SchemaArgs,
     #[command(flatten)]
     options: RustOptions,
+    /// How the source is laid out.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Formatted)]
+    layout: LayoutArg,
     #[command(flatten)]
     output: OutputArgs,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LayoutArg {
+    /// Formatted by prettyplease, for reading and committing
+    Formatted,
+    /// An item per line, unformatted, about four times as fast to write: what build scripts
+    /// write
+    Compact,
 }
 
 /// The Rust backend's options as flags: one per entry of `qapi_compiler::rust::OPTIONS`, so the
@@ -202,6 +214,15 @@ fn read_option_file(path: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))
 }
 
+impl From<LayoutArg> for rust::Layout {
+    fn from(layout: LayoutArg) -> rust::Layout {
+        match layout {
+            LayoutArg::Formatted => rust::Layout::Formatted,
+            LayoutArg::Compact => rust::Layout::Compact,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 struct OutputArgs {
     /// Write the output to FILE instead of standard output. The file is replaced only once
@@ -273,7 +294,7 @@ fn main() -> ExitCode {
             run(
                 &args.schema,
                 options.dialect,
-                |schema| match rust::generate(schema, &options) {
+                |schema| match rust::generate_as(schema, &options, args.layout.into()) {
                     Ok(code) => args.output.write(&code).map(|()| ExitCode::SUCCESS),
                     Err(error) => {
                         for problem in &error.problems {

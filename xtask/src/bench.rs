@@ -149,7 +149,9 @@ impl Section {
                 "Decoding live QMP replies: our types vs. qapi-qmp vs. serde_json::Value"
             }
             Section::Build => "Release build: our generated QMP module vs. the qapi-qmp crate",
-            Section::Edit => "Everyday builds: incremental cargo check after an edit, with the QMP module",
+            Section::Edit => {
+                "Everyday builds: incremental cargo check after an edit, with the QMP module"
+            }
             Section::Client => "QMP clients: qapi-client vs. qapi-rs vs. qemu.qmp",
         }
     }

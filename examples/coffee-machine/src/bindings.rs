@@ -2017,7 +2017,7 @@ pub mod protocol {
         name: &str,
     ) -> ::core::result::Result<E, Err> {
         match E::from_wire(name) {
-            ::core::option::Option::Some(value) if !strict() || value.is_recognized() => {
+            ::core::option::Option::Some(value) if value.is_recognized() || !strict() => {
                 ::core::result::Result::Ok(value)
             }
             _ => {

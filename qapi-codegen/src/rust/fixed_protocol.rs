@@ -406,7 +406,7 @@ pub fn enum_value<E: WireEnum, Err: ::serde::de::Error>(
     name: &str,
 ) -> ::core::result::Result<E, Err> {
     match E::from_wire(name) {
-        ::core::option::Option::Some(value) if !strict() || value.is_recognized() => {
+        ::core::option::Option::Some(value) if value.is_recognized() || !strict() => {
             ::core::result::Result::Ok(value)
         }
         _ => {

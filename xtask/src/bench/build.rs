@@ -60,7 +60,8 @@ pub(super) const KEPT_COMMANDS: [&str; 10] = [
     "device_del",
 ];
 
-pub(super) const SERDE: &str = "serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n";
+pub(super) const SERDE: &str =
+    "serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n";
 
 /// Sets up the crates, times `runs` builds of each per mode and returns the section's body.
 pub fn run(runs: usize) -> Result<Measured, String> {
@@ -190,7 +191,12 @@ pub fn run(runs: usize) -> Result<Measured, String> {
 }
 
 /// Runs `qapi-gen rust` on QEMU's QMP schema with `options`, into the crate at `dir`.
-pub(super) fn generate(cli: &Path, qemu: &Path, dir: &Path, options: &[&str]) -> Result<(), String> {
+pub(super) fn generate(
+    cli: &Path,
+    qemu: &Path,
+    dir: &Path,
+    options: &[&str],
+) -> Result<(), String> {
     let mut generate = Command::new(cli);
     generate
         .args(["rust", "qapi/qapi-schema.json"])
@@ -207,7 +213,12 @@ pub(super) fn read(path: &Path) -> Result<String, String> {
 
 /// Writes a crate manifest (a workspace of its own) and `src/lib.rs` (unless `lib` is empty,
 /// in which case the caller writes it).
-pub(super) fn write_crate(dir: &Path, name: &str, dependencies: &str, lib: &str) -> Result<(), String> {
+pub(super) fn write_crate(
+    dir: &Path,
+    name: &str,
+    dependencies: &str,
+    lib: &str,
+) -> Result<(), String> {
     let src = dir.join("src");
     fs::create_dir_all(&src).map_err(|err| format!("cannot create {}: {err}", src.display()))?;
     let manifest = format!(

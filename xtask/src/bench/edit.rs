@@ -12,13 +12,17 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::build::{KEPT_COMMANDS, SERDE, cargo, generate, read, resolve, size, succeed, write_crate};
+use super::build::{
+    KEPT_COMMANDS, SERDE, cargo, generate, read, resolve, size, succeed, write_crate,
+};
 use super::{Measured, machine_description, min_and_median, rustc_version};
 use crate::{process, qemu_source};
 
 /// The function each crate's edit rewrites, with the number that changes.
 fn edited_function(generation: usize) -> String {
-    format!("/// The function the benchmark edits.\npub fn edited() -> u64 {{\n    {generation}\n}}\n")
+    format!(
+        "/// The function the benchmark edits.\npub fn edited() -> u64 {{\n    {generation}\n}}\n"
+    )
 }
 
 /// One scratch crate and its timings.
@@ -52,7 +56,7 @@ pub fn run(runs: usize) -> Result<Measured, String> {
 
     let included = root.join("include");
     write_crate(&included, "qapi-bench-edit-include", SERDE, "")?;
-    let whole = module(&included, &[])?;
+    let whole = module(&included, &["--layout", "compact"])?;
 
     let kept = root.join("kept");
     write_crate(&kept, "qapi-bench-edit-kept", SERDE, "")?;
@@ -60,7 +64,7 @@ pub fn run(runs: usize) -> Result<Measured, String> {
         .iter()
         .flat_map(|name| ["--keep", name])
         .collect();
-    let kept_module = module(&kept, &keep)?;
+    let kept_module = module(&kept, &[&keep[..], &["--layout", "compact"]].concat())?;
 
     let macro_dir = root.join("macro");
     let macros = process::workspace_root().join("qapi-macros");
@@ -76,7 +80,7 @@ pub fn run(runs: usize) -> Result<Measured, String> {
 
     let bindings = root.join("bindings");
     write_crate(&bindings, "qapi-bench-edit-bindings", SERDE, "")?;
-    generate(&cli, &qemu, &bindings, &[])?;
+    generate(&cli, &qemu, &bindings, &["--layout", "compact"])?;
     let separate = root.join("separate");
     write_crate(
         &separate,
@@ -93,7 +97,7 @@ pub fn run(runs: usize) -> Result<Measured, String> {
             checks: Vec::new(),
         },
         Scratch {
-            label: "whole module, `mod qmp;` (as `include!` from build.rs)",
+            label: "whole module as build.rs writes it, `mod qmp;`",
             dir: included,
             lib: format!("{header}pub mod qmp;\n\n"),
             checks: Vec::new(),
@@ -153,8 +157,9 @@ pub fn run(runs: usize) -> Result<Measured, String> {
         "- crates, each a library and a workspace of its own under `target/bench/edit/`, \
          each with a function `edited` that the benchmark rewrites (a new number in its body) \
          before every timed check: `plain` holds nothing else; `include` holds our module \
-         for QEMU {}'s QMP schema as `mod qmp;` ({}), which costs what `include!` of a file \
-         a build script wrote costs; `macro` holds the same module through `include_qapi!`; \
+         for QEMU {}'s QMP schema as `mod qmp;` ({}), written by `qapi-gen rust --layout \
+         compact` as the build.rs `Builder` writes it, which costs what `include!` of the \
+         file costs; `macro` holds the same module through `include_qapi!`; \
          `kept` holds the module with `--keep` for the same 10 commands as the build \
          section ({}); `separate` depends on a library holding the whole module and \
          re-exports it. All depend on serde and serde_json.\n\
@@ -205,7 +210,11 @@ fn table(crates: &[Scratch]) -> String {
             scratch.label,
             s(min),
             s(median),
-            if index == 0 { String::new() } else { format!("{extra:+.2}") },
+            if index == 0 {
+                String::new()
+            } else {
+                format!("{extra:+.2}")
+            },
         ));
     }
     table
