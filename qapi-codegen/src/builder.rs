@@ -92,7 +92,7 @@ impl Builder {
     }
 
     /// Lays the file out as `layout` says. The default, [`Layout::Compact`], writes each
-    /// item on a line of its own without formatting, about four times as fast;
+    /// item on a line of its own without formatting, in about a third of the time;
     /// [`Layout::Formatted`] writes what `qapi-gen rust` writes, for reading.
     pub fn layout(&mut self, layout: Layout) -> &mut Self {
         self.layout = layout;

@@ -118,7 +118,7 @@ struct RustArgs {
 enum LayoutArg {
     /// Formatted by prettyplease, for reading and committing
     Formatted,
-    /// An item per line, unformatted, about four times as fast to write: what build scripts
+    /// An item per line, unformatted, in a third of the time: what build scripts
     /// write
     Compact,
 }

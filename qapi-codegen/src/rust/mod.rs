@@ -35,7 +35,7 @@ pub enum Layout {
     #[default]
     Formatted,
     /// Each item on one line, as the tokens print, with the items of a `mod` on lines of
-    /// their own: what the compiler reads as fast, written in a quarter of the time. What
+    /// their own: what the compiler reads as fast, written in a third of the time. What
     /// build scripts write.
     Compact,
 }
@@ -59,12 +59,27 @@ pub fn generate_as(
         .find(|module| module.name != "./builtin")
         .map_or("", |module| module.name.as_str());
     let mut out = header(&format!("qapi-gen from {root}"));
-    // Each chunk is formatted on its own and dropped, so the syntax trees of the whole
-    // module (hundreds of megabytes for QEMU's QMP schema) never exist at once.
-    Generator::new(schema, options, selection).chunks(&mut |tokens| match layout {
-        Layout::Formatted => out.push_str(&format(tokens).expect("the generated code parses")),
-        Layout::Compact => write_compact(&mut out, tokens),
+    // Each chunk is laid out on its own and dropped, so the syntax trees of the whole module
+    // (hundreds of megabytes for QEMU's QMP schema) never exist at once; chunks are laid out
+    // on every core, and joined in order.
+    let chunks = Generator::new(schema, options, selection).chunks();
+    // Generated tokens cannot cross threads, so each thread has a generator of its own.
+    let generator = || {
+        let selection = Selection::resolve(schema, options).expect("the options were resolved");
+        Generator::new(schema, options, selection)
+    };
+    let texts = in_parallel(&chunks, generator, |generator, chunk| {
+        let tokens = generator.render(*chunk);
+        match layout {
+            Layout::Formatted => format(tokens).expect("the generated code parses"),
+            Layout::Compact => {
+                let mut text = String::new();
+                write_compact(&mut text, tokens);
+                text
+            }
+        }
     });
+    out.extend(texts);
     Ok(out)
 }
 
@@ -176,20 +191,95 @@ pub fn format(items: TokenStream) -> Result<String, syn::Error> {
 /// The module's items as tokens, unformatted: what a procedural macro expands to.
 pub fn tokens(schema: &Schema, options: &Options) -> Result<TokenStream, OptionsError> {
     let selection = Selection::resolve(schema, options)?;
-    let mut tokens = TokenStream::new();
-    Generator::new(schema, options, selection).chunks(&mut |chunk| tokens.extend(chunk));
-    Ok(tokens)
+    let generator = Generator::new(schema, options, selection);
+    Ok(generator
+        .chunks()
+        .into_iter()
+        .map(|chunk| generator.render(chunk))
+        .collect())
+}
+
+/// A part of the module made on its own: a named type with its impls, or a submodule.
+#[derive(Clone, Copy)]
+enum Chunk {
+    Type(qapi_schema::EntityId),
+    Commands,
+    Events,
+    Introspection,
+    Protocol,
+}
+
+/// `render` of every item, on as many threads as there are cores, each with a worker made by
+/// `worker`, in the items' order. The threads take items from the end, where the module's
+/// largest parts are.
+fn in_parallel<T: Sync, W>(
+    items: &[T],
+    worker: impl Fn() -> W + Sync,
+    render: impl Fn(&W, &T) -> String + Sync,
+) -> Vec<String> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(items.len());
+    if threads <= 1 {
+        let worker = worker();
+        return items.iter().map(|item| render(&worker, item)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut texts = vec![String::new(); items.len()];
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let worker = worker();
+                    let mut done = Vec::new();
+                    loop {
+                        let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(index) = items.len().checked_sub(taken + 1) else {
+                            return done;
+                        };
+                        done.push((index, render(&worker, &items[index])));
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            let done = worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for (index, text) in done {
+                texts[index] = text;
+            }
+        }
+    });
+    texts
 }
 
 impl Generator<'_> {
-    /// The module's items in order, as chunks of whole items: one per named type, then the
-    /// `commands`, `events`, `introspection` and `protocol` modules.
-    fn chunks(&self, emit: &mut dyn FnMut(TokenStream)) {
-        types::definitions(self, emit);
-        emit(protocol::commands_module(self));
-        emit(protocol::events_module(self));
-        emit(self.introspection_module());
-        emit(support::protocol_module(self.options.runtime));
+    /// The module's parts in order: one per named type, then the `commands`, `events`,
+    /// `introspection` and `protocol` modules.
+    fn chunks(&self) -> Vec<Chunk> {
+        let mut chunks: Vec<Chunk> = types::named_types(self)
+            .into_iter()
+            .map(Chunk::Type)
+            .collect();
+        chunks.extend([
+            Chunk::Commands,
+            Chunk::Events,
+            Chunk::Introspection,
+            Chunk::Protocol,
+        ]);
+        chunks
+    }
+
+    /// The items of one part.
+    fn render(&self, chunk: Chunk) -> TokenStream {
+        match chunk {
+            Chunk::Type(id) => types::definition(self, id),
+            Chunk::Commands => protocol::commands_module(self),
+            Chunk::Events => protocol::events_module(self),
+            Chunk::Introspection => self.introspection_module(),
+            Chunk::Protocol => support::protocol_module(self.options.runtime),
+        }
     }
 
     fn introspection_module(&self) -> TokenStream {

@@ -28,7 +28,7 @@ mod structs;
 mod unions;
 
 use proc_macro2::TokenStream;
-use qapi_schema::EntityKind;
+use qapi_schema::{EntityId, EntityKind};
 use quote::format_ident;
 
 use super::generator::{Generator, Scope};
@@ -38,44 +38,47 @@ use enums::enum_type;
 pub(super) use structs::{StructDef, object_struct};
 use unions::union_type;
 
-/// Every named type's definition, in schema order, one `emit` per type.
-pub fn definitions(generator: &Generator, emit: &mut dyn FnMut(TokenStream)) {
-    for (id, entity) in generator.kept_entities() {
-        if !Generator::is_named_type(entity) {
-            continue;
+/// The named types the module defines, in schema order.
+pub fn named_types(generator: &Generator) -> Vec<EntityId> {
+    generator
+        .kept_entities()
+        .filter(|(_, entity)| Generator::is_named_type(entity))
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// The definition of the named type `id`, with its serde impls.
+pub fn definition(generator: &Generator, id: EntityId) -> TokenStream {
+    let entity = generator.entity(id);
+    let name = format_ident!("{}", generator.type_names[&id]);
+    let doc = generator.schema.doc_of(entity);
+    let attributes = generator.definition_attributes(entity);
+    let cfg = generator.cfg(entity.ifcond.as_ref());
+    let definition = match &entity.kind {
+        EntityKind::Enum(enumeration) => enum_type(generator, &name, attributes, doc, enumeration),
+        EntityKind::Object(object) if object.variants.is_some() => {
+            union_type(generator, id, entity, &name, attributes, doc, object)
         }
-        let name = format_ident!("{}", generator.type_names[&id]);
-        let doc = generator.schema.doc_of(entity);
-        let attributes = generator.definition_attributes(entity);
-        let cfg = generator.cfg(entity.ifcond.as_ref());
-        let definition = match &entity.kind {
-            EntityKind::Enum(enumeration) => {
-                enum_type(generator, &name, attributes, doc, enumeration)
-            }
-            EntityKind::Object(object) if object.variants.is_some() => {
-                union_type(generator, id, entity, &name, attributes, doc, object)
-            }
-            EntityKind::Object(object) => {
-                let members = generator.kept_members(&object.members);
-                object_struct(
-                    generator,
-                    StructDef {
-                        owner: Some(id),
-                        qapi_name: &entity.name,
-                        name: &name,
-                        attributes,
-                        doc,
-                        members: &members,
-                        scope: Scope::Root,
-                        open: false,
-                    },
-                )
-            }
-            EntityKind::Alternate(alternate) => {
-                alternate_type(generator, id, &name, attributes, doc, alternate)
-            }
-            _ => unreachable!("only named types are defined"),
-        };
-        emit(super::generator::with_cfg(&cfg, definition));
-    }
+        EntityKind::Object(object) => {
+            let members = generator.kept_members(&object.members);
+            object_struct(
+                generator,
+                StructDef {
+                    owner: Some(id),
+                    qapi_name: &entity.name,
+                    name: &name,
+                    attributes,
+                    doc,
+                    members: &members,
+                    scope: Scope::Root,
+                    open: false,
+                },
+            )
+        }
+        EntityKind::Alternate(alternate) => {
+            alternate_type(generator, id, &name, attributes, doc, alternate)
+        }
+        _ => unreachable!("only named types are defined"),
+    };
+    super::generator::with_cfg(&cfg, definition)
 }
