@@ -663,10 +663,11 @@ impl<'de> ::serde::Deserialize<'de> for DrinkOrder {
             fn tag(&self) -> ::core::option::Option<&DrinkKind> {
                 self.slot_0.as_ref()
             }
-            fn finish<A: ::serde::de::MapAccess<'de>>(
+            fn finish<E: ::serde::de::Error>(
+                self,
                 tag: DrinkKind,
-                mut branch: protocol::Branch<'de, A, Self>,
-            ) -> ::core::result::Result<DrinkOrder, A::Error> {
+                branch: protocol::Branch<'de>,
+            ) -> ::core::result::Result<DrinkOrder, E> {
                 let variant = match tag {
                     DrinkKind::Espresso => {
                         DrinkOrderKind::Espresso(
@@ -684,9 +685,8 @@ impl<'de> ::serde::Deserialize<'de> for DrinkOrder {
                         )
                     }
                 };
-                let base = branch.finish()?;
                 ::core::result::Result::Ok(DrinkOrder {
-                    volume: base.slot_1,
+                    volume: self.slot_1,
                     kind: variant,
                 })
             }
@@ -2097,33 +2097,11 @@ pub mod protocol {
         Borrowed(&'de str),
         Owned(::std::string::String),
     }
-    impl<'de> Key<'de> {
+    impl Key<'_> {
         fn as_str(&self) -> &str {
             match self {
                 Key::Borrowed(name) => name,
                 Key::Owned(name) => name,
-            }
-        }
-        fn into_string(self) -> ::std::string::String {
-            match self {
-                Key::Borrowed(name) => name.to_owned(),
-                Key::Owned(name) => name,
-            }
-        }
-        /// Gives the name to `seed`, as the member name it is.
-        fn give<S: ::serde::de::DeserializeSeed<'de>, E: ::serde::de::Error>(
-            self,
-            seed: S,
-        ) -> ::core::result::Result<S::Value, E> {
-            match self {
-                Key::Borrowed(name) => {
-                    seed.deserialize(
-                        ::serde::de::value::BorrowedStrDeserializer::new(name),
-                    )
-                }
-                Key::Owned(name) => {
-                    seed.deserialize(::serde::de::value::StringDeserializer::new(name))
-                }
             }
         }
     }
@@ -2337,10 +2315,49 @@ pub mod protocol {
                 _ => visitor.visit_some(self),
             }
         }
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            visitor: V,
+        ) -> ::core::result::Result<V::Value, E> {
+            visitor.visit_newtype_struct(self)
+        }
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _variants: &'static [&'static str],
+            visitor: V,
+        ) -> ::core::result::Result<V::Value, E> {
+            match self.0 {
+                Buffered::Borrowed(variant) => {
+                    visitor
+                        .visit_enum(
+                            ::serde::de::value::BorrowedStrDeserializer::new(variant),
+                        )
+                }
+                Buffered::String(variant) => {
+                    visitor
+                        .visit_enum(::serde::de::value::StringDeserializer::new(variant))
+                }
+                Buffered::Object(members) => {
+                    visitor
+                        .visit_enum(
+                            ::serde::de::value::MapAccessDeserializer::new(
+                                ::serde::de::value::MapDeserializer::new(
+                                    members.into_iter(),
+                                ),
+                            ),
+                        )
+                }
+                other => {
+                    Replay(other, ::core::marker::PhantomData).deserialize_any(visitor)
+                }
+            }
+        }
         ::serde::forward_to_deserialize_any! {
             bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-            byte_buf unit unit_struct newtype_struct seq tuple tuple_struct map struct
-            enum identifier ignored_any
+            byte_buf unit unit_struct seq tuple tuple_struct map struct identifier
+            ignored_any
         }
     }
     /// What a generated union decoder knows of its union: the members outside the
@@ -2363,15 +2380,18 @@ pub mod protocol {
         ) -> ::core::result::Result<(), A::Error>;
         /// The tag, once decoded.
         fn tag(&self) -> ::core::option::Option<&Self::Tag>;
-        /// Decodes the branch `tag` chooses from the members left, then the union.
-        fn finish<A: MapAccess<'de>>(
+        /// Decodes the branch `tag` chooses, then the union.
+        fn finish<E: ::serde::de::Error>(
+            self,
             tag: Self::Tag,
-            branch: Branch<'de, A, Self>,
-        ) -> ::core::result::Result<Self::Union, A::Error>;
+            branch: Branch<'de>,
+        ) -> ::core::result::Result<Self::Union, E>;
     }
-    /// Decodes a union in one pass: members are read into the base's slots until the
-    /// tag is known, members of the branch met before it are kept as [`Buffered`]
-    /// values, and the branch then decodes from them and the rest of the object.
+    /// Decodes a union in one pass over its members: those outside the branches go to
+    /// the base's slots, the others are kept as [`Buffered`] values (strings borrowed
+    /// from the input where it allows), from which the branch the tag chooses decodes.
+    /// The branch decodes from one kind of input whatever the union was read from, so
+    /// its decoder is compiled once.
     #[doc(hidden)]
     pub fn decode_union<'de, B: UnionBase<'de>, D: Deserializer<'de>>(
         deserializer: D,
@@ -2387,156 +2407,54 @@ pub mod protocol {
                 mut map: A,
             ) -> ::core::result::Result<B::Union, A::Error> {
                 let mut base = B::default();
-                let mut buffered = ::std::vec::Vec::new();
-                loop {
-                    if let ::core::option::Option::Some(tag) = base.tag() {
-                        let tag = tag.clone();
-                        return B::finish(
-                            tag,
-                            Branch {
-                                base,
-                                buffered: buffered.into_iter(),
-                                map,
-                                pending: ::core::option::Option::None,
-                                done: false,
-                            },
-                        );
-                    }
-                    let ::core::option::Option::Some(key) = map.next_key::<Key<'de>>()?
-                    else {
-                        return required(
-                            ::core::option::Option::None,
-                            B::TYPE_NAME,
-                            B::MEMBERS[B::TAG],
-                        );
-                    };
+                let mut members = ::std::vec::Vec::new();
+                while let ::core::option::Option::Some(key) = map.next_key::<Key<'de>>()?
+                {
                     match B::MEMBERS.iter().position(|known| *known == key.as_str()) {
                         ::core::option::Option::Some(index) => {
                             base.member(index, &mut map)?
                         }
                         ::core::option::Option::None => {
-                            buffered.push((key, map.next_value()?));
+                            members.push((key, map.next_value()?));
                         }
                     }
                 }
+                let ::core::option::Option::Some(tag) = base.tag().cloned() else {
+                    return required(
+                        ::core::option::Option::None,
+                        B::TYPE_NAME,
+                        B::MEMBERS[B::TAG],
+                    );
+                };
+                base.finish(tag, Branch { members })
             }
         }
         deserializer.deserialize_map(UnionVisitor(::core::marker::PhantomData::<B>))
     }
-    /// The members of a union object from its tag on, with those met before it: the
-    /// branch decodes from them as from an object of its own, while members outside
-    /// the branches go to the base's slots.
+    /// The members of a union object outside its base: the branch's members, or a
+    /// branch this schema does not know.
     #[doc(hidden)]
-    pub struct Branch<'de, A, B> {
-        base: B,
-        buffered: ::std::vec::IntoIter<(Key<'de>, Buffered<'de>)>,
-        map: A,
-        /// The value of the buffered member whose name was given last.
-        pending: ::core::option::Option<Buffered<'de>>,
-        done: bool,
+    pub struct Branch<'de> {
+        members: ::std::vec::Vec<(Key<'de>, Buffered<'de>)>,
     }
-    impl<'de, A: MapAccess<'de>, B: UnionBase<'de>> Branch<'de, A, B> {
-        /// The next member of the branch.
-        fn next_member(
-            &mut self,
-        ) -> ::core::result::Result<::core::option::Option<Key<'de>>, A::Error> {
-            if let ::core::option::Option::Some((key, value)) = self.buffered.next() {
-                self.pending = ::core::option::Option::Some(value);
-                return ::core::result::Result::Ok(::core::option::Option::Some(key));
-            }
-            while !self.done {
-                let ::core::option::Option::Some(key) = self.map.next_key::<Key<'de>>()?
-                else {
-                    self.done = true;
-                    break;
-                };
-                match B::MEMBERS.iter().position(|known| *known == key.as_str()) {
-                    ::core::option::Option::Some(index) => {
-                        self.base.member(index, &mut self.map)?
-                    }
-                    ::core::option::Option::None => {
-                        return ::core::result::Result::Ok(
-                            ::core::option::Option::Some(key),
-                        );
-                    }
-                }
-            }
-            ::core::result::Result::Ok(::core::option::Option::None)
-        }
-        /// Decodes the branch's members with `seed`, as one object.
-        pub fn decode<S: ::serde::de::DeserializeSeed<'de>>(
-            &mut self,
+    impl<'de> Branch<'de> {
+        /// Decodes the members with `seed`, as one object.
+        pub fn decode<S: ::serde::de::DeserializeSeed<'de>, E: ::serde::de::Error>(
+            self,
             seed: S,
-        ) -> ::core::result::Result<S::Value, A::Error> {
-            seed.deserialize(BranchDeserializer(self))
+        ) -> ::core::result::Result<S::Value, E> {
+            seed.deserialize(
+                Replay(Buffered::Object(self.members), ::core::marker::PhantomData),
+            )
         }
-        /// The branch's members as they are, for a branch this schema does not know.
-        pub fn rest(
-            &mut self,
+        /// The members as they are, for a branch this schema does not know.
+        pub fn rest<E: ::serde::de::Error>(
+            self,
         ) -> ::core::result::Result<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            A::Error,
+            E,
         > {
-            let mut members = ::serde_json::Map::new();
-            while let ::core::option::Option::Some(key) = self.next_member()? {
-                let value = self.next_value()?;
-                members.insert(key.into_string(), value);
-            }
-            ::core::result::Result::Ok(members)
-        }
-        /// The base, once every member has been read.
-        pub fn finish(mut self) -> ::core::result::Result<B, A::Error> {
-            while self.next_member()?.is_some() {
-                self.next_value::<::serde::de::IgnoredAny>()?;
-            }
-            ::core::result::Result::Ok(self.base)
-        }
-    }
-    impl<'de, A: MapAccess<'de>, B: UnionBase<'de>> MapAccess<'de>
-    for Branch<'de, A, B> {
-        type Error = A::Error;
-        fn next_key_seed<K: ::serde::de::DeserializeSeed<'de>>(
-            &mut self,
-            seed: K,
-        ) -> ::core::result::Result<::core::option::Option<K::Value>, A::Error> {
-            match self.next_member()? {
-                ::core::option::Option::Some(key) => {
-                    key.give(seed).map(::core::option::Option::Some)
-                }
-                ::core::option::Option::None => {
-                    ::core::result::Result::Ok(::core::option::Option::None)
-                }
-            }
-        }
-        fn next_value_seed<V: ::serde::de::DeserializeSeed<'de>>(
-            &mut self,
-            seed: V,
-        ) -> ::core::result::Result<V::Value, A::Error> {
-            match self.pending.take() {
-                ::core::option::Option::Some(value) => {
-                    seed.deserialize(
-                        ::serde::de::IntoDeserializer::into_deserializer(value),
-                    )
-                }
-                ::core::option::Option::None => self.map.next_value_seed(seed),
-            }
-        }
-    }
-    /// A union's branch as an object to decode.
-    struct BranchDeserializer<'b, 'de, A, B>(&'b mut Branch<'de, A, B>);
-    impl<'de, A: MapAccess<'de>, B: UnionBase<'de>> Deserializer<'de>
-    for BranchDeserializer<'_, 'de, A, B> {
-        type Error = A::Error;
-        fn deserialize_any<V: Visitor<'de>>(
-            self,
-            visitor: V,
-        ) -> ::core::result::Result<V::Value, A::Error> {
-            visitor.visit_map(self.0)
-        }
-        ::serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map
-            struct enum identifier ignored_any
+            self.decode(::core::marker::PhantomData)
         }
     }
     /// Decodes the `data` member of a simple union's branch with the seed.

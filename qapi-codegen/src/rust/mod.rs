@@ -34,9 +34,10 @@ pub enum Layout {
     /// As prettyplease prints it: for files people read and commit (`qapi-gen rust -o`).
     #[default]
     Formatted,
-    /// Each item on one line, as the tokens print, with the items of a `mod` on lines of
-    /// their own: what the compiler reads as fast, written in a third of the time. What
-    /// build scripts write.
+    /// Each item on a line of its own, with the items of a `mod` on lines of their own, a
+    /// space only where two tokens would run together and a line break after a block that
+    /// more code follows: what the compiler reads as fast, written in a third of the time.
+    /// What build scripts write.
     Compact,
 }
 
@@ -130,6 +131,9 @@ enum Last {
     Word,
     /// A punctuation mark standing alone: another would join it.
     Punct,
+    /// The end of a block: code after it on the same line can look like a mistake (`} if`
+    /// reads as a missing `else`), so it goes on the next line.
+    Block,
 }
 
 /// Writes tokens with a space only where two would otherwise read as one.
@@ -147,11 +151,16 @@ fn write_tokens(out: &mut String, tokens: impl IntoIterator<Item = TokenTree>) {
                 out.push_str(open);
                 write_tokens(out, group.stream());
                 out.push_str(close);
-                last = Last::Nothing;
+                last = match group.delimiter() {
+                    Delimiter::Brace => Last::Block,
+                    _ => Last::Nothing,
+                };
             }
             TokenTree::Ident(ident) => {
-                if last == Last::Word {
-                    out.push(' ');
+                match last {
+                    Last::Word => out.push(' '),
+                    Last::Block if ident != "else" => out.push('\n'),
+                    _ => {}
                 }
                 out.push_str(&ident.to_string());
                 last = Last::Word;

@@ -168,16 +168,11 @@ pub(super) fn union_type(
         let slot = slot(index);
         let cfg = &field.cfg;
         Some(if field.member.optional {
-            quote!(#cfg #ident: base.#slot,)
+            quote!(#cfg #ident: self.#slot,)
         } else {
-            quote!(#cfg #ident: protocol::required(base.#slot, #type_name, Self::MEMBERS[#index])?,)
+            quote!(#cfg #ident: protocol::required(self.#slot, #type_name, Self::MEMBERS[#index])?,)
         })
     }).collect();
-    let finish = if base_values.is_empty() {
-        quote!(branch.finish()?;)
-    } else {
-        quote!(let base = branch.finish()?;)
-    };
     let missing_branch = |wire: &str| match &unrecognized {
         Some(unrecognized) => quote!(#branch_enum::#unrecognized {
             tag: #wire.to_owned(),
@@ -185,7 +180,7 @@ pub(super) fn union_type(
         }),
         None => {
             let message = format!("the branch `{wire}` of {type_name} is not in this build");
-            quote!(return ::core::result::Result::Err(<A::Error as ::serde::de::Error>::custom(#message)))
+            quote!(return ::core::result::Result::Err(E::custom(#message)))
         }
     };
     let mut decode_branch = Vec::new();
@@ -335,15 +330,15 @@ pub(super) fn union_type(
                     fn tag(&self) -> ::core::option::Option<&#tag_type> {
                         self.#tag_slot.as_ref()
                     }
-                    fn finish<A: ::serde::de::MapAccess<'de>>(
+                    fn finish<E: ::serde::de::Error>(
+                        self,
                         tag: #tag_type,
-                        mut branch: protocol::Branch<'de, A, Self>,
-                    ) -> ::core::result::Result<#name, A::Error> {
+                        branch: protocol::Branch<'de>,
+                    ) -> ::core::result::Result<#name, E> {
                         let variant = match tag {
                             #(#decode_branch)*
                             #decode_unrecognized
                         };
-                        #finish
                         ::core::result::Result::Ok(#name {
                             #(#base_values)*
                             #tag_ident: variant,
