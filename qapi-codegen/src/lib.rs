@@ -70,8 +70,9 @@
 //! # Backends
 //!
 //! A backend is a plain function of the IR: no I/O, no environment, no clock, so the same
-//! schema always renders to the same bytes. [`rust::generate`] gives the text `Builder`
-//! writes, [`introspect::generate`] the data of `query-qmp-schema`, and [`dump::generate`]
+//! schema always renders to the same bytes. [`rust::generate`] gives the formatted text `qapi-gen
+//! rust` writes ([`rust::generate_as`] the compact layout `Builder` writes),
+//! [`introspect::generate`] the data of `query-qmp-schema`, and [`dump::generate`]
 //! the schema in the line format of QEMU's front-end tests:
 //!
 //! ```
