@@ -75,6 +75,37 @@ impl Field<'_> {
         } = self;
         quote!(#attributes pub #ident: #ty,)
     }
+
+    /// The call that decodes the member's value from `map` into `slot` (an
+    /// `&mut Option`), for a decoder of `type_name` whose member list is `members`; the
+    /// field is `members[index]`.
+    pub(super) fn decode_into(
+        &self,
+        map: TokenStream,
+        slot: TokenStream,
+        index: usize,
+        (protocol, type_name, members): (&TokenStream, &str, &TokenStream),
+    ) -> TokenStream {
+        let seed = &self.seed;
+        quote!(#protocol::member(#map, #slot, #seed, #type_name, #members[#index]))
+    }
+
+    /// The field's initializer from its decoded `slot`: the slot itself for an optional
+    /// member, else its value or the error saying it is missing.
+    pub(super) fn initializer(
+        &self,
+        slot: TokenStream,
+        index: usize,
+        (protocol, type_name, members): (&TokenStream, &str, &TokenStream),
+    ) -> TokenStream {
+        let ident = &self.ident;
+        let cfg = &self.cfg;
+        if self.member.optional {
+            quote!(#cfg #ident: #slot,)
+        } else {
+            quote!(#cfg #ident: #protocol::required(#slot, #type_name, #members[#index])?,)
+        }
+    }
 }
 
 /// The fields for `members` of the type, command or event `qapi_name`.

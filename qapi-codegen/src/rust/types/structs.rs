@@ -120,28 +120,25 @@ fn deserialize_struct(
         let cfg = &field.cfg;
         quote!(#cfg let mut #slot = ::core::option::Option::None;)
     });
-    let arms = fields.iter().zip(&slots).enumerate().map(|(index, (field, slot))| {
-        let seed = &field.seed;
-        let cfg = &field.cfg;
-        let pattern = match other {
-            None => quote!(#index),
-            Some(_) => quote!(::core::result::Result::Ok(#index)),
-        };
-        quote!(#cfg #pattern => #protocol::member(&mut map, &mut #slot, #seed, #type_name, MEMBERS[#index])?,)
-    });
-    let values = fields
+    let decoder = (protocol, type_name, &quote!(MEMBERS));
+    let arms = fields
         .iter()
         .zip(&slots)
         .enumerate()
         .map(|(index, (field, slot))| {
-            let ident = &field.ident;
             let cfg = &field.cfg;
-            if field.member.optional {
-                quote!(#cfg #ident: #slot,)
-            } else {
-                quote!(#cfg #ident: #protocol::required(#slot, #type_name, MEMBERS[#index])?,)
-            }
+            let pattern = match other {
+                None => quote!(#index),
+                Some(_) => quote!(::core::result::Result::Ok(#index)),
+            };
+            let decode = field.decode_into(quote!(&mut map), quote!(&mut #slot), index, decoder);
+            quote!(#cfg #pattern => #decode?,)
         });
+    let values = fields
+        .iter()
+        .zip(&slots)
+        .enumerate()
+        .map(|(index, (field, slot))| field.initializer(quote!(#slot), index, decoder));
     let expecting = format!("an object ({type_name})");
     // Undeclared members are skipped, or kept when the struct has a field for them.
     let (key_seed, unknown_arm, other_local, other_value) = match other {

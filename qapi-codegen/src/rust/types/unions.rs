@@ -153,26 +153,26 @@ pub(super) fn union_type(
             quote!(#cfg #slot: ::core::option::Option<#ty>,)
         }
     });
+    let decoder = (
+        &quote!(protocol),
+        type_name.as_str(),
+        &quote!(Self::MEMBERS),
+    );
     let member_arms = fields.iter().enumerate().map(|(index, field)| {
-        let slot = slot(index);
         let cfg = &field.cfg;
-        let seed = &field.seed;
-        quote!(#cfg #index => protocol::member(map, &mut self.#slot, #seed, #type_name, Self::MEMBERS[#index]),)
+        let slot = slot(index);
+        let decode = field.decode_into(quote!(map), quote!(&mut self.#slot), index, decoder);
+        quote!(#cfg #index => #decode,)
     });
     let tag_slot = slot(tag_index);
-    let base_values: Vec<TokenStream> = fields.iter().enumerate().filter_map(|(index, field)| {
-        if index == tag_index {
-            return None;
-        }
-        let ident = &field.ident;
-        let slot = slot(index);
-        let cfg = &field.cfg;
-        Some(if field.member.optional {
-            quote!(#cfg #ident: self.#slot,)
-        } else {
-            quote!(#cfg #ident: protocol::required(self.#slot, #type_name, Self::MEMBERS[#index])?,)
-        })
-    }).collect();
+    let base_values = fields
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| *index != tag_index)
+        .map(|(index, field)| {
+            let slot = slot(index);
+            field.initializer(quote!(self.#slot), index, decoder)
+        });
     let missing_branch = |wire: &str| match &unrecognized {
         Some(unrecognized) => quote!(#branch_enum::#unrecognized {
             tag: #wire.to_owned(),
