@@ -63,13 +63,14 @@ pub fn generate_as(
     // Each chunk is laid out on its own and dropped, so the syntax trees of the whole module
     // (hundreds of megabytes for QEMU's QMP schema) never exist at once; chunks are laid out
     // on every core, and joined in order.
-    let chunks = Generator::new(schema, options, selection).chunks();
-    // Generated tokens cannot cross threads, so each thread has a generator of its own.
-    let generator = || {
+    let generator = Generator::new(schema, options, selection);
+    let chunks = generator.chunks();
+    // Generated tokens cannot cross threads, so each other thread has a generator of its own.
+    let another = || {
         let selection = Selection::resolve(schema, options).expect("the options were resolved");
         Generator::new(schema, options, selection)
     };
-    let texts = in_parallel(&chunks, generator, |generator, chunk| {
+    let texts = in_parallel(&chunks, generator, another, |generator, chunk| {
         let tokens = generator.render(*chunk);
         match layout {
             Layout::Formatted => format(tokens).expect("the generated code parses"),
@@ -218,46 +219,44 @@ enum Chunk {
     Protocol,
 }
 
-/// `render` of every item, on as many threads as there are cores, each with a worker made by
-/// `worker`, in the items' order. The threads take items from the end, where the module's
-/// largest parts are.
+/// `render` of every item, on as many threads as there are cores, in the items' order: the
+/// calling thread with `first`, each other thread with a worker made by `worker`. The threads
+/// take items from the end, where the module's largest parts are.
 fn in_parallel<T: Sync, W>(
     items: &[T],
+    first: W,
     worker: impl Fn() -> W + Sync,
     render: impl Fn(&W, &T) -> String + Sync,
 ) -> Vec<String> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .min(items.len());
-    if threads <= 1 {
-        let worker = worker();
-        return items.iter().map(|item| render(&worker, item)).collect();
-    }
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = |worker: &W| {
+        let mut done = Vec::new();
+        loop {
+            let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(index) = items.len().checked_sub(taken + 1) else {
+                return done;
+            };
+            done.push((index, render(worker, &items[index])));
+        }
+    };
     let mut texts = vec![String::new(); items.len()];
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let worker = worker();
-                    let mut done = Vec::new();
-                    loop {
-                        let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(index) = items.len().checked_sub(taken + 1) else {
-                            return done;
-                        };
-                        done.push((index, render(&worker, &items[index])));
-                    }
-                })
-            })
+        let others: Vec<_> = (1..threads)
+            .map(|_| scope.spawn(|| work(&worker())))
             .collect();
-        for worker in workers {
-            let done = worker
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            for (index, text) in done {
-                texts[index] = text;
-            }
+        let mut done = work(&first);
+        for other in others {
+            done.extend(
+                other
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        for (index, text) in done {
+            texts[index] = text;
         }
     });
     texts
