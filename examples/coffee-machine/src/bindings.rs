@@ -1751,7 +1751,9 @@ pub mod protocol {
             deserializer.deserialize_map(EmptyVisitor)
         }
     }
+    #[allow(unused_imports)]
     pub use ::qapi_client::{ErrorClass, QmpError as Error};
+    #[allow(unused_imports)]
     pub use ::qapi_client::Timestamp;
     /// One step on the way from a decoded value down to a member that failed.
     #[derive(Clone, Copy)]
@@ -1781,6 +1783,7 @@ pub mod protocol {
             });
         error
     }
+    #[allow(unused_imports)]
     pub use ::qapi_client::DecodeError;
     ::std::thread_local! {
         static STRICT : ::core::cell::Cell < bool > = const {
