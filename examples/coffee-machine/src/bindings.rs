@@ -740,9 +740,25 @@ pub mod commands {
     /// - If the machine is not idle, GenericError
     ///
     /// Since: 1.0
-    #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Brew(pub super::DrinkOrder);
+    #[allow(deprecated)]
+    impl ::serde::Serialize for Brew {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
+    #[allow(deprecated)]
+    impl<'de> ::serde::Deserialize<'de> for Brew {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            ::serde::Deserialize::deserialize(deserializer).map(Brew)
+        }
+    }
     /// Run the cleaning programme.
     ///
     /// Since: 1.0
@@ -1755,6 +1771,86 @@ pub mod protocol {
     pub use ::qapi_client::{ErrorClass, QmpError as Error};
     #[allow(unused_imports)]
     pub use ::qapi_client::Timestamp;
+    /// Writes an object of two members.
+    #[doc(hidden)]
+    pub fn serialize_pair<S: Serializer, A: Serialize, B: Serialize>(
+        serializer: S,
+        names: [&'static str; 2],
+        first: &A,
+        second: &B,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::core::option::Option::Some(2))?;
+        map.serialize_entry(names[0], first)?;
+        map.serialize_entry(names[1], second)?;
+        map.end()
+    }
+    /// Reads an object of two required members named `names`, of the protocol type
+    /// `type_name`; other members are ignored, even in a strict decode.
+    #[doc(hidden)]
+    pub fn decode_pair<
+        'de,
+        D: Deserializer<'de>,
+        A: Deserialize<'de>,
+        B: Deserialize<'de>,
+    >(
+        deserializer: D,
+        type_name: &'static str,
+        names: &'static [&'static str; 2],
+    ) -> ::core::result::Result<(A, B), D::Error> {
+        struct PairVisitor<A, B>(
+            &'static str,
+            &'static [&'static str; 2],
+            ::core::marker::PhantomData<(A, B)>,
+        );
+        impl<'de, A: Deserialize<'de>, B: Deserialize<'de>> Visitor<'de>
+        for PairVisitor<A, B> {
+            type Value = (A, B);
+            fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                ::core::write!(f, "an object ({})", self.0)
+            }
+            fn visit_map<M: MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> ::core::result::Result<(A, B), M::Error> {
+                let (type_name, names) = (self.0, self.1);
+                let mut first = ::core::option::Option::None;
+                let mut second = ::core::option::Option::None;
+                while let ::core::option::Option::Some(key) = map
+                    .next_key_seed(MemberKey(names))?
+                {
+                    match key {
+                        ::core::result::Result::Ok(0) => {
+                            member(
+                                &mut map,
+                                &mut first,
+                                ::core::marker::PhantomData::<A>,
+                                type_name,
+                                names[0],
+                            )?
+                        }
+                        ::core::result::Result::Ok(_) => {
+                            member(
+                                &mut map,
+                                &mut second,
+                                ::core::marker::PhantomData::<B>,
+                                type_name,
+                                names[1],
+                            )?
+                        }
+                        ::core::result::Result::Err(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::core::result::Result::Ok((
+                    required(first, type_name, names[0])?,
+                    required(second, type_name, names[1])?,
+                ))
+            }
+        }
+        deserializer
+            .deserialize_map(PairVisitor(type_name, names, ::core::marker::PhantomData))
+    }
     /// One step on the way from a decoded value down to a member that failed.
     #[derive(Clone, Copy)]
     enum PathStep {

@@ -1,8 +1,10 @@
 //! The fixed part of every generated module's `protocol` submodule: protocol types (`Empty`,
 //! `ErrorClass`, `Error`, `Timestamp`, `DecodeError`) and the helpers the generated serde
-//! impls call. It is not a module of this crate: `support.rs` copies its items into the
-//! generated module, leaving out the four types the `runtime` option takes from
-//! `qapi-client`, and `tests/generated` compiles and lints it as written. It is laid out as
+//! impls call; the helpers of union decoders are in `fixed_unions.rs`. It is not a module
+//! of this crate: `support.rs` copies its items, and those of `fixed_unions.rs` in place of
+//! the `unions` submodule, into the generated module, leaving out the four types the
+//! `runtime` option takes from `qapi-client`, and `tests/generated` compiles and lints it
+//! as written. It is laid out as
 //! the generator prints it; rustfmt leaves it alone, since its trailing commas would change
 //! the tokens.
 
@@ -50,15 +52,7 @@ impl<'de> Deserialize<'de> for Empty {
     }
 }
 /// The classes of QMP errors.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorClass {
     /// Any error without a more specific class.
     GenericError,
@@ -71,11 +65,63 @@ pub enum ErrorClass {
     /// KVM lacks a capability the command needs.
     KVMMissingCap,
     /// A class this version does not know.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
 }
+impl ErrorClass {
+    fn wire(&self) -> &str {
+        match self {
+            ErrorClass::GenericError => "GenericError",
+            ErrorClass::CommandNotFound => "CommandNotFound",
+            ErrorClass::DeviceNotActive => "DeviceNotActive",
+            ErrorClass::DeviceNotFound => "DeviceNotFound",
+            ErrorClass::KVMMissingCap => "KVMMissingCap",
+            ErrorClass::Unrecognized(name) => name,
+        }
+    }
+    fn from_wire(name: &str) -> ErrorClass {
+        match name {
+            "GenericError" => ErrorClass::GenericError,
+            "CommandNotFound" => ErrorClass::CommandNotFound,
+            "DeviceNotActive" => ErrorClass::DeviceNotActive,
+            "DeviceNotFound" => ErrorClass::DeviceNotFound,
+            "KVMMissingCap" => ErrorClass::KVMMissingCap,
+            _ => ErrorClass::Unrecognized(name.to_owned()),
+        }
+    }
+}
+impl Serialize for ErrorClass {
+    fn serialize<S: Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire())
+    }
+}
+impl<'de> Deserialize<'de> for ErrorClass {
+    fn deserialize<D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct ClassVisitor;
+        impl<'de> Visitor<'de> for ClassVisitor {
+            type Value = ErrorClass;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter,
+            ) -> ::core::fmt::Result {
+                f.write_str("an error class")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                name: &str,
+            ) -> ::core::result::Result<ErrorClass, E> {
+                ::core::result::Result::Ok(ErrorClass::from_wire(name))
+            }
+        }
+        deserializer.deserialize_str(ClassVisitor)
+    }
+}
 /// A QMP error response's `error` member.
-#[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     /// The class.
     pub class: ErrorClass,
@@ -104,23 +150,132 @@ impl ::core::fmt::Display for Error {
     }
 }
 impl ::std::error::Error for Error {}
+impl Serialize for Error {
+    fn serialize<S: Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        serialize_pair(serializer, ["class", "desc"], &self.class, &self.desc)
+    }
+}
+impl<'de> Deserialize<'de> for Error {
+    fn deserialize<D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        let (class, desc) = decode_pair(deserializer, "Error", &["class", "desc"])?;
+        ::core::result::Result::Ok(Error { class, desc })
+    }
+}
 /// When an event happened: seconds and microseconds since the Unix epoch.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Timestamp {
     /// Whole seconds.
     pub seconds: i64,
     /// Microseconds within the second.
     pub microseconds: i64,
+}
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        serialize_pair(
+            serializer,
+            ["seconds", "microseconds"],
+            &self.seconds,
+            &self.microseconds,
+        )
+    }
+}
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        let (seconds, microseconds) = decode_pair(
+            deserializer,
+            "Timestamp",
+            &["seconds", "microseconds"],
+        )?;
+        ::core::result::Result::Ok(Timestamp {
+            seconds,
+            microseconds,
+        })
+    }
+}
+/// Writes an object of two members.
+#[doc(hidden)]
+pub fn serialize_pair<S: Serializer, A: Serialize, B: Serialize>(
+    serializer: S,
+    names: [&'static str; 2],
+    first: &A,
+    second: &B,
+) -> ::core::result::Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(::core::option::Option::Some(2))?;
+    map.serialize_entry(names[0], first)?;
+    map.serialize_entry(names[1], second)?;
+    map.end()
+}
+/// Reads an object of two required members named `names`, of the protocol type
+/// `type_name`; other members are ignored, even in a strict decode.
+#[doc(hidden)]
+pub fn decode_pair<'de, D: Deserializer<'de>, A: Deserialize<'de>, B: Deserialize<'de>>(
+    deserializer: D,
+    type_name: &'static str,
+    names: &'static [&'static str; 2],
+) -> ::core::result::Result<(A, B), D::Error> {
+    struct PairVisitor<A, B>(
+        &'static str,
+        &'static [&'static str; 2],
+        ::core::marker::PhantomData<(A, B)>,
+    );
+    impl<'de, A: Deserialize<'de>, B: Deserialize<'de>> Visitor<'de>
+    for PairVisitor<A, B> {
+        type Value = (A, B);
+        fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+            ::core::write!(f, "an object ({})", self.0)
+        }
+        fn visit_map<M: MapAccess<'de>>(
+            self,
+            mut map: M,
+        ) -> ::core::result::Result<(A, B), M::Error> {
+            let (type_name, names) = (self.0, self.1);
+            let mut first = ::core::option::Option::None;
+            let mut second = ::core::option::Option::None;
+            while let ::core::option::Option::Some(key) = map
+                .next_key_seed(MemberKey(names))?
+            {
+                match key {
+                    ::core::result::Result::Ok(0) => {
+                        member(
+                            &mut map,
+                            &mut first,
+                            ::core::marker::PhantomData::<A>,
+                            type_name,
+                            names[0],
+                        )?
+                    }
+                    ::core::result::Result::Ok(_) => {
+                        member(
+                            &mut map,
+                            &mut second,
+                            ::core::marker::PhantomData::<B>,
+                            type_name,
+                            names[1],
+                        )?
+                    }
+                    ::core::result::Result::Err(_) => {
+                        map.next_value::<::serde::de::IgnoredAny>()?;
+                    }
+                }
+            }
+            ::core::result::Result::Ok((
+                required(first, type_name, names[0])?,
+                required(second, type_name, names[1])?,
+            ))
+        }
+    }
+    deserializer
+        .deserialize_map(PairVisitor(type_name, names, ::core::marker::PhantomData))
 }
 /// One step on the way from a decoded value down to a member that failed.
 #[derive(Clone, Copy)]
@@ -480,397 +635,7 @@ for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         ::core::result::Result::Ok(())
     }
 }
-/// A member name read from the input: borrowed from it where the deserializer allows.
-#[doc(hidden)]
-pub enum Key<'de> {
-    Borrowed(&'de str),
-    Owned(::std::string::String),
-}
-impl Key<'_> {
-    fn as_str(&self) -> &str {
-        match self {
-            Key::Borrowed(name) => name,
-            Key::Owned(name) => name,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(
-                &self,
-                f: &mut ::core::fmt::Formatter,
-            ) -> ::core::fmt::Result {
-                f.write_str("a member name")
-            }
-            fn visit_borrowed_str<E: ::serde::de::Error>(
-                self,
-                name: &'de str,
-            ) -> ::core::result::Result<Key<'de>, E> {
-                ::core::result::Result::Ok(Key::Borrowed(name))
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                name: &str,
-            ) -> ::core::result::Result<Key<'de>, E> {
-                ::core::result::Result::Ok(Key::Owned(name.to_owned()))
-            }
-            fn visit_string<E: ::serde::de::Error>(
-                self,
-                name: ::std::string::String,
-            ) -> ::core::result::Result<Key<'de>, E> {
-                ::core::result::Result::Ok(Key::Owned(name))
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
-    }
-}
-/// A member value a union decoder keeps until it knows its branch: any JSON value,
-/// with strings borrowed from the input where the deserializer allows.
-#[doc(hidden)]
-pub enum Buffered<'de> {
-    Null,
-    Bool(bool),
-    I64(i64),
-    U64(u64),
-    F64(f64),
-    Borrowed(&'de str),
-    String(::std::string::String),
-    Array(::std::vec::Vec<Buffered<'de>>),
-    Object(::std::vec::Vec<(Key<'de>, Buffered<'de>)>),
-}
-impl<'de> Deserialize<'de> for Buffered<'de> {
-    fn deserialize<D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        struct BufferedVisitor;
-        impl<'de> Visitor<'de> for BufferedVisitor {
-            type Value = Buffered<'de>;
-            fn expecting(
-                &self,
-                f: &mut ::core::fmt::Formatter,
-            ) -> ::core::fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_unit<E: ::serde::de::Error>(
-                self,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::Null)
-            }
-            fn visit_none<E: ::serde::de::Error>(
-                self,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::Null)
-            }
-            fn visit_some<D: Deserializer<'de>>(
-                self,
-                deserializer: D,
-            ) -> ::core::result::Result<Buffered<'de>, D::Error> {
-                Buffered::deserialize(deserializer)
-            }
-            fn visit_bool<E: ::serde::de::Error>(
-                self,
-                value: bool,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::Bool(value))
-            }
-            fn visit_i64<E: ::serde::de::Error>(
-                self,
-                value: i64,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::I64(value))
-            }
-            fn visit_u64<E: ::serde::de::Error>(
-                self,
-                value: u64,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::U64(value))
-            }
-            fn visit_f64<E: ::serde::de::Error>(
-                self,
-                value: f64,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::F64(value))
-            }
-            fn visit_borrowed_str<E: ::serde::de::Error>(
-                self,
-                value: &'de str,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::Borrowed(value))
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                value: &str,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::String(value.to_owned()))
-            }
-            fn visit_string<E: ::serde::de::Error>(
-                self,
-                value: ::std::string::String,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::String(value))
-            }
-            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> ::core::result::Result<Buffered<'de>, A::Error> {
-                let mut elements = ::std::vec::Vec::new();
-                while let ::core::option::Option::Some(element) = seq
-                    .next_element()?
-                {
-                    elements.push(element);
-                }
-                ::core::result::Result::Ok(Buffered::Array(elements))
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Buffered<'de>, A::Error> {
-                let mut members = ::std::vec::Vec::new();
-                while let ::core::option::Option::Some(key) = map.next_key()? {
-                    members.push((key, map.next_value()?));
-                }
-                ::core::result::Result::Ok(Buffered::Object(members))
-            }
-        }
-        deserializer.deserialize_any(BufferedVisitor)
-    }
-}
-/// Replays a [`Buffered`] value to a decoder, with the error type of the input it
-/// came from.
-#[doc(hidden)]
-pub struct Replay<'de, E>(Buffered<'de>, ::core::marker::PhantomData<E>);
-impl<'de, E: ::serde::de::Error> ::serde::de::IntoDeserializer<'de, E>
-for Buffered<'de> {
-    type Deserializer = Replay<'de, E>;
-    fn into_deserializer(self) -> Replay<'de, E> {
-        Replay(self, ::core::marker::PhantomData)
-    }
-}
-impl<'de, E: ::serde::de::Error> ::serde::de::IntoDeserializer<'de, E> for Key<'de> {
-    type Deserializer = Replay<'de, E>;
-    fn into_deserializer(self) -> Replay<'de, E> {
-        match self {
-            Key::Borrowed(name) => Replay(Buffered::Borrowed(name), ::core::marker::PhantomData),
-            Key::Owned(name) => Replay(Buffered::String(name), ::core::marker::PhantomData),
-        }
-    }
-}
-impl<'de, E: ::serde::de::Error> Deserializer<'de> for Replay<'de, E> {
-    type Error = E;
-    fn deserialize_any<V: Visitor<'de>>(
-        self,
-        visitor: V,
-    ) -> ::core::result::Result<V::Value, E> {
-        match self.0 {
-            Buffered::Null => visitor.visit_unit(),
-            Buffered::Bool(value) => visitor.visit_bool(value),
-            Buffered::I64(value) => visitor.visit_i64(value),
-            Buffered::U64(value) => visitor.visit_u64(value),
-            Buffered::F64(value) => visitor.visit_f64(value),
-            Buffered::Borrowed(value) => visitor.visit_borrowed_str(value),
-            Buffered::String(value) => visitor.visit_string(value),
-            Buffered::Array(elements) => {
-                let mut seq = ::serde::de::value::SeqDeserializer::new(
-                    elements.into_iter(),
-                );
-                let value = visitor.visit_seq(&mut seq)?;
-                seq.end()?;
-                ::core::result::Result::Ok(value)
-            }
-            Buffered::Object(members) => {
-                let mut map = ::serde::de::value::MapDeserializer::new(
-                    members.into_iter(),
-                );
-                let value = visitor.visit_map(&mut map)?;
-                map.end()?;
-                ::core::result::Result::Ok(value)
-            }
-        }
-    }
-    fn deserialize_option<V: Visitor<'de>>(
-        self,
-        visitor: V,
-    ) -> ::core::result::Result<V::Value, E> {
-        match self.0 {
-            Buffered::Null => visitor.visit_none(),
-            _ => visitor.visit_some(self),
-        }
-    }
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> ::core::result::Result<V::Value, E> {
-        visitor.visit_newtype_struct(self)
-    }
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> ::core::result::Result<V::Value, E> {
-        match self.0 {
-            Buffered::Borrowed(variant) => {
-                visitor
-                    .visit_enum(::serde::de::value::BorrowedStrDeserializer::new(variant))
-            }
-            Buffered::String(variant) => {
-                visitor.visit_enum(::serde::de::value::StringDeserializer::new(variant))
-            }
-            Buffered::Object(members) => {
-                visitor
-                    .visit_enum(
-                        ::serde::de::value::MapAccessDeserializer::new(
-                            ::serde::de::value::MapDeserializer::new(members.into_iter()),
-                        ),
-                    )
-            }
-            other => Replay(other, ::core::marker::PhantomData).deserialize_any(visitor),
-        }
-    }
-    ::serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-        byte_buf unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
-    }
-}
-/// What a generated union decoder knows of its union: the members outside the
-/// branches (the tag among them), kept in slots while the members arrive, and how
-/// the branch chosen by the tag decodes.
-#[doc(hidden)]
-pub trait UnionBase<'de>: ::core::default::Default + ::core::marker::Sized {
-    type Union;
-    type Tag: ::core::clone::Clone;
-    const TYPE_NAME: &'static str;
-    /// The wire names of the members outside the branches.
-    const MEMBERS: &'static [&'static str];
-    /// The tag's index in `MEMBERS`.
-    const TAG: usize;
-    /// Decodes member `MEMBERS[index]` into its slot.
-    fn member<A: MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> ::core::result::Result<(), A::Error>;
-    /// The tag, once decoded.
-    fn tag(&self) -> ::core::option::Option<&Self::Tag>;
-    /// Decodes the branch `tag` chooses, then the union.
-    fn finish<E: ::serde::de::Error>(
-        self,
-        tag: Self::Tag,
-        branch: Branch<'de>,
-    ) -> ::core::result::Result<Self::Union, E>;
-}
-/// Decodes a union in one pass over its members: those outside the branches go to
-/// the base's slots, the others are kept as [`Buffered`] values (strings borrowed
-/// from the input where it allows), from which the branch the tag chooses decodes.
-/// The branch decodes from one kind of input whatever the union was read from, so
-/// its decoder is compiled once.
-#[doc(hidden)]
-pub fn decode_union<'de, B: UnionBase<'de>, D: Deserializer<'de>>(
-    deserializer: D,
-) -> ::core::result::Result<B::Union, D::Error> {
-    struct UnionVisitor<B>(::core::marker::PhantomData<B>);
-    impl<'de, B: UnionBase<'de>> Visitor<'de> for UnionVisitor<B> {
-        type Value = B::Union;
-        fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-            ::core::write!(f, "an object ({})", B::TYPE_NAME)
-        }
-        fn visit_map<A: MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> ::core::result::Result<B::Union, A::Error> {
-            let mut base = B::default();
-            let mut members = ::std::vec::Vec::new();
-            while let ::core::option::Option::Some(key) = map.next_key::<Key<'de>>()? {
-                match B::MEMBERS.iter().position(|known| *known == key.as_str()) {
-                    ::core::option::Option::Some(index) => base.member(index, &mut map)?,
-                    ::core::option::Option::None => {
-                        members.push((key, map.next_value()?));
-                    }
-                }
-            }
-            let ::core::option::Option::Some(tag) = base.tag().cloned() else {
-                return required(
-                    ::core::option::Option::None,
-                    B::TYPE_NAME,
-                    B::MEMBERS[B::TAG],
-                );
-            };
-            base.finish(tag, Branch { members })
-        }
-    }
-    deserializer.deserialize_map(UnionVisitor(::core::marker::PhantomData::<B>))
-}
-/// The members of a union object outside its base: the branch's members, or a
-/// branch this schema does not know.
-#[doc(hidden)]
-pub struct Branch<'de> {
-    members: ::std::vec::Vec<(Key<'de>, Buffered<'de>)>,
-}
-impl<'de> Branch<'de> {
-    /// Decodes the members with `seed`, as one object.
-    pub fn decode<S: ::serde::de::DeserializeSeed<'de>, E: ::serde::de::Error>(
-        self,
-        seed: S,
-    ) -> ::core::result::Result<S::Value, E> {
-        seed.deserialize(Replay(Buffered::Object(self.members), ::core::marker::PhantomData))
-    }
-    /// The members as they are, for a branch this schema does not know.
-    pub fn rest<E: ::serde::de::Error>(
-        self,
-    ) -> ::core::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        E,
-    > {
-        self.decode(::core::marker::PhantomData)
-    }
-}
-/// Decodes the `data` member of a simple union's branch with the seed.
-#[doc(hidden)]
-pub struct Wrapped<S>(pub S, pub &'static str);
-impl<'de, S: ::serde::de::DeserializeSeed<'de>> ::serde::de::DeserializeSeed<'de>
-for Wrapped<S> {
-    type Value = S::Value;
-    fn deserialize<D: Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> ::core::result::Result<S::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-impl<'de, S: ::serde::de::DeserializeSeed<'de>> Visitor<'de> for Wrapped<S> {
-    type Value = S::Value;
-    fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-        ::core::write!(f, "an object ({})", self.1)
-    }
-    fn visit_map<A: MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::core::result::Result<S::Value, A::Error> {
-        let Wrapped(seed, type_name) = self;
-        let mut seed = ::core::option::Option::Some(seed);
-        let mut slot = ::core::option::Option::None;
-        while let ::core::option::Option::Some(key) = map
-            .next_key_seed(MemberIndex(&["data"], type_name))?
-        {
-            if key != 0 {
-                map.next_value::<::serde::de::IgnoredAny>()?;
-                continue;
-            }
-            let ::core::option::Option::Some(seed) = seed.take() else {
-                return ::core::result::Result::Err(
-                    A::Error::custom(
-                        ::std::format!("duplicate member `data` in {type_name}"),
-                    ),
-                );
-            };
-            member(&mut map, &mut slot, seed, type_name, "data")?;
-        }
-        required(slot, type_name, "data")
-    }
-}
+/// Decoding unions: the items of `fixed_unions.rs`, which the generator puts in this
+/// module itself, not in a submodule.
+#[path = "fixed_unions.rs"]
+pub mod unions;

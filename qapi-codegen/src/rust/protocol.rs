@@ -108,9 +108,20 @@ impl<'s> Generator<'s> {
                 let ty = self.type_ref(arg_type, Scope::Sub);
                 quote! {
                     #attributes
-                    #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-                    #[serde(transparent)]
+                    #[derive(Clone, Debug, PartialEq)]
                     pub struct #ident(pub #ty);
+                    #[allow(deprecated)]
+                    impl ::serde::Serialize for #ident {
+                        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                            ::serde::Serialize::serialize(&self.0, serializer)
+                        }
+                    }
+                    #[allow(deprecated)]
+                    impl<'de> ::serde::Deserialize<'de> for #ident {
+                        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                            ::serde::Deserialize::deserialize(deserializer).map(#ident)
+                        }
+                    }
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! The fixed part of every generated module, the `protocol` submodule: the items of
-//! `fixed_protocol.rs`, a real Rust file that `tests/generated` compiles and lints as it is.
+//! `fixed_protocol.rs` and `fixed_unions.rs`, real Rust files that `tests/generated`
+//! compiles and lints as they are (the second as a submodule of the first).
 //! With the `runtime` option, `Error`, `ErrorClass`, `Timestamp` and `DecodeError` are the
 //! `qapi-client` runtime's, re-exported where the file defines them.
 
@@ -9,6 +10,10 @@ use quote::{ToTokens, quote};
 /// The items of every `protocol` module.
 const FIXED_PROTOCOL: &str = include_str!("fixed_protocol.rs");
 
+/// The items of the `unions` submodule of `fixed_protocol.rs`, which the `protocol` module
+/// holds itself, in that submodule's place.
+const FIXED_UNIONS: &str = include_str!("fixed_unions.rs");
+
 /// The items the `runtime` option leaves out, by the type they define or implement, and the
 /// re-export that stands where the first of each group was. A module that is private and
 /// uses none of them must still compile without warnings, hence the `allow`.
@@ -17,8 +22,14 @@ const FROM_RUNTIME: [(&[&str], &str); 3] = [
         &["ErrorClass", "Error"],
         "#[allow(unused_imports)] pub use ::qapi_client::{ErrorClass, QmpError as Error};",
     ),
-    (&["Timestamp"], "#[allow(unused_imports)] pub use ::qapi_client::Timestamp;"),
-    (&["DecodeError"], "#[allow(unused_imports)] pub use ::qapi_client::DecodeError;"),
+    (
+        &["Timestamp"],
+        "#[allow(unused_imports)] pub use ::qapi_client::Timestamp;",
+    ),
+    (
+        &["DecodeError"],
+        "#[allow(unused_imports)] pub use ::qapi_client::DecodeError;",
+    ),
 ];
 
 /// The type an item defines or implements something for, if it is a plain name.
@@ -37,9 +48,19 @@ fn defined_type(item: &syn::Item) -> Option<String> {
 /// The `protocol` submodule, the same for every schema.
 pub fn protocol_module(runtime: bool) -> TokenStream {
     let file = syn::parse_file(FIXED_PROTOCOL).expect("fixed_protocol.rs is Rust");
+    let unions = syn::parse_file(FIXED_UNIONS).expect("fixed_unions.rs is Rust");
+    let spliced = file.items.iter().flat_map(|item| match item {
+        // Its `use super::*` stays behind: the parent's names are the module's own.
+        syn::Item::Mod(module) if module.ident == "unions" => unions
+            .items
+            .iter()
+            .filter(|item| !matches!(item, syn::Item::Use(_)))
+            .collect(),
+        item => vec![item],
+    });
     let mut items = Vec::new();
     let mut re_exported = [false; FROM_RUNTIME.len()];
-    for item in &file.items {
+    for item in spliced {
         let group = defined_type(item).filter(|_| runtime).and_then(|name| {
             FROM_RUNTIME
                 .iter()

@@ -90,6 +90,59 @@ mod demo {
     }
 
     #[test]
+    fn protocol_errors_and_timestamps_decode_and_encode() {
+        use qapi_generated_tests::demo::protocol::{Error, Timestamp};
+        let error = json!({ "class": "DeviceNotFound", "desc": "no such device" });
+        assert_eq!(round_trip::<Error>(&error), error);
+        // A class this module does not know is kept, in a strict decode too; other members
+        // of the error are ignored.
+        let newer = json!({ "class": "MigrationBlocked", "desc": "blocked", "hint": 1 });
+        let decoded = qapi_generated_tests::demo::protocol::decode(
+            std::marker::PhantomData::<Error>,
+            newer,
+            "error",
+            true,
+        )
+        .expect("decodes");
+        assert_eq!(
+            decoded.class,
+            ErrorClass::Unrecognized("MigrationBlocked".into())
+        );
+        assert_eq!(
+            serde_json::to_value(&decoded).unwrap(),
+            json!({ "class": "MigrationBlocked", "desc": "blocked" })
+        );
+        let missing = serde_json::from_value::<Error>(json!({ "class": "GenericError" }));
+        let message = missing.unwrap_err().to_string();
+        assert!(
+            message.contains("missing member `desc` of Error"),
+            "{message}"
+        );
+        let repeated =
+            serde_json::from_str::<Error>(r#"{"class": "GenericError", "desc": "a", "desc": "b"}"#);
+        let message = repeated.unwrap_err().to_string();
+        assert!(
+            message.contains("duplicate member `desc` in Error"),
+            "{message}"
+        );
+        let not_a_class = serde_json::from_value::<Error>(json!({ "class": 5, "desc": "x" }));
+        assert!(not_a_class.is_err());
+
+        let timestamp = json!({ "seconds": 1_700_000_000, "microseconds": 250 });
+        assert_eq!(round_trip::<Timestamp>(&timestamp), timestamp);
+        let decoded: Timestamp = serde_json::from_value(timestamp).unwrap();
+        assert_eq!(
+            (decoded.seconds, decoded.microseconds),
+            (1_700_000_000, 250)
+        );
+        let error = serde_json::from_value::<Timestamp>(json!([1, 2])).unwrap_err();
+        assert!(
+            error.to_string().contains("an object (Timestamp)"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn an_unknown_enum_value_is_kept() {
         let reply = json!({
             "state": "descaling", "water-percent": 50, "beans-grams": 5, "drinks-served": 1
