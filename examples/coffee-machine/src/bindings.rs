@@ -921,6 +921,7 @@ pub mod commands {
         const SUCCESS_RESPONSE: bool = true;
         const ALLOW_OOB: bool = false;
         const ALLOW_PRECONFIG: bool = false;
+        #[inline]
         fn decode_returns(
             json: &str,
         ) -> ::core::result::Result<Self::Returns, super::protocol::DecodeError> {
@@ -944,6 +945,7 @@ pub mod commands {
         const SUCCESS_RESPONSE: bool = true;
         const ALLOW_OOB: bool = false;
         const ALLOW_PRECONFIG: bool = false;
+        #[inline]
         fn decode_returns(
             json: &str,
         ) -> ::core::result::Result<Self::Returns, super::protocol::DecodeError> {
@@ -967,6 +969,7 @@ pub mod commands {
         const SUCCESS_RESPONSE: bool = true;
         const ALLOW_OOB: bool = false;
         const ALLOW_PRECONFIG: bool = false;
+        #[inline]
         fn decode_returns(
             json: &str,
         ) -> ::core::result::Result<Self::Returns, super::protocol::DecodeError> {
@@ -990,6 +993,7 @@ pub mod commands {
         const SUCCESS_RESPONSE: bool = true;
         const ALLOW_OOB: bool = false;
         const ALLOW_PRECONFIG: bool = false;
+        #[inline]
         fn decode_returns(
             json: &str,
         ) -> ::core::result::Result<Self::Returns, super::protocol::DecodeError> {
@@ -1870,6 +1874,13 @@ pub mod protocol {
         ::core::cell::RefCell::new(::std::vec::Vec::new()) };
     }
     fn record<E>(error: E, step: PathStep) -> E {
+        record_step(step);
+        error
+    }
+    /// The part of [`record`] that does not depend on the error type, compiled once.
+    #[cold]
+    #[inline(never)]
+    fn record_step(step: PathStep) {
         ERROR_PATH
             .with(|path| {
                 let mut path = path.borrow_mut();
@@ -1877,7 +1888,6 @@ pub mod protocol {
                     path.push(step);
                 }
             });
-        error
     }
     #[allow(unused_imports)]
     pub use ::qapi_client::DecodeError;
@@ -1907,40 +1917,49 @@ pub mod protocol {
         root: &str,
         strict: bool,
     ) -> ::core::result::Result<S::Value, DecodeError> {
-        ERROR_PATH.with(|path| path.borrow_mut().clear());
-        let was_strict = STRICT.with(|cell| cell.replace(strict));
+        let was_strict = begin_decode(strict);
         let decoded = seed.deserialize(deserializer);
         STRICT.with(|cell| cell.set(was_strict));
-        decoded
-            .map_err(|error| {
-                let steps = ERROR_PATH
-                    .with(|path| ::core::mem::take(&mut *path.borrow_mut()));
-                let mut path = ::std::string::String::from(root);
-                for step in steps.iter().rev() {
-                    match step {
-                        PathStep::Member(name, _) => {
-                            path.push('.');
-                            path.push_str(name);
-                        }
-                        PathStep::Index(index) => {
-                            path.push_str(&::std::format!("[{index}]"))
-                        }
-                    }
+        match decoded {
+            ::core::result::Result::Ok(value) => ::core::result::Result::Ok(value),
+            ::core::result::Result::Err(error) => {
+                ::core::result::Result::Err(located(error, root))
+            }
+        }
+    }
+    /// Starts a decode: forgets the last error's path and sets the strict flag,
+    /// returning the one to restore.
+    fn begin_decode(strict: bool) -> bool {
+        ERROR_PATH.with(|path| path.borrow_mut().clear());
+        STRICT.with(|cell| cell.replace(strict))
+    }
+    /// The error of a failed decode below `root`, located by the steps its decoders
+    /// recorded. Kept out of [`decode`], so that it is compiled once, not once per type.
+    #[cold]
+    #[inline(never)]
+    fn located(error: ::serde_json::Error, root: &str) -> DecodeError {
+        let steps = ERROR_PATH.with(|path| ::core::mem::take(&mut *path.borrow_mut()));
+        let mut path = ::std::string::String::from(root);
+        for step in steps.iter().rev() {
+            match step {
+                PathStep::Member(name, _) => {
+                    path.push('.');
+                    path.push_str(name);
                 }
-                let type_name = steps
-                    .iter()
-                    .find_map(|step| match step {
-                        PathStep::Member(_, owner) => {
-                            ::core::option::Option::Some(*owner)
-                        }
-                        PathStep::Index(_) => ::core::option::Option::None,
-                    });
-                DecodeError {
-                    path,
-                    type_name,
-                    message: error.to_string(),
-                }
-            })
+                PathStep::Index(index) => path.push_str(&::std::format!("[{index}]")),
+            }
+        }
+        let type_name = steps
+            .iter()
+            .find_map(|step| match step {
+                PathStep::Member(_, owner) => ::core::option::Option::Some(*owner),
+                PathStep::Index(_) => ::core::option::Option::None,
+            });
+        DecodeError {
+            path,
+            type_name,
+            message: error.to_string(),
+        }
     }
     /// [`decode`] from JSON text: the text must hold one value and nothing after it
     /// but white space.
@@ -1952,14 +1971,21 @@ pub mod protocol {
     ) -> ::core::result::Result<S::Value, DecodeError> {
         let mut deserializer = ::serde_json::Deserializer::from_str(json);
         let value = decode(seed, &mut deserializer, root, strict)?;
+        text_end(deserializer, root)?;
+        ::core::result::Result::Ok(value)
+    }
+    /// Checks that nothing but white space follows the value [`decode_text`] read.
+    fn text_end(
+        mut deserializer: ::serde_json::Deserializer<::serde_json::de::StrRead<'_>>,
+        root: &str,
+    ) -> ::core::result::Result<(), DecodeError> {
         deserializer
             .end()
             .map_err(|error| DecodeError {
                 path: ::std::string::String::from(root),
                 type_name: ::core::option::Option::None,
                 message: error.to_string(),
-            })?;
-        ::core::result::Result::Ok(value)
+            })
     }
     /// Finds a member name's index in a generated decoder's list of known members of a
     /// type; an unknown member gives the list's length, or an error in a strict decode.
@@ -1986,11 +2012,7 @@ pub mod protocol {
             match self.0.iter().position(|known| *known == name) {
                 ::core::option::Option::Some(index) => ::core::result::Result::Ok(index),
                 ::core::option::Option::None if strict() => {
-                    ::core::result::Result::Err(
-                        E::custom(
-                            ::std::format!("unexpected member `{name}` in {}", self.1),
-                        ),
-                    )
+                    ::core::result::Result::Err(E::custom(unexpected(self.1, name)))
                 }
                 ::core::option::Option::None => ::core::result::Result::Ok(self.0.len()),
             }
@@ -2038,9 +2060,7 @@ pub mod protocol {
     ) -> ::core::result::Result<(), A::Error> {
         if slot.is_some() {
             return ::core::result::Result::Err(
-                A::Error::custom(
-                    ::std::format!("duplicate member `{name}` in {type_name}"),
-                ),
+                A::Error::custom(duplicate(type_name, name)),
             );
         }
         let value = map
@@ -2056,9 +2076,34 @@ pub mod protocol {
         type_name: &'static str,
         name: &'static str,
     ) -> ::core::result::Result<T, E> {
-        slot.ok_or_else(|| E::custom(
-            ::std::format!("missing member `{name}` of {type_name}"),
-        ))
+        match slot {
+            ::core::option::Option::Some(value) => ::core::result::Result::Ok(value),
+            ::core::option::Option::None => {
+                ::core::result::Result::Err(E::custom(missing(type_name, name)))
+            }
+        }
+    }
+    /// Error messages of the generic decoders, each compiled once rather than once per
+    /// type it serves.
+    #[cold]
+    #[inline(never)]
+    fn duplicate(type_name: &str, name: &str) -> ::std::string::String {
+        ::std::format!("duplicate member `{name}` in {type_name}")
+    }
+    #[cold]
+    #[inline(never)]
+    fn missing(type_name: &str, name: &str) -> ::std::string::String {
+        ::std::format!("missing member `{name}` of {type_name}")
+    }
+    #[cold]
+    #[inline(never)]
+    fn unexpected(type_name: &str, name: &str) -> ::std::string::String {
+        ::std::format!("unexpected member `{name}` in {type_name}")
+    }
+    #[cold]
+    #[inline(never)]
+    fn unknown_value(name: &str) -> ::std::string::String {
+        ::std::format!("unknown value `{name}`")
     }
     /// Decodes an array, reporting the index of an element that fails.
     #[doc(hidden)]
@@ -2119,11 +2164,7 @@ pub mod protocol {
             ::core::option::Option::Some(value) if value.is_recognized() || !strict() => {
                 ::core::result::Result::Ok(value)
             }
-            _ => {
-                ::core::result::Result::Err(
-                    Err::custom(::std::format!("unknown value `{name}`")),
-                )
-            }
+            _ => ::core::result::Result::Err(Err::custom(unknown_value(name))),
         }
     }
     #[doc(hidden)]
@@ -2252,6 +2293,22 @@ pub mod protocol {
         String(::std::string::String),
         Array(::std::vec::Vec<Buffered<'de>>),
         Object(::std::vec::Vec<(Key<'de>, Buffered<'de>)>),
+    }
+    impl Buffered<'_> {
+        /// What the value is, for an error saying it is not what a decoder expects.
+        fn unexpected(&self) -> ::serde::de::Unexpected<'_> {
+            match self {
+                Buffered::Null => ::serde::de::Unexpected::Unit,
+                Buffered::Bool(value) => ::serde::de::Unexpected::Bool(*value),
+                Buffered::I64(value) => ::serde::de::Unexpected::Signed(*value),
+                Buffered::U64(value) => ::serde::de::Unexpected::Unsigned(*value),
+                Buffered::F64(value) => ::serde::de::Unexpected::Float(*value),
+                Buffered::Borrowed(value) => ::serde::de::Unexpected::Str(value),
+                Buffered::String(value) => ::serde::de::Unexpected::Str(value),
+                Buffered::Array(_) => ::serde::de::Unexpected::Seq,
+                Buffered::Object(_) => ::serde::de::Unexpected::Map,
+            }
+        }
     }
     impl<'de> Deserialize<'de> for Buffered<'de> {
         fn deserialize<D: Deserializer<'de>>(
@@ -2387,21 +2444,11 @@ pub mod protocol {
                 Buffered::F64(value) => visitor.visit_f64(value),
                 Buffered::Borrowed(value) => visitor.visit_borrowed_str(value),
                 Buffered::String(value) => visitor.visit_string(value),
-                Buffered::Array(elements) => {
-                    let mut seq = ::serde::de::value::SeqDeserializer::new(
-                        elements.into_iter(),
-                    );
-                    let value = visitor.visit_seq(&mut seq)?;
-                    seq.end()?;
-                    ::core::result::Result::Ok(value)
+                array @ Buffered::Array(_) => {
+                    Replay(array, ::core::marker::PhantomData).deserialize_seq(visitor)
                 }
-                Buffered::Object(members) => {
-                    let mut map = ::serde::de::value::MapDeserializer::new(
-                        members.into_iter(),
-                    );
-                    let value = visitor.visit_map(&mut map)?;
-                    map.end()?;
-                    ::core::result::Result::Ok(value)
+                object @ Buffered::Object(_) => {
+                    Replay(object, ::core::marker::PhantomData).deserialize_map(visitor)
                 }
             }
         }
@@ -2453,10 +2500,83 @@ pub mod protocol {
                 }
             }
         }
+        fn deserialize_map<V: Visitor<'de>>(
+            self,
+            visitor: V,
+        ) -> ::core::result::Result<V::Value, E> {
+            match self.0 {
+                Buffered::Object(members) => {
+                    let mut map = ::serde::de::value::MapDeserializer::new(
+                        members.into_iter(),
+                    );
+                    let value = visitor.visit_map(&mut map)?;
+                    map.end()?;
+                    ::core::result::Result::Ok(value)
+                }
+                other => {
+                    ::core::result::Result::Err(
+                        E::invalid_type(other.unexpected(), &visitor),
+                    )
+                }
+            }
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _fields: &'static [&'static str],
+            visitor: V,
+        ) -> ::core::result::Result<V::Value, E> {
+            self.deserialize_map(visitor)
+        }
+        fn deserialize_seq<V: Visitor<'de>>(
+            self,
+            visitor: V,
+        ) -> ::core::result::Result<V::Value, E> {
+            match self.0 {
+                Buffered::Array(elements) => {
+                    let mut seq = ::serde::de::value::SeqDeserializer::new(
+                        elements.into_iter(),
+                    );
+                    let value = visitor.visit_seq(&mut seq)?;
+                    seq.end()?;
+                    ::core::result::Result::Ok(value)
+                }
+                other => {
+                    ::core::result::Result::Err(
+                        E::invalid_type(other.unexpected(), &visitor),
+                    )
+                }
+            }
+        }
+        fn deserialize_str<V: Visitor<'de>>(
+            self,
+            visitor: V,
+        ) -> ::core::result::Result<V::Value, E> {
+            match self.0 {
+                Buffered::Borrowed(value) => visitor.visit_borrowed_str(value),
+                Buffered::String(value) => visitor.visit_string(value),
+                other => {
+                    ::core::result::Result::Err(
+                        E::invalid_type(other.unexpected(), &visitor),
+                    )
+                }
+            }
+        }
+        fn deserialize_string<V: Visitor<'de>>(
+            self,
+            visitor: V,
+        ) -> ::core::result::Result<V::Value, E> {
+            self.deserialize_str(visitor)
+        }
+        fn deserialize_identifier<V: Visitor<'de>>(
+            self,
+            visitor: V,
+        ) -> ::core::result::Result<V::Value, E> {
+            self.deserialize_str(visitor)
+        }
         ::serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-            byte_buf unit unit_struct seq tuple tuple_struct map struct identifier
-            ignored_any
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf unit
+            unit_struct tuple tuple_struct ignored_any
         }
     }
     /// What a generated union decoder knows of its union: the members outside the
@@ -2590,9 +2710,7 @@ pub mod protocol {
                 }
                 let ::core::option::Option::Some(seed) = seed.take() else {
                     return ::core::result::Result::Err(
-                        A::Error::custom(
-                            ::std::format!("duplicate member `data` in {type_name}"),
-                        ),
+                        A::Error::custom(duplicate(type_name, "data")),
                     );
                 };
                 member(&mut map, &mut slot, seed, type_name, "data")?;

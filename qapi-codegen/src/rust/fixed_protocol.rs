@@ -296,6 +296,13 @@ const MAX_PATH_STEPS: usize = 256;
     ::core::cell::RefCell::new(::std::vec::Vec::new()) };
 }
 fn record<E>(error: E, step: PathStep) -> E {
+    record_step(step);
+    error
+}
+/// The part of [`record`] that does not depend on the error type, compiled once.
+#[cold]
+#[inline(never)]
+fn record_step(step: PathStep) {
     ERROR_PATH
         .with(|path| {
             let mut path = path.borrow_mut();
@@ -303,7 +310,6 @@ fn record<E>(error: E, step: PathStep) -> E {
                 path.push(step);
             }
         });
-    error
 }
 /// A value that did not decode, and where in it the problem is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -352,40 +358,49 @@ pub fn decode<
     root: &str,
     strict: bool,
 ) -> ::core::result::Result<S::Value, DecodeError> {
-    ERROR_PATH.with(|path| path.borrow_mut().clear());
-    let was_strict = STRICT.with(|cell| cell.replace(strict));
+    let was_strict = begin_decode(strict);
     let decoded = seed.deserialize(deserializer);
     STRICT.with(|cell| cell.set(was_strict));
-    decoded
-        .map_err(|error| {
-            let steps = ERROR_PATH
-                .with(|path| ::core::mem::take(&mut *path.borrow_mut()));
-            let mut path = ::std::string::String::from(root);
-            for step in steps.iter().rev() {
-                match step {
-                    PathStep::Member(name, _) => {
-                        path.push('.');
-                        path.push_str(name);
-                    }
-                    PathStep::Index(index) => {
-                        path.push_str(&::std::format!("[{index}]"))
-                    }
-                }
+    match decoded {
+        ::core::result::Result::Ok(value) => ::core::result::Result::Ok(value),
+        ::core::result::Result::Err(error) => {
+            ::core::result::Result::Err(located(error, root))
+        }
+    }
+}
+/// Starts a decode: forgets the last error's path and sets the strict flag,
+/// returning the one to restore.
+fn begin_decode(strict: bool) -> bool {
+    ERROR_PATH.with(|path| path.borrow_mut().clear());
+    STRICT.with(|cell| cell.replace(strict))
+}
+/// The error of a failed decode below `root`, located by the steps its decoders
+/// recorded. Kept out of [`decode`], so that it is compiled once, not once per type.
+#[cold]
+#[inline(never)]
+fn located(error: ::serde_json::Error, root: &str) -> DecodeError {
+    let steps = ERROR_PATH.with(|path| ::core::mem::take(&mut *path.borrow_mut()));
+    let mut path = ::std::string::String::from(root);
+    for step in steps.iter().rev() {
+        match step {
+            PathStep::Member(name, _) => {
+                path.push('.');
+                path.push_str(name);
             }
-            let type_name = steps
-                .iter()
-                .find_map(|step| match step {
-                    PathStep::Member(_, owner) => {
-                        ::core::option::Option::Some(*owner)
-                    }
-                    PathStep::Index(_) => ::core::option::Option::None,
-                });
-            DecodeError {
-                path,
-                type_name,
-                message: error.to_string(),
-            }
-        })
+            PathStep::Index(index) => path.push_str(&::std::format!("[{index}]")),
+        }
+    }
+    let type_name = steps
+        .iter()
+        .find_map(|step| match step {
+            PathStep::Member(_, owner) => ::core::option::Option::Some(*owner),
+            PathStep::Index(_) => ::core::option::Option::None,
+        });
+    DecodeError {
+        path,
+        type_name,
+        message: error.to_string(),
+    }
 }
 /// [`decode`] from JSON text: the text must hold one value and nothing after it
 /// but white space.
@@ -397,14 +412,21 @@ pub fn decode_text<'de, S: ::serde::de::DeserializeSeed<'de>>(
 ) -> ::core::result::Result<S::Value, DecodeError> {
     let mut deserializer = ::serde_json::Deserializer::from_str(json);
     let value = decode(seed, &mut deserializer, root, strict)?;
+    text_end(deserializer, root)?;
+    ::core::result::Result::Ok(value)
+}
+/// Checks that nothing but white space follows the value [`decode_text`] read.
+fn text_end(
+    mut deserializer: ::serde_json::Deserializer<::serde_json::de::StrRead<'_>>,
+    root: &str,
+) -> ::core::result::Result<(), DecodeError> {
     deserializer
         .end()
         .map_err(|error| DecodeError {
             path: ::std::string::String::from(root),
             type_name: ::core::option::Option::None,
             message: error.to_string(),
-        })?;
-    ::core::result::Result::Ok(value)
+        })
 }
 /// Finds a member name's index in a generated decoder's list of known members of a
 /// type; an unknown member gives the list's length, or an error in a strict decode.
@@ -431,11 +453,7 @@ impl<'de> Visitor<'de> for MemberIndex {
         match self.0.iter().position(|known| *known == name) {
             ::core::option::Option::Some(index) => ::core::result::Result::Ok(index),
             ::core::option::Option::None if strict() => {
-                ::core::result::Result::Err(
-                    E::custom(
-                        ::std::format!("unexpected member `{name}` in {}", self.1),
-                    ),
-                )
+                ::core::result::Result::Err(E::custom(unexpected(self.1, name)))
             }
             ::core::option::Option::None => ::core::result::Result::Ok(self.0.len()),
         }
@@ -482,11 +500,7 @@ pub fn member<'de, A: MapAccess<'de>, S: ::serde::de::DeserializeSeed<'de>>(
     name: &'static str,
 ) -> ::core::result::Result<(), A::Error> {
     if slot.is_some() {
-        return ::core::result::Result::Err(
-            A::Error::custom(
-                ::std::format!("duplicate member `{name}` in {type_name}"),
-            ),
-        );
+        return ::core::result::Result::Err(A::Error::custom(duplicate(type_name, name)));
     }
     let value = map
         .next_value_seed(seed)
@@ -501,9 +515,34 @@ pub fn required<T, E: ::serde::de::Error>(
     type_name: &'static str,
     name: &'static str,
 ) -> ::core::result::Result<T, E> {
-    slot.ok_or_else(|| E::custom(
-        ::std::format!("missing member `{name}` of {type_name}"),
-    ))
+    match slot {
+        ::core::option::Option::Some(value) => ::core::result::Result::Ok(value),
+        ::core::option::Option::None => {
+            ::core::result::Result::Err(E::custom(missing(type_name, name)))
+        }
+    }
+}
+/// Error messages of the generic decoders, each compiled once rather than once per
+/// type it serves.
+#[cold]
+#[inline(never)]
+fn duplicate(type_name: &str, name: &str) -> ::std::string::String {
+    ::std::format!("duplicate member `{name}` in {type_name}")
+}
+#[cold]
+#[inline(never)]
+fn missing(type_name: &str, name: &str) -> ::std::string::String {
+    ::std::format!("missing member `{name}` of {type_name}")
+}
+#[cold]
+#[inline(never)]
+fn unexpected(type_name: &str, name: &str) -> ::std::string::String {
+    ::std::format!("unexpected member `{name}` in {type_name}")
+}
+#[cold]
+#[inline(never)]
+fn unknown_value(name: &str) -> ::std::string::String {
+    ::std::format!("unknown value `{name}`")
 }
 /// Decodes an array, reporting the index of an element that fails.
 #[doc(hidden)]
@@ -564,11 +603,7 @@ pub fn enum_value<E: WireEnum, Err: ::serde::de::Error>(
         ::core::option::Option::Some(value) if value.is_recognized() || !strict() => {
             ::core::result::Result::Ok(value)
         }
-        _ => {
-            ::core::result::Result::Err(
-                Err::custom(::std::format!("unknown value `{name}`")),
-            )
-        }
+        _ => ::core::result::Result::Err(Err::custom(unknown_value(name))),
     }
 }
 #[doc(hidden)]

@@ -68,6 +68,22 @@ pub enum Buffered<'de> {
     Array(::std::vec::Vec<Buffered<'de>>),
     Object(::std::vec::Vec<(Key<'de>, Buffered<'de>)>),
 }
+impl Buffered<'_> {
+    /// What the value is, for an error saying it is not what a decoder expects.
+    fn unexpected(&self) -> ::serde::de::Unexpected<'_> {
+        match self {
+            Buffered::Null => ::serde::de::Unexpected::Unit,
+            Buffered::Bool(value) => ::serde::de::Unexpected::Bool(*value),
+            Buffered::I64(value) => ::serde::de::Unexpected::Signed(*value),
+            Buffered::U64(value) => ::serde::de::Unexpected::Unsigned(*value),
+            Buffered::F64(value) => ::serde::de::Unexpected::Float(*value),
+            Buffered::Borrowed(value) => ::serde::de::Unexpected::Str(value),
+            Buffered::String(value) => ::serde::de::Unexpected::Str(value),
+            Buffered::Array(_) => ::serde::de::Unexpected::Seq,
+            Buffered::Object(_) => ::serde::de::Unexpected::Map,
+        }
+    }
+}
 impl<'de> Deserialize<'de> for Buffered<'de> {
     fn deserialize<D: Deserializer<'de>>(
         deserializer: D,
@@ -199,21 +215,11 @@ impl<'de, E: ::serde::de::Error> Deserializer<'de> for Replay<'de, E> {
             Buffered::F64(value) => visitor.visit_f64(value),
             Buffered::Borrowed(value) => visitor.visit_borrowed_str(value),
             Buffered::String(value) => visitor.visit_string(value),
-            Buffered::Array(elements) => {
-                let mut seq = ::serde::de::value::SeqDeserializer::new(
-                    elements.into_iter(),
-                );
-                let value = visitor.visit_seq(&mut seq)?;
-                seq.end()?;
-                ::core::result::Result::Ok(value)
+            array @ Buffered::Array(_) => {
+                Replay(array, ::core::marker::PhantomData).deserialize_seq(visitor)
             }
-            Buffered::Object(members) => {
-                let mut map = ::serde::de::value::MapDeserializer::new(
-                    members.into_iter(),
-                );
-                let value = visitor.visit_map(&mut map)?;
-                map.end()?;
-                ::core::result::Result::Ok(value)
+            object @ Buffered::Object(_) => {
+                Replay(object, ::core::marker::PhantomData).deserialize_map(visitor)
             }
         }
     }
@@ -258,9 +264,74 @@ impl<'de, E: ::serde::de::Error> Deserializer<'de> for Replay<'de, E> {
             other => Replay(other, ::core::marker::PhantomData).deserialize_any(visitor),
         }
     }
+    // Objects, arrays and strings, what the generated decoders ask for, go straight to
+    // the one method of the visitor that can take them, so the visitor's other methods
+    // are not compiled for each replay; the error is what `deserialize_any` would give.
+    fn deserialize_map<V: Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> ::core::result::Result<V::Value, E> {
+        match self.0 {
+            Buffered::Object(members) => {
+                let mut map = ::serde::de::value::MapDeserializer::new(
+                    members.into_iter(),
+                );
+                let value = visitor.visit_map(&mut map)?;
+                map.end()?;
+                ::core::result::Result::Ok(value)
+            }
+            other => ::core::result::Result::Err(E::invalid_type(other.unexpected(), &visitor)),
+        }
+    }
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> ::core::result::Result<V::Value, E> {
+        self.deserialize_map(visitor)
+    }
+    fn deserialize_seq<V: Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> ::core::result::Result<V::Value, E> {
+        match self.0 {
+            Buffered::Array(elements) => {
+                let mut seq = ::serde::de::value::SeqDeserializer::new(
+                    elements.into_iter(),
+                );
+                let value = visitor.visit_seq(&mut seq)?;
+                seq.end()?;
+                ::core::result::Result::Ok(value)
+            }
+            other => ::core::result::Result::Err(E::invalid_type(other.unexpected(), &visitor)),
+        }
+    }
+    fn deserialize_str<V: Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> ::core::result::Result<V::Value, E> {
+        match self.0 {
+            Buffered::Borrowed(value) => visitor.visit_borrowed_str(value),
+            Buffered::String(value) => visitor.visit_string(value),
+            other => ::core::result::Result::Err(E::invalid_type(other.unexpected(), &visitor)),
+        }
+    }
+    fn deserialize_string<V: Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> ::core::result::Result<V::Value, E> {
+        self.deserialize_str(visitor)
+    }
+    fn deserialize_identifier<V: Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> ::core::result::Result<V::Value, E> {
+        self.deserialize_str(visitor)
+    }
     ::serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-        byte_buf unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf unit
+        unit_struct tuple tuple_struct ignored_any
     }
 }
 /// What a generated union decoder knows of its union: the members outside the
@@ -389,9 +460,7 @@ impl<'de, S: ::serde::de::DeserializeSeed<'de>> Visitor<'de> for Wrapped<S> {
             }
             let ::core::option::Option::Some(seed) = seed.take() else {
                 return ::core::result::Result::Err(
-                    A::Error::custom(
-                        ::std::format!("duplicate member `data` in {type_name}"),
-                    ),
+                    A::Error::custom(duplicate(type_name, "data")),
                 );
             };
             member(&mut map, &mut slot, seed, type_name, "data")?;

@@ -190,6 +190,9 @@ pub fn commands_module(generator: &Generator) -> TokenStream {
                 const ALLOW_OOB: bool = #allow_oob;
                 const ALLOW_PRECONFIG: bool = #allow_preconfig;
 
+                // Inline, as the other entry points to the decoders: compiled where it is
+                // called, not for every command in the crate that holds the module.
+                #[inline]
                 fn decode_returns(json: &str) -> ::core::result::Result<Self::Returns, super::protocol::DecodeError> {
                     super::protocol::decode_text(#return_seed, json, "return", #strict)
                 }
