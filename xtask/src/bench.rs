@@ -83,6 +83,8 @@ pub struct Options {
     pub client_runs: usize,
     /// The sections to run, in report order; empty means all.
     pub sections: Vec<Section>,
+    /// Measure nothing, only redraw the chart from the recorded figures.
+    pub chart_only: bool,
     /// The command line as given, quoted in the report.
     pub command: String,
 }
@@ -95,6 +97,7 @@ impl Default for Options {
             build_runs: DEFAULT_BUILD_RUNS,
             client_runs: DEFAULT_CLIENT_RUNS,
             sections: Vec::new(),
+            chart_only: false,
             command: "cargo xtask bench".to_owned(),
         }
     }
@@ -171,7 +174,9 @@ impl Section {
 
 /// Runs the chosen benchmarks, prints their sections and updates the report file.
 pub fn run(options: &Options) -> Result<(), String> {
-    let chosen = if options.sections.is_empty() {
+    let chosen = if options.chart_only {
+        Vec::new()
+    } else if options.sections.is_empty() {
         Section::ALL.to_vec()
     } else {
         options.sections.clone()

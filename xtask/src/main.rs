@@ -45,10 +45,12 @@ commands:
       `return` value in target/bench/replies.json.
 
   bench [--runs N] [--rounds N] [--build-runs N] [--client-runs N] [SECTION...]
+  bench --chart-only
       Run the benchmarks and record them in docs/bench.md, one section
       each, with their key figures in docs/bench.json and a chart of them
       in docs/bench.png; naming SECTIONs runs only those and keeps the
-      others' results.
+      others' results. --chart-only measures nothing and redraws the
+      chart from docs/bench.json.
         cli     `qapi-gen check`, `introspect` and `rust` against QEMU's
                 Python generator and qapi-rs's codegen, N interleaved runs
                 each (--runs, default 20)
@@ -60,6 +62,9 @@ commands:
         build   `cargo build --release` of our generated QMP module against
                 the qapi-qmp crate, clean and with dependencies built, N
                 runs each (--build-runs, default 3; slow: tens of minutes)
+        edit    an incremental `cargo check` after an edit in crates holding
+                the QMP module in several ways, N interleaved edits each
+                (--runs)
         client  CPU time and round trips per second of qapi-client's QMP
                 clients against qapi-rs's and Python's qemu.qmp (installed
                 into a virtual environment in the cache directory), on
@@ -254,6 +259,10 @@ fn parse_bench_args(args: &[String]) -> Result<bench::Options, String> {
             "--rounds" => &mut options.rounds,
             "--build-runs" => &mut options.build_runs,
             "--client-runs" => &mut options.client_runs,
+            "--chart-only" if inline.is_none() => {
+                options.chart_only = true;
+                continue;
+            }
             other if other.starts_with('-') => {
                 return Err(usage_error(format!("unknown bench argument `{other}`")));
             }
@@ -372,6 +381,12 @@ mod tests {
         assert_eq!(defaults.build_runs, bench::DEFAULT_BUILD_RUNS);
         assert_eq!(defaults.client_runs, bench::DEFAULT_CLIENT_RUNS);
         assert!(defaults.sections.is_empty());
+        assert!(!defaults.chart_only);
+        assert!(
+            parse_bench_args(&strings(&["--chart-only"]))
+                .unwrap()
+                .chart_only
+        );
         assert_eq!(defaults.command, "cargo xtask bench");
         assert_eq!(
             parse_bench_args(&strings(&["--runs", "5"])).unwrap().runs,

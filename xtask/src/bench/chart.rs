@@ -113,6 +113,8 @@ fn draw_bars(area: &DrawingArea<BitMapBackend, Shift>, bars: &[Bar]) -> Result<(
         .disable_y_mesh()
         .x_desc("times faster (log scale)")
         .x_label_formatter(&|x| format!("{x}×"))
+        // A label for every bar: plotters shows ten by default and drops the rest.
+        .y_labels(bars.len())
         .y_label_formatter(&|y| match y {
             SegmentValue::CenterOf(index) => labels.get(*index).cloned().unwrap_or_default(),
             _ => String::new(),
