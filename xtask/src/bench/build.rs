@@ -168,7 +168,8 @@ pub fn run(runs: usize) -> Result<Measured, String> {
          `macro`, the whole schema through `include_qapi!` (so its build runs the macro, \
          compiled with the default release profile); `theirs`, an empty library depending \
          on `qapi-qmp = \"=0.15.0\"`, whose build script generates its types from QEMU 9.1's \
-         schema ({}) during the build. All but `theirs` depend on serde, without its `derive` feature, and serde_json.\n\
+         schema ({}) during the build. All but `theirs` depend on serde, without its \
+         `derive` feature, and serde_json.\n\
          - modes: clean = empty target directory, dependencies included (for `macro` that \
          includes building the macro itself); deps built = after a full build, `cargo clean \
          --release -p` of the crate with the types (for `qapi-qmp` also the wrapper), so \
