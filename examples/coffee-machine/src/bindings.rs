@@ -1775,19 +1775,6 @@ pub mod protocol {
     pub use ::qapi_client::{ErrorClass, QmpError as Error};
     #[allow(unused_imports)]
     pub use ::qapi_client::Timestamp;
-    /// Writes an object of two members.
-    #[doc(hidden)]
-    pub fn serialize_pair<S: Serializer, A: Serialize, B: Serialize>(
-        serializer: S,
-        names: [&'static str; 2],
-        first: &A,
-        second: &B,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::core::option::Option::Some(2))?;
-        map.serialize_entry(names[0], first)?;
-        map.serialize_entry(names[1], second)?;
-        map.end()
-    }
     /// Reads an object of two required members named `names`, of the protocol type
     /// `type_name`; other members are ignored, even in a strict decode.
     #[doc(hidden)]

@@ -97,6 +97,8 @@ impl Serialize for ErrorClass {
         serializer.serialize_str(self.wire())
     }
 }
+// Not through `deserialize_enum`: a class this module does not know is kept even in a
+// strict decode, since error classes are not the schema's to define.
 impl<'de> Deserialize<'de> for ErrorClass {
     fn deserialize<D: Deserializer<'de>>(
         deserializer: D,
@@ -150,12 +152,21 @@ impl ::core::fmt::Display for Error {
     }
 }
 impl ::std::error::Error for Error {}
+impl SerializeFields for Error {
+    fn serialize_fields<M: SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        map.serialize_entry("class", &self.class)?;
+        map.serialize_entry("desc", &self.desc)
+    }
+}
 impl Serialize for Error {
     fn serialize<S: Serializer>(
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        serialize_pair(serializer, ["class", "desc"], &self.class, &self.desc)
+        serialize_object(self, serializer)
     }
 }
 impl<'de> Deserialize<'de> for Error {
@@ -174,17 +185,21 @@ pub struct Timestamp {
     /// Microseconds within the second.
     pub microseconds: i64,
 }
+impl SerializeFields for Timestamp {
+    fn serialize_fields<M: SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        map.serialize_entry("seconds", &self.seconds)?;
+        map.serialize_entry("microseconds", &self.microseconds)
+    }
+}
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        serialize_pair(
-            serializer,
-            ["seconds", "microseconds"],
-            &self.seconds,
-            &self.microseconds,
-        )
+        serialize_object(self, serializer)
     }
 }
 impl<'de> Deserialize<'de> for Timestamp {
@@ -201,19 +216,6 @@ impl<'de> Deserialize<'de> for Timestamp {
             microseconds,
         })
     }
-}
-/// Writes an object of two members.
-#[doc(hidden)]
-pub fn serialize_pair<S: Serializer, A: Serialize, B: Serialize>(
-    serializer: S,
-    names: [&'static str; 2],
-    first: &A,
-    second: &B,
-) -> ::core::result::Result<S::Ok, S::Error> {
-    let mut map = serializer.serialize_map(::core::option::Option::Some(2))?;
-    map.serialize_entry(names[0], first)?;
-    map.serialize_entry(names[1], second)?;
-    map.end()
 }
 /// Reads an object of two required members named `names`, of the protocol type
 /// `type_name`; other members are ignored, even in a strict decode.

@@ -15,21 +15,14 @@ const FIXED_PROTOCOL: &str = include_str!("fixed_protocol.rs");
 const FIXED_UNIONS: &str = include_str!("fixed_unions.rs");
 
 /// The items the `runtime` option leaves out, by the type they define or implement, and the
-/// re-export that stands where the first of each group was. A module that is private and
-/// uses none of them must still compile without warnings, hence the `allow`.
+/// re-export that stands where the first of each group was.
 const FROM_RUNTIME: [(&[&str], &str); 3] = [
     (
         &["ErrorClass", "Error"],
-        "#[allow(unused_imports)] pub use ::qapi_client::{ErrorClass, QmpError as Error};",
+        "pub use ::qapi_client::{ErrorClass, QmpError as Error};",
     ),
-    (
-        &["Timestamp"],
-        "#[allow(unused_imports)] pub use ::qapi_client::Timestamp;",
-    ),
-    (
-        &["DecodeError"],
-        "#[allow(unused_imports)] pub use ::qapi_client::DecodeError;",
-    ),
+    (&["Timestamp"], "pub use ::qapi_client::Timestamp;"),
+    (&["DecodeError"], "pub use ::qapi_client::DecodeError;"),
 ];
 
 /// The type an item defines or implements something for, if it is a plain name.
@@ -71,7 +64,8 @@ pub fn protocol_module(runtime: bool) -> TokenStream {
             Some(group) => {
                 re_exported[group] = true;
                 let re_export: TokenStream = FROM_RUNTIME[group].1.parse().expect("a use item");
-                items.push(re_export);
+                // A private module that uses none of them must compile without warnings.
+                items.push(quote!(#[allow(unused_imports)] #re_export));
             }
             None => items.push(item.to_token_stream()),
         }
