@@ -25,10 +25,15 @@ use crate::server::{Emitter, Output, ServerConfig, Session};
 use crate::session::{self, Checks, Config, Greeting, SyncToken, TimedEvent, Transport};
 use crate::wire::{DELIMITER, Frames, Outcome, Request};
 
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+use unix::UnixSocket;
+
 /// The writing half of a connection.
 enum Writer {
     #[cfg(unix)]
-    Unix(tokio::net::unix::OwnedWriteHalf),
+    Unix(Arc<UnixSocket>),
     Other(Box<dyn AsyncWrite + Send + Unpin>),
 }
 
@@ -41,29 +46,32 @@ impl Writer {
     async fn send(&mut self, line: &[u8], fds: &[FdRef<'_>]) -> Result<(), Error> {
         match self {
             #[cfg(unix)]
-            Writer::Unix(half) if !fds.is_empty() => {
-                let stream: &tokio::net::UnixStream = half.as_ref();
-                let sent = loop {
-                    stream.writable().await?;
-                    match stream.try_io(tokio::io::Interest::WRITABLE, || {
-                        crate::fds::send_once(stream, line, fds)
-                    }) {
-                        Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
-                        Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-                        result => break result?,
-                    }
-                };
-                Ok(half.write_all(&line[sent..]).await?)
-            }
+            Writer::Unix(socket) => Ok(socket.send(line, fds).await?),
             _ if !fds.is_empty() => Err(Error::Unsupported(
                 "file descriptors can only be passed over a unix socket".to_owned(),
             )),
-            #[cfg(unix)]
-            Writer::Unix(half) => Ok(half.write_all(line).await?),
             Writer::Other(stream) => {
                 stream.write_all(line).await?;
                 Ok(stream.flush().await?)
             }
+        }
+    }
+}
+
+/// The reading half of a connection.
+enum Reader {
+    #[cfg(unix)]
+    Unix(Arc<UnixSocket>),
+    Other(Box<dyn AsyncRead + Send + Unpin>),
+}
+
+impl Reader {
+    /// Reads once into `frames`; `Ok(false)` at the end of the stream.
+    async fn fill(&mut self, frames: &mut Frames) -> std::io::Result<bool> {
+        match self {
+            #[cfg(unix)]
+            Reader::Unix(socket) => socket.fill(frames).await,
+            Reader::Other(stream) => Ok(stream.read_buf(frames.read_buffer()).await? > 0),
         }
     }
 }
@@ -129,10 +137,10 @@ impl Link {
         match transport {
             #[cfg(unix)]
             Transport::Unix(path) => {
-                let (reader, writer) = tokio::net::UnixStream::connect(&path).await?.into_split();
+                let socket = UnixSocket::connect(&path).await?;
                 Ok(Link::start(
-                    reader,
-                    Writer::Unix(writer),
+                    Reader::Unix(socket.clone()),
+                    Writer::Unix(socket),
                     None,
                     config,
                     agent,
@@ -145,7 +153,7 @@ impl Link {
                 stream.set_nodelay(true)?;
                 let (reader, writer) = stream.into_split();
                 Ok(Link::start(
-                    reader,
+                    Reader::Other(Box::new(reader)),
                     Writer::Other(Box::new(writer)),
                     None,
                     config,
@@ -163,13 +171,19 @@ impl Link {
                     return Err(Error::Unsupported("the child has no pipes".to_owned()));
                 };
                 let writer = Writer::Other(Box::new(stdin));
-                Ok(Link::start(stdout, writer, Some(child), config, agent))
+                Ok(Link::start(
+                    Reader::Other(Box::new(stdout)),
+                    writer,
+                    Some(child),
+                    config,
+                    agent,
+                ))
             }
         }
     }
 
     fn start(
-        reader: impl AsyncRead + Send + Unpin + 'static,
+        reader: Reader,
         writer: Writer,
         child: Option<tokio::process::Child>,
         config: Config,
@@ -260,20 +274,15 @@ impl Link {
 
 /// Reads `reader` until it ends or breaks the protocol, routing every message; returns why
 /// it ended.
-async fn read_loop(
-    router: &Router,
-    mut reader: impl AsyncRead + Unpin,
-    max: usize,
-    agent: bool,
-) -> Closed {
+async fn read_loop(router: &Router, mut reader: Reader, max: usize, agent: bool) -> Closed {
     let mut frames = Frames::new(max);
     loop {
         if let Err(closed) = router.route(&mut frames, agent) {
             return closed;
         }
-        match reader.read_buf(frames.read_buffer()).await {
-            Ok(0) => return Closed::ByPeer,
-            Ok(_) => {}
+        match reader.fill(&mut frames).await {
+            Ok(false) => return Closed::ByPeer,
+            Ok(true) => {}
             Err(error) => return Closed::from_read_error(&error),
         }
     }
@@ -315,7 +324,13 @@ impl Client {
         writer: impl AsyncWrite + Send + Unpin + 'static,
         config: Config,
     ) -> Result<Client, Error> {
-        let link = Link::start(reader, Writer::Other(Box::new(writer)), None, config, false);
+        let link = Link::start(
+            Reader::Other(Box::new(reader)),
+            Writer::Other(Box::new(writer)),
+            None,
+            config,
+            false,
+        );
         Client::negotiate(link).await
     }
 
@@ -518,7 +533,7 @@ impl GuestAgent {
         config: Config,
     ) -> Result<GuestAgent, Error> {
         let link = Link::start(
-            reader,
+            Reader::Other(Box::new(reader)),
             Writer::Other(Box::new(writer)),
             None,
             config.clone(),

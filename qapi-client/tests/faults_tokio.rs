@@ -1,12 +1,12 @@
 //! The tokio client against a tokio server of this crate: many tasks at once, events,
-//! cancelled and timed-out calls, a peer that goes away.
+//! cancelled and timed-out calls, a peer that goes away, requests larger than a socket holds.
 
 use std::time::{Duration, Instant};
 
 use qapi_client::tokio::{Client, serve};
-use qapi_client::{Closed, Config, Emitter, Error, EventFilter, ServerConfig, Service};
+use qapi_client::{Closed, Config, Emitter, Error, EventFilter, ServerConfig, Service, Transport};
 use serde_json::{Value, json};
-use tokio::net::UnixStream;
+use tokio::net::{UnixListener, UnixStream};
 
 type Untyped = (String, Option<Value>);
 
@@ -28,32 +28,41 @@ fn test_service(emitter: Emitter) -> impl Service + 'static {
     }
 }
 
-/// A client connected to a server of ours; dropping the returned sender ends the server.
-async fn served(config: Config) -> (Client, tokio::task::JoinHandle<()>) {
-    let (ours, theirs) = UnixStream::pair().unwrap();
-    let server = tokio::spawn(async move {
-        let emitter = Emitter::new();
-        let mut service = test_service(emitter.clone());
-        let (reader, writer) = theirs.into_split();
-        let _ = serve(
-            reader,
-            writer,
-            &mut service,
-            &emitter,
-            &ServerConfig::default(),
-        )
-        .await;
-    });
-    let (reader, writer) = ours.into_split();
-    (
-        Client::from_io(reader, writer, config).await.unwrap(),
-        server,
+/// Serves one connection with the test service until it ends.
+async fn serve_test_service(stream: UnixStream) {
+    let emitter = Emitter::new();
+    let mut service = test_service(emitter.clone());
+    let (reader, writer) = stream.into_split();
+    let _ = serve(
+        reader,
+        writer,
+        &mut service,
+        &emitter,
+        &ServerConfig::default(),
     )
+    .await;
+}
+
+/// A client connected by path to a server of ours on a unix socket named after `test`;
+/// aborting the returned task ends the server.
+async fn served(test: &str, config: Config) -> (Client, tokio::task::JoinHandle<()>) {
+    let path = std::env::temp_dir().join(format!("qapi-client-{}-{test}.sock", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let listener = UnixListener::bind(&path).unwrap();
+    let server = tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.unwrap();
+        serve_test_service(stream).await;
+    });
+    let client = Client::connect(Transport::unix(&path), config)
+        .await
+        .unwrap();
+    std::fs::remove_file(&path).unwrap();
+    (client, server)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sixty_four_tasks_each_get_their_own_reply() {
-    let (client, _server) = served(Config::default()).await;
+    let (client, _server) = served("sixty-four", Config::default()).await;
     let tasks: Vec<_> = (0..64)
         .map(|n| {
             let client = client.clone();
@@ -75,7 +84,7 @@ async fn sixty_four_tasks_each_get_their_own_reply() {
 
 #[tokio::test]
 async fn ten_thousand_events_reach_every_subscriber_in_order() {
-    let (client, _server) = served(Config::default().event_capacity(16 << 10)).await;
+    let (client, _server) = served("events", Config::default().event_capacity(16 << 10)).await;
     let subscribers: Vec<_> = (0..3)
         .map(|_| client.subscribe::<Untyped>(EventFilter::All))
         .collect();
@@ -94,7 +103,7 @@ async fn ten_thousand_events_reach_every_subscriber_in_order() {
 #[tokio::test]
 async fn a_timed_out_or_dropped_call_leaves_the_connection_usable() {
     let config = Config::default().timeout(Duration::from_millis(200));
-    let (client, _server) = served(config).await;
+    let (client, _server) = served("timeout", config).await;
     let hung = client.execute_raw("hang", &json!({})).await;
     assert!(matches!(hung, Err(Error::Timeout)), "{hung:?}");
     let cancelled = tokio::time::timeout(
@@ -111,7 +120,7 @@ async fn a_timed_out_or_dropped_call_leaves_the_connection_usable() {
 
 #[tokio::test]
 async fn when_the_peer_goes_every_pending_call_fails_at_once() {
-    let (client, server) = served(Config::default()).await;
+    let (client, server) = served("peer-goes", Config::default()).await;
     let callers: Vec<_> = (0..3)
         .map(|_| {
             let client = client.clone();
@@ -134,4 +143,41 @@ async fn when_the_peer_goes_every_pending_call_fails_at_once() {
         subscription.recv().await,
         Err(Error::Closed(Closed::ByPeer))
     ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_larger_than_the_socket_holds_go_whole() {
+    let (client, _server) = served("large", Config::default()).await;
+    let tasks: Vec<_> = (0..4)
+        .map(|n| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let arguments = json!({ "task": n, "text": "x".repeat(3 << 20) });
+                assert_eq!(
+                    client.execute_raw("echo", &arguments).await.unwrap(),
+                    arguments
+                );
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn any_pair_of_streams_carries_a_connection() {
+    let (ours, theirs) = UnixStream::pair().unwrap();
+    tokio::spawn(serve_test_service(theirs));
+    let (reader, writer) = ours.into_split();
+    let client = Client::from_io(reader, writer, Config::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        client
+            .execute_raw("echo", &json!({ "a": 1 }))
+            .await
+            .unwrap(),
+        json!({ "a": 1 })
+    );
 }

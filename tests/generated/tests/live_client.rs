@@ -309,6 +309,18 @@ mod live {
                 client.execute(qmp::QueryName)
             );
             assert_eq!(status.unwrap().status, RunState::Prelaunch);
+            let file = std::fs::File::create(process.directory().join("tokio.raw")).unwrap();
+            let added = client
+                .execute_with_fds(
+                    qmp::AddFd {
+                        fdset_id: Some(3),
+                        opaque: None,
+                    },
+                    &[file.as_fd()],
+                )
+                .await
+                .unwrap();
+            assert_eq!(added.fdset_id, 3);
             client.execute(qmp::Cont).await.unwrap();
             events
                 .wait_for(|event| matches!(event, Event::Resume(_)), PATIENCE)
