@@ -13,6 +13,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
+use qapi_client::{Config, Transport};
+
 use crate::qmp::commands::QueryStatus;
 
 /// A Rust client and the way its callers run.
@@ -22,6 +24,9 @@ pub enum Client {
     OursTokio,
     /// The same on tokio's current-thread runtime.
     OursTokioCurrentThread,
+    /// `qapi_client::tokio::Client` on the multi-thread runtime, without negotiating `oob`
+    /// with a server that offers it (`Config::oob(false)`), as qapi-rs's clients do.
+    OursTokioNoOob,
     /// `qapi_client::blocking::Client`, callers on threads.
     OursBlocking,
     /// qapi-rs's `qapi::futures::QapiService` on tokio's multi-thread runtime.
@@ -38,9 +43,10 @@ pub enum Client {
 
 impl Client {
     /// Every Rust client.
-    pub const ALL: [Client; 7] = [
+    pub const ALL: [Client; 8] = [
         Client::OursTokio,
         Client::OursTokioCurrentThread,
+        Client::OursTokioNoOob,
         Client::OursBlocking,
         Client::QapiRsTokio,
         Client::QapiRsTokioCurrentThread,
@@ -53,6 +59,7 @@ impl Client {
         match self {
             Client::OursTokio => "ours-tokio",
             Client::OursTokioCurrentThread => "ours-tokio-current-thread",
+            Client::OursTokioNoOob => "ours-tokio-no-oob",
             Client::OursBlocking => "ours-blocking",
             Client::QapiRsTokio => "qapi-rs-tokio",
             Client::QapiRsTokioCurrentThread => "qapi-rs-tokio-current-thread",
@@ -157,8 +164,13 @@ impl Run {
 /// Measures one run.
 pub fn measure(run: &Run) -> Result<Sample, String> {
     match run.client {
-        Client::OursTokio => on_tokio(multi_thread(), ours_tokio(run)),
-        Client::OursTokioCurrentThread => on_tokio(current_thread(), ours_tokio(run)),
+        Client::OursTokio => on_tokio(multi_thread(), ours_tokio(run, Config::default())),
+        Client::OursTokioCurrentThread => {
+            on_tokio(current_thread(), ours_tokio(run, Config::default()))
+        }
+        Client::OursTokioNoOob => {
+            on_tokio(multi_thread(), ours_tokio(run, Config::default().oob(false)))
+        }
         Client::OursBlocking => ours_blocking(run),
         Client::QapiRsTokio => on_tokio(multi_thread(), qapi_rs_tokio(run)),
         Client::QapiRsTokioCurrentThread => on_tokio(current_thread(), qapi_rs_tokio(run)),
@@ -264,8 +276,8 @@ fn error(error: impl std::fmt::Display) -> String {
     error.to_string()
 }
 
-async fn ours_tokio(run: &Run) -> Result<Sample, String> {
-    let client = qapi_client::tokio::Client::unix(run.socket(0))
+async fn ours_tokio(run: &Run, config: Config) -> Result<Sample, String> {
+    let client = qapi_client::tokio::Client::connect(Transport::unix(run.socket(0)), config)
         .await
         .map_err(error)?;
     for _ in 0..run.warm_up {

@@ -29,7 +29,7 @@ const COUNTED: [(u64, u64); 2] = [(500, 2500), (100, 500)];
 const RUN_SECONDS: &str = "0.3";
 
 /// The clients, keyed as the measuring loop keys them, with their names in the report.
-const CLIENTS: [(&str, &str); 8] = [
+const CLIENTS: [(&str, &str); 9] = [
     (
         OURS_TOKIO,
         "ours, `qapi_client::tokio::Client` (multi-thread runtime)",
@@ -37,6 +37,12 @@ const CLIENTS: [(&str, &str); 8] = [
     (
         OURS_TOKIO_CURRENT,
         "ours, `qapi_client::tokio::Client` (current-thread runtime)",
+    ),
+    (
+        OURS_TOKIO_NO_OOB,
+        "ours, `qapi_client::tokio::Client` (multi-thread runtime) with \
+         `Config::oob(false)`: `oob` not negotiated, as qapi-rs does not; not judged against \
+         the goals, it shows what out-of-band mode costs a client of live QEMU",
     ),
     (OURS_BLOCKING, "ours, `qapi_client::blocking::Client`"),
     (
@@ -58,6 +64,7 @@ const CLIENTS: [(&str, &str); 8] = [
 ];
 const OURS_TOKIO: &str = "ours-tokio";
 const OURS_TOKIO_CURRENT: &str = "ours-tokio-current-thread";
+const OURS_TOKIO_NO_OOB: &str = "ours-tokio-no-oob";
 const OURS_BLOCKING: &str = "ours-blocking";
 const QAPI_RS_TOKIO: &str = "qapi-rs-tokio";
 const QAPI_RS_TOKIO_CURRENT: &str = "qapi-rs-tokio-current-thread";
