@@ -276,8 +276,8 @@ fn read_loop(router: &Router, mut reader: Box<dyn Read + Send>, max: usize, agen
             break closed;
         }
         match frames.read_from(&mut reader) {
-            Ok(true) => {}
-            Ok(false) => break Closed::ByPeer,
+            Ok(0) => break Closed::ByPeer,
+            Ok(_) => {}
             Err(error) => break Closed::from_read_error(&error),
         }
     };
@@ -709,7 +709,7 @@ pub fn serve(
                 Ok(())
             }
         })?;
-        if !frames.read_from(&mut reader)? {
+        if frames.read_from(&mut reader)? == 0 {
             return Ok(());
         }
     }

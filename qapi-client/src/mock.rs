@@ -274,7 +274,7 @@ impl Mock {
                 for line in answers {
                     writer.write_all(&line)?;
                 }
-                if !frames.read_from(&mut reader)? {
+                if frames.read_from(&mut reader)? == 0 {
                     return Ok(());
                 }
             }

@@ -20,7 +20,7 @@ pub const DEFAULT_MAX_MESSAGE: usize = 8 << 20;
 pub(crate) const DELIMITER: u8 = 0xFF;
 
 /// How many bytes one read asks for.
-const READ_CHUNK: usize = 64 << 10;
+pub(crate) const READ_CHUNK: usize = 64 << 10;
 
 /// Splits received bytes into messages and delimiters, with a limit on a message's length.
 ///
@@ -146,8 +146,9 @@ impl Frames {
         }
     }
 
-    /// Reads once from `reader`; `Ok(false)` at the end of the stream.
-    pub(crate) fn read_from(&mut self, reader: &mut impl std::io::Read) -> std::io::Result<bool> {
+    /// Reads once from `reader`, at most [`READ_CHUNK`] bytes; how many came, 0 at the end
+    /// of the stream.
+    pub(crate) fn read_from(&mut self, reader: &mut impl std::io::Read) -> std::io::Result<usize> {
         self.compact();
         // Read into the spare part of `spare`, a buffer kept between reads so that its bytes
         // are initialised once, not on every read.
@@ -163,7 +164,7 @@ impl Frames {
         };
         self.buffer.extend_from_slice(&self.spare[..read]);
         debug_assert_eq!(self.buffer.len(), filled + read);
-        Ok(read > 0)
+        Ok(read)
     }
 
     /// The buffer to read into with tokio's `read_buf`, which appends.

@@ -15,7 +15,7 @@ use rustix::net::SendFlags;
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 
-use crate::wire::Frames;
+use crate::wire::{Frames, READ_CHUNK};
 
 /// A connected unix socket; the reading task and the writers share it.
 pub(super) struct UnixSocket {
@@ -34,8 +34,17 @@ impl UnixSocket {
     pub(super) async fn fill(&self, frames: &mut Frames) -> Result<bool> {
         loop {
             let mut ready = self.readable.readable().await?;
-            if let Ok(result) = ready.try_io(|socket| frames.read_from(&mut socket.get_ref())) {
-                return result;
+            match frames.read_from(&mut self.readable.get_ref()) {
+                Err(error) if error.kind() == ErrorKind::WouldBlock => ready.clear_ready(),
+                Err(error) => return Err(error),
+                Ok(count) => {
+                    // A read that did not fill the buffer emptied the socket: wait for the
+                    // reactor before reading again rather than trying a read that would block.
+                    if count < READ_CHUNK {
+                        ready.clear_ready();
+                    }
+                    return Ok(count > 0);
+                }
             }
         }
     }
