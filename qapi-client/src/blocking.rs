@@ -1,5 +1,8 @@
-//! The blocking API: a QMP client and a guest-agent client, each connection read by a
-//! thread of its own, and serving one connection with a [`Service`].
+//! The blocking API: a QMP client and a guest-agent client, each connection read by the
+//! caller waiting for a reply or, between calls, by a thread of its own (`reading.rs`), and
+//! serving one connection with a [`Service`].
+
+mod reading;
 
 use std::io::{Read, Write};
 use std::marker::PhantomData;
@@ -23,6 +26,7 @@ use crate::schema::{Command, Event, Service};
 use crate::server::{Emitter, Output, ServerConfig, Session};
 use crate::session::{self, Checks, Config, Greeting, SyncToken, TimedEvent, Transport};
 use crate::wire::{DELIMITER, Frames, Request};
+use reading::{Reading, Stream};
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
@@ -71,9 +75,10 @@ enum Shutdown {
     None,
 }
 
-/// One open connection: its routing state, its writer, and what ends it.
+/// One open connection: its routing state, its reading, its writer, and what ends it.
 struct Link {
     router: Arc<Router>,
+    reading: Arc<Reading>,
     writer: Mutex<Writer>,
     config: Config,
     /// Where the QMP greeting arrives; `None` for a guest agent, which does not greet.
@@ -86,6 +91,7 @@ struct Link {
 impl Drop for Link {
     fn drop(&mut self) {
         self.router.close(Closed::ByClient);
+        self.reading.stop();
         match &self.shutdown {
             #[cfg(unix)]
             Shutdown::Unix(stream) => drop(stream.shutdown(std::net::Shutdown::Both)),
@@ -125,12 +131,12 @@ impl Call<'static> {
 impl Link {
     /// Opens `transport`; `agent` reads the guest agent's delimiter instead of refusing it.
     fn open(transport: Transport, config: Config, agent: bool) -> Result<Link, Error> {
-        let (reader, writer, shutdown, child): (Box<dyn Read + Send>, _, _, _) = match transport {
+        let (reader, writer, shutdown, child) = match transport {
             #[cfg(unix)]
             Transport::Unix(path) => {
                 let stream = UnixStream::connect(&path)?;
                 (
-                    Box::new(stream.try_clone()?),
+                    Stream::Unix(stream.try_clone()?),
                     Writer::Unix(stream.try_clone()?),
                     Shutdown::Unix(stream),
                     None,
@@ -144,7 +150,7 @@ impl Link {
                 let stream = TcpStream::connect(address)?;
                 stream.set_nodelay(true)?;
                 (
-                    Box::new(stream.try_clone()?),
+                    Stream::Tcp(stream.try_clone()?),
                     Writer::Other(Box::new(stream.try_clone()?)),
                     Shutdown::Tcp(stream),
                     None,
@@ -159,7 +165,7 @@ impl Link {
                     return Err(Error::Unsupported("the child has no pipes".to_owned()));
                 };
                 (
-                    Box::new(stdout),
+                    Stream::Other(Box::new(stdout)),
                     Writer::Other(Box::new(stdin)),
                     Shutdown::None,
                     Some(Mutex::new(child)),
@@ -170,7 +176,7 @@ impl Link {
     }
 
     fn start(
-        reader: Box<dyn Read + Send>,
+        reader: Stream,
         writer: Writer,
         shutdown: Shutdown,
         child: Option<Mutex<Child>>,
@@ -179,13 +185,10 @@ impl Link {
     ) -> Result<Link, Error> {
         let router = Arc::new(Router::default());
         let greeting = (!agent).then(|| router.expect_greeting());
-        let reading = router.clone();
-        let max = config.max_message;
-        std::thread::Builder::new()
-            .name("qapi-client reader".to_owned())
-            .spawn(move || read_loop(&reading, reader, max, agent))?;
+        let reading = Reading::start(router.clone(), reader, config.max_message, agent)?;
         Ok(Link {
             router,
+            reading,
             writer: Mutex::new(writer),
             config,
             greeting,
@@ -203,6 +206,7 @@ impl Link {
         call: Call,
     ) -> Result<Option<Result<crate::wire::Outcome, Closed>>, Error> {
         self.checks.arguments(name, arguments)?;
+        self.reading.call_started();
         let (id, slot) = self.router.register()?;
         let line = Request {
             name,
@@ -226,10 +230,11 @@ impl Link {
             return Ok(None);
         }
         let deadline = call.timeout.map(|timeout| Instant::now() + timeout);
-        match slot.wait(deadline) {
+        match self.reading.wait(&slot, deadline) {
             Some(outcome) => Ok(Some(outcome)),
             None => {
                 self.router.forget(id);
+                self.reading.pass_on();
                 Err(Error::Timeout)
             }
         }
@@ -266,22 +271,6 @@ impl Link {
             event: PhantomData,
         }
     }
-}
-
-/// Reads `reader` until it ends or breaks the protocol, routing every message.
-fn read_loop(router: &Router, mut reader: Box<dyn Read + Send>, max: usize, agent: bool) {
-    let mut frames = Frames::new(max);
-    let reason = loop {
-        if let Err(closed) = router.route(&mut frames, agent) {
-            break closed;
-        }
-        match frames.read_from(&mut reader) {
-            Ok(0) => break Closed::ByPeer,
-            Ok(_) => {}
-            Err(error) => break Closed::from_read_error(&error),
-        }
-    };
-    router.close(reason);
 }
 
 /// A QMP client: QEMU's monitor or the storage daemon's. Cloning gives another handle to
@@ -323,7 +312,7 @@ impl Client {
     ) -> Result<Client, Error> {
         let writer = Writer::Other(Box::new(writer));
         Client::negotiate(Link::start(
-            Box::new(reader),
+            Stream::Other(Box::new(reader)),
             writer,
             Shutdown::None,
             None,
@@ -564,7 +553,7 @@ impl GuestAgent {
     ) -> Result<GuestAgent, Error> {
         let writer = Writer::Other(Box::new(writer));
         let link = Link::start(
-            Box::new(reader),
+            Stream::Other(Box::new(reader)),
             writer,
             Shutdown::None,
             None,

@@ -172,6 +172,16 @@ impl Router {
         Ok(())
     }
 
+    /// Asks one waiting call to read the connection itself, now that no one does.
+    pub(crate) fn promote_one(&self) {
+        let state = lock(&self.state);
+        for slot in state.pending.values() {
+            if slot.promote() {
+                return;
+            }
+        }
+    }
+
     /// Why the connection ended, if it has.
     pub(crate) fn closed(&self) -> Option<Closed> {
         lock(&self.state).closed.clone()
@@ -185,9 +195,16 @@ pub(crate) struct Slot<T> {
 }
 
 enum SlotState<T> {
-    /// Nothing yet; the future to wake, and whether a thread sleeps on the condition (a
-    /// notification is a system call, made only then).
-    Waiting(Option<Waker>, bool),
+    /// Nothing yet.
+    Waiting {
+        /// The future to wake.
+        waker: Option<Waker>,
+        /// Whether a thread sleeps on the condition (a notification is a system call, made
+        /// only then).
+        sleeping: bool,
+        /// Whether the waiting thread is to read the connection itself, as no one does.
+        lead: bool,
+    },
     Ready(Result<T, Closed>),
     Taken,
 }
@@ -195,7 +212,11 @@ enum SlotState<T> {
 impl<T> Default for Slot<T> {
     fn default() -> Self {
         Slot {
-            state: Mutex::new(SlotState::Waiting(None, false)),
+            state: Mutex::new(SlotState::Waiting {
+                waker: None,
+                sleeping: false,
+                lead: false,
+            }),
             done: Condvar::new(),
         }
     }
@@ -204,8 +225,9 @@ impl<T> Default for Slot<T> {
 impl<T> Slot<T> {
     fn complete(&self, result: Result<T, Closed>) {
         let mut state = lock(&self.state);
-        if let SlotState::Waiting(waker, sleeping) =
-            std::mem::replace(&mut *state, SlotState::Ready(result))
+        if let SlotState::Waiting {
+            waker, sleeping, ..
+        } = std::mem::replace(&mut *state, SlotState::Ready(result))
         {
             drop(state);
             if sleeping {
@@ -234,7 +256,7 @@ impl<T> Slot<T> {
             if let Some(result) = Self::take(&mut state) {
                 return Some(result);
             }
-            if let SlotState::Waiting(_, sleeping) = &mut *state {
+            if let SlotState::Waiting { sleeping, .. } = &mut *state {
                 *sleeping = true;
             }
             state = match deadline {
@@ -250,6 +272,55 @@ impl<T> Slot<T> {
         }
     }
 
+    /// The message, if it has arrived.
+    pub(crate) fn try_take(&self) -> Option<Result<T, Closed>> {
+        Self::take(&mut lock(&self.state))
+    }
+
+    /// Waits until the message arrives, the waiting thread is asked to read the connection
+    /// itself ([`Slot::promote`]), or `deadline` passes.
+    pub(crate) fn wait_turn(&self, deadline: Option<Instant>) -> Turn<T> {
+        let mut state = lock(&self.state);
+        loop {
+            if let Some(result) = Self::take(&mut state) {
+                return Turn::Done(result);
+            }
+            if let SlotState::Waiting { sleeping, lead, .. } = &mut *state {
+                if std::mem::take(lead) {
+                    return Turn::Lead;
+                }
+                *sleeping = true;
+            }
+            state = match deadline {
+                None => self.done.wait(state).unwrap_or_else(|e| e.into_inner()),
+                Some(deadline) => {
+                    let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                        return Turn::TimedOut;
+                    };
+                    self.done
+                        .wait_timeout(state, left)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
+                }
+            };
+        }
+    }
+
+    /// Asks the thread waiting for the message to read the connection itself; `false` when
+    /// the message has already arrived.
+    fn promote(&self) -> bool {
+        let mut state = lock(&self.state);
+        let SlotState::Waiting { sleeping, lead, .. } = &mut *state else {
+            return false;
+        };
+        *lead = true;
+        if *sleeping {
+            drop(state);
+            self.done.notify_all();
+        }
+        true
+    }
+
     /// Polls for the message.
     #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
     pub(crate) fn poll(&self, cx: &mut Context) -> Poll<Result<T, Closed>> {
@@ -257,11 +328,23 @@ impl<T> Slot<T> {
         match Self::take(&mut state) {
             Some(result) => Poll::Ready(result),
             None => {
-                *state = SlotState::Waiting(Some(cx.waker().clone()), false);
+                *state = SlotState::Waiting {
+                    waker: Some(cx.waker().clone()),
+                    sleeping: false,
+                    lead: false,
+                };
                 Poll::Pending
             }
         }
     }
+}
+
+/// How a wait for a message ended ([`Slot::wait_turn`]).
+pub(crate) enum Turn<T> {
+    Done(Result<T, Closed>),
+    /// The waiting thread is to read the connection itself.
+    Lead,
+    TimedOut,
 }
 
 /// Which events a subscriber wants.

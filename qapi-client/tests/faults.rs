@@ -2,11 +2,12 @@
 //! that die or talk nonsense, many callers at once, floods of events.
 
 use std::io::{BufRead, BufReader, Write};
-use std::os::unix::net::UnixStream;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use qapi_client::blocking::{self, Client};
-use qapi_client::{Closed, Config, Emitter, Error, EventFilter, ServerConfig, Service};
+use qapi_client::{Closed, Config, Emitter, Error, EventFilter, ServerConfig, Service, Transport};
 use serde_json::{Value, json};
 
 type Untyped = (String, Option<Value>);
@@ -30,22 +31,40 @@ fn test_service(emitter: Emitter) -> impl Service {
     }
 }
 
+/// Serves one connection with the test service until it ends.
+fn serve_test_service(stream: UnixStream) {
+    let emitter = Emitter::new();
+    let mut service = test_service(emitter.clone());
+    let writer = stream.try_clone().unwrap();
+    let _ = blocking::serve(
+        stream,
+        writer,
+        &mut service,
+        &emitter,
+        &ServerConfig::default(),
+    );
+}
+
+/// A client connected by path, as to QEMU's monitor, to a unix socket whose one
+/// connection `peer` handles in a thread.
+fn connect_to(config: Config, peer: impl FnOnce(UnixStream) + Send + 'static) -> Client {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "qapi-client-faults-{}-{}.sock",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_file(&path);
+    let listener = UnixListener::bind(&path).unwrap();
+    std::thread::spawn(move || peer(listener.accept().unwrap().0));
+    let client = Client::connect(Transport::unix(&path), config).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    client
+}
+
 /// A client connected to a server of ours running in a thread.
 fn served(config: Config) -> Client {
-    let (ours, theirs) = UnixStream::pair().unwrap();
-    std::thread::spawn(move || {
-        let emitter = Emitter::new();
-        let mut service = test_service(emitter.clone());
-        let writer = theirs.try_clone().unwrap();
-        blocking::serve(
-            theirs,
-            writer,
-            &mut service,
-            &emitter,
-            &ServerConfig::default(),
-        )
-    });
-    Client::from_io(ours.try_clone().unwrap(), ours, config).unwrap()
+    connect_to(config, serve_test_service)
 }
 
 /// A client connected to a peer that greets, accepts negotiation, then runs `then` on the
@@ -53,8 +72,7 @@ fn served(config: Config) -> Client {
 fn handmade(
     then: impl FnOnce(&mut BufReader<UnixStream>, &mut UnixStream) + Send + 'static,
 ) -> Client {
-    let (ours, theirs) = UnixStream::pair().unwrap();
-    std::thread::spawn(move || {
+    connect_to(Config::default(), move |theirs| {
         let mut writer = theirs.try_clone().unwrap();
         let mut reader = BufReader::new(theirs);
         writeln!(writer, r#"{{"QMP": {{"version": {{"qemu": {{"major": 1, "minor": 2, "micro": 3}}, "package": ""}}, "capabilities": []}}}}"#).unwrap();
@@ -63,8 +81,7 @@ fn handmade(
         let id = serde_json::from_str::<Value>(&line).unwrap()["id"].clone();
         writeln!(writer, "{}", json!({ "return": {}, "id": id })).unwrap();
         then(&mut reader, &mut writer);
-    });
-    Client::from_io(ours.try_clone().unwrap(), ours, Config::default()).unwrap()
+    })
 }
 
 fn next_line(reader: &mut BufReader<UnixStream>) -> String {
@@ -287,4 +304,66 @@ fn a_peer_that_never_greets_makes_connecting_fail() {
     assert!(matches!(error, Error::Timeout), "{error:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
     drop(theirs);
+}
+
+#[test]
+fn any_pair_of_streams_carries_a_connection() {
+    let (ours, theirs) = UnixStream::pair().unwrap();
+    std::thread::spawn(move || serve_test_service(theirs));
+    let client = Client::from_io(ours.try_clone().unwrap(), ours, Config::default()).unwrap();
+    assert_eq!(
+        client.execute_raw("echo", &json!({ "a": 1 })).unwrap(),
+        json!({ "a": 1 })
+    );
+    let events = client.subscribe::<Untyped>(EventFilter::All);
+    client.execute_raw("burst", &json!({ "count": 3 })).unwrap();
+    for seq in 0..3 {
+        let (name, data) = events.recv().unwrap().event;
+        assert_eq!((name.as_str(), data), ("TICK", Some(json!({ "seq": seq }))));
+    }
+}
+
+#[test]
+fn an_event_that_comes_between_calls_reaches_its_subscriber() {
+    let client = handmade(|reader, writer| {
+        let id = serde_json::from_str::<Value>(&next_line(reader)).unwrap()["id"].clone();
+        writeln!(writer, "{}", json!({ "return": {}, "id": id })).unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        writeln!(
+            writer,
+            r#"{{"event": "LATE", "timestamp": {{"seconds": 1, "microseconds": 2}}}}"#
+        )
+        .unwrap();
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    let events = client.subscribe::<Untyped>(EventFilter::All);
+    client.execute_raw("anything", &json!({})).unwrap();
+    let (name, _) = events.recv_timeout(Duration::from_secs(2)).unwrap().event;
+    assert_eq!(name, "LATE");
+}
+
+#[test]
+fn callers_that_give_up_leave_the_others_their_replies() {
+    let client = served(Config::default());
+    std::thread::scope(|scope| {
+        for n in 0..6 {
+            let client = client.clone();
+            scope.spawn(move || {
+                for round in 0..40 {
+                    let arguments = json!({ "caller": n, "round": round });
+                    assert_eq!(client.execute_raw("echo", &arguments).unwrap(), arguments);
+                }
+            });
+        }
+        for _ in 0..2 {
+            let client = client.clone();
+            scope.spawn(move || {
+                for _ in 0..5 {
+                    let hung =
+                        client.execute_raw_timeout("hang", &json!({}), Duration::from_millis(30));
+                    assert!(matches!(hung, Err(Error::Timeout)), "{hung:?}");
+                }
+            });
+        }
+    });
 }
