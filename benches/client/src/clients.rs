@@ -29,6 +29,8 @@ pub enum Client {
     OursTokioNoOob,
     /// `qapi_client::blocking::Client`, callers on threads.
     OursBlocking,
+    /// The same without negotiating `oob` (`Config::oob(false)`).
+    OursBlockingNoOob,
     /// qapi-rs's `qapi::futures::QapiService` on tokio's multi-thread runtime.
     QapiRsTokio,
     /// The same on tokio's current-thread runtime.
@@ -43,11 +45,12 @@ pub enum Client {
 
 impl Client {
     /// Every Rust client.
-    pub const ALL: [Client; 8] = [
+    pub const ALL: [Client; 9] = [
         Client::OursTokio,
         Client::OursTokioCurrentThread,
         Client::OursTokioNoOob,
         Client::OursBlocking,
+        Client::OursBlockingNoOob,
         Client::QapiRsTokio,
         Client::QapiRsTokioCurrentThread,
         Client::QapiRsBlocking,
@@ -61,6 +64,7 @@ impl Client {
             Client::OursTokioCurrentThread => "ours-tokio-current-thread",
             Client::OursTokioNoOob => "ours-tokio-no-oob",
             Client::OursBlocking => "ours-blocking",
+            Client::OursBlockingNoOob => "ours-blocking-no-oob",
             Client::QapiRsTokio => "qapi-rs-tokio",
             Client::QapiRsTokioCurrentThread => "qapi-rs-tokio-current-thread",
             Client::QapiRsBlocking => "qapi-rs-blocking",
@@ -171,7 +175,8 @@ pub fn measure(run: &Run) -> Result<Sample, String> {
         Client::OursTokioNoOob => {
             on_tokio(multi_thread(), ours_tokio(run, Config::default().oob(false)))
         }
-        Client::OursBlocking => ours_blocking(run),
+        Client::OursBlocking => ours_blocking(run, Config::default()),
+        Client::OursBlockingNoOob => ours_blocking(run, Config::default().oob(false)),
         Client::QapiRsTokio => on_tokio(multi_thread(), qapi_rs_tokio(run)),
         Client::QapiRsTokioCurrentThread => on_tokio(current_thread(), qapi_rs_tokio(run)),
         Client::QapiRsBlocking => qapi_rs_blocking(run),
@@ -294,8 +299,9 @@ async fn ours_tokio(run: &Run, config: Config) -> Result<Sample, String> {
     .await
 }
 
-fn ours_blocking(run: &Run) -> Result<Sample, String> {
-    let client = qapi_client::blocking::Client::unix(run.socket(0)).map_err(error)?;
+fn ours_blocking(run: &Run, config: Config) -> Result<Sample, String> {
+    let client = qapi_client::blocking::Client::connect(Transport::unix(run.socket(0)), config)
+        .map_err(error)?;
     for _ in 0..run.warm_up {
         client.execute(QueryStatus).map_err(error)?;
     }

@@ -29,7 +29,7 @@ const COUNTED: [(u64, u64); 2] = [(500, 2500), (100, 500)];
 const RUN_SECONDS: &str = "0.3";
 
 /// The clients, keyed as the measuring loop keys them, with their names in the report.
-const CLIENTS: [(&str, &str); 9] = [
+const CLIENTS: [(&str, &str); 10] = [
     (
         OURS_TOKIO,
         "ours, `qapi_client::tokio::Client` (multi-thread runtime)",
@@ -45,6 +45,10 @@ const CLIENTS: [(&str, &str); 9] = [
          the goals, it shows what out-of-band mode costs a client of live QEMU",
     ),
     (OURS_BLOCKING, "ours, `qapi_client::blocking::Client`"),
+    (
+        OURS_BLOCKING_NO_OOB,
+        "ours, `qapi_client::blocking::Client` with `Config::oob(false)`; not judged",
+    ),
     (
         QAPI_RS_TOKIO,
         "qapi-rs, `qapi::futures::QapiService` (multi-thread runtime)",
@@ -66,6 +70,7 @@ const OURS_TOKIO: &str = "ours-tokio";
 const OURS_TOKIO_CURRENT: &str = "ours-tokio-current-thread";
 const OURS_TOKIO_NO_OOB: &str = "ours-tokio-no-oob";
 const OURS_BLOCKING: &str = "ours-blocking";
+const OURS_BLOCKING_NO_OOB: &str = "ours-blocking-no-oob";
 const QAPI_RS_TOKIO: &str = "qapi-rs-tokio";
 const QAPI_RS_TOKIO_CURRENT: &str = "qapi-rs-tokio-current-thread";
 const QAPI_RS_BLOCKING: &str = "qapi-rs-blocking";
