@@ -24,6 +24,10 @@ use super::lock;
 /// that come between calls wait in the socket that long at most.
 const IDLE: Duration = Duration::from_millis(5);
 
+/// How much longer than asked a caller's read may wait; its call may run over its time limit
+/// by that much.
+const SLACK: Duration = Duration::from_millis(1);
+
 /// The reading half of a connection.
 pub(super) enum Stream {
     #[cfg(unix)]
@@ -195,7 +199,14 @@ impl Reading {
     /// Reads once, waiting at most `timeout`, and routes what came; `Err` when the
     /// connection ends.
     fn read_once(&self, source: &mut Source, timeout: Option<Duration>) -> Result<(), Closed> {
-        if source.read_timeout != timeout {
+        // A limit up to `SLACK` longer than asked is kept, and a new one is set half of it
+        // longer: calls with the same time limit then set it once, not once per read.
+        let close_enough = match (source.read_timeout, timeout) {
+            (Some(set), Some(asked)) => set >= asked && set - asked <= SLACK,
+            (set, asked) => set == asked,
+        };
+        if !close_enough {
+            let timeout = timeout.map(|asked| asked + SLACK / 2);
             source
                 .stream
                 .set_read_timeout(timeout)
