@@ -60,15 +60,20 @@ async fn served(test: &str, config: Config) -> (Client, tokio::task::JoinHandle<
     (client, server)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sixty_four_tasks_each_get_their_own_reply() {
-    let (client, _server) = served("sixty-four", Config::default()).await;
-    let tasks: Vec<_> = (0..64)
-        .map(|n| {
+/// Has `tasks` tasks each call `echo` `rounds` times, with the arguments `arguments` gives
+/// for the task and round, and checks every reply.
+async fn echo_from_tasks(
+    client: &Client,
+    tasks: usize,
+    rounds: usize,
+    arguments: fn(usize, usize) -> Value,
+) {
+    let tasks: Vec<_> = (0..tasks)
+        .map(|task| {
             let client = client.clone();
             tokio::spawn(async move {
-                for round in 0..20 {
-                    let arguments = json!({ "task": n, "round": round });
+                for round in 0..rounds {
+                    let arguments = arguments(task, round);
                     assert_eq!(
                         client.execute_raw("echo", &arguments).await.unwrap(),
                         arguments
@@ -80,6 +85,18 @@ async fn sixty_four_tasks_each_get_their_own_reply() {
     for task in tasks {
         task.await.unwrap();
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_four_tasks_each_get_their_own_reply() {
+    let (client, _server) = served("sixty-four", Config::default()).await;
+    echo_from_tasks(
+        &client,
+        64,
+        20,
+        |task, round| json!({ "task": task, "round": round }),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -148,21 +165,13 @@ async fn when_the_peer_goes_every_pending_call_fails_at_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_larger_than_the_socket_holds_go_whole() {
     let (client, _server) = served("large", Config::default()).await;
-    let tasks: Vec<_> = (0..4)
-        .map(|n| {
-            let client = client.clone();
-            tokio::spawn(async move {
-                let arguments = json!({ "task": n, "text": "x".repeat(3 << 20) });
-                assert_eq!(
-                    client.execute_raw("echo", &arguments).await.unwrap(),
-                    arguments
-                );
-            })
-        })
-        .collect();
-    for task in tasks {
-        task.await.unwrap();
-    }
+    echo_from_tasks(
+        &client,
+        4,
+        1,
+        |task, _| json!({ "task": task, "text": "x".repeat(3 << 20) }),
+    )
+    .await;
 }
 
 #[tokio::test]
