@@ -103,7 +103,8 @@ fn a_peer_that_never_answers_times_out_and_the_connection_goes_on() {
     let started = Instant::now();
     let error = client.execute_raw_timeout("hang", &json!({}), Duration::from_millis(200));
     assert!(matches!(error, Err(Error::Timeout)), "{error:?}");
-    assert!(started.elapsed() < Duration::from_secs(2));
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(200) && waited < Duration::from_secs(2));
     assert_eq!(
         client.execute_raw("echo", &json!({ "a": 1 })).unwrap(),
         json!({ "a": 1 })
