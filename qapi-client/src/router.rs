@@ -249,26 +249,15 @@ impl<T> Slot<T> {
         }
     }
 
-    /// Waits until the message arrives or `deadline` passes (`None`).
+    /// Waits until the message arrives or `deadline` passes (`None`), for a message that
+    /// is not a call's reply (no one asks its waiter to read).
     pub(crate) fn wait(&self, deadline: Option<Instant>) -> Option<Result<T, Closed>> {
-        let mut state = lock(&self.state);
         loop {
-            if let Some(result) = Self::take(&mut state) {
-                return Some(result);
+            match self.wait_turn(deadline) {
+                Turn::Done(result) => return Some(result),
+                Turn::TimedOut => return None,
+                Turn::Lead => {}
             }
-            if let SlotState::Waiting { sleeping, .. } = &mut *state {
-                *sleeping = true;
-            }
-            state = match deadline {
-                None => self.done.wait(state).unwrap_or_else(|e| e.into_inner()),
-                Some(deadline) => {
-                    let left = deadline.checked_duration_since(Instant::now())?;
-                    self.done
-                        .wait_timeout(state, left)
-                        .unwrap_or_else(|e| e.into_inner())
-                        .0
-                }
-            };
         }
     }
 
