@@ -62,6 +62,15 @@ impl<'o> Conditions<'o> {
         }
     }
 
+    /// `#[cfg(not(…))]`: for what stands in for an item with `ifcond` when a cargo feature
+    /// leaves it out; nothing when no feature decides it.
+    pub fn attribute_unless(&self, ifcond: Option<&IfCond>) -> TokenStream {
+        match self.presence(ifcond) {
+            Presence::Cfg(predicate) => quote!(#[cfg(not(#predicate))]),
+            Presence::Always | Presence::Never => TokenStream::new(),
+        }
+    }
+
     fn reduce(&self, ifcond: &IfCond) -> Presence {
         match ifcond {
             IfCond::Name(symbol) => match (self.features.get(symbol), self.symbols) {

@@ -524,6 +524,316 @@ pub fn required<T, E: ::serde::de::Error>(
         }
     }
 }
+/// The members of an object as a generated decoder declares them: a [`Required`],
+/// [`Optional`] or [`Absent`] member, or a tuple of up to 16 of these and of such
+/// tuples (longer member lists nest). Each member's name is `names[base]` of the
+/// object's list of member names, its position in that list.
+#[doc(hidden)]
+pub trait Members<'de> {
+    /// How many members it holds.
+    const LEN: usize;
+    /// What holds their values while the object's members arrive.
+    type Slots;
+    /// Their values once the object has ended.
+    type Fields;
+    fn slots() -> Self::Slots;
+    /// Decodes the value of member `index` (counted from `base`) into its slot.
+    fn decode<A: MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        base: usize,
+        map: &mut A,
+        type_name: &'static str,
+        names: &'static [&'static str],
+    ) -> ::core::result::Result<(), A::Error>;
+    /// The values, or the error naming the first required member that is missing.
+    fn finish<E: ::serde::de::Error>(
+        slots: Self::Slots,
+        base: usize,
+        type_name: &'static str,
+        names: &'static [&'static str],
+    ) -> ::core::result::Result<Self::Fields, E>;
+}
+/// A member that must be present, decoded by the seed `S`.
+#[doc(hidden)]
+pub struct Required<S>(::core::marker::PhantomData<S>);
+/// A member that may be absent.
+#[doc(hidden)]
+pub struct Optional<S>(::core::marker::PhantomData<S>);
+/// A member this build leaves out (its condition does not hold): its value is
+/// skipped.
+#[doc(hidden)]
+pub struct Absent;
+impl<
+    'de,
+    S: ::serde::de::DeserializeSeed<'de> + ::core::default::Default,
+> Members<'de> for Required<S> {
+    const LEN: usize = 1;
+    type Slots = ::core::option::Option<S::Value>;
+    type Fields = S::Value;
+    #[inline]
+    fn slots() -> Self::Slots {
+        ::core::option::Option::None
+    }
+    #[inline]
+    fn decode<A: MapAccess<'de>>(
+        slot: &mut Self::Slots,
+        _: usize,
+        base: usize,
+        map: &mut A,
+        type_name: &'static str,
+        names: &'static [&'static str],
+    ) -> ::core::result::Result<(), A::Error> {
+        member(map, slot, S::default(), type_name, names[base])
+    }
+    #[inline]
+    fn finish<E: ::serde::de::Error>(
+        slot: Self::Slots,
+        base: usize,
+        type_name: &'static str,
+        names: &'static [&'static str],
+    ) -> ::core::result::Result<S::Value, E> {
+        required(slot, type_name, names[base])
+    }
+}
+impl<
+    'de,
+    S: ::serde::de::DeserializeSeed<'de> + ::core::default::Default,
+> Members<'de> for Optional<S> {
+    const LEN: usize = 1;
+    type Slots = ::core::option::Option<S::Value>;
+    type Fields = ::core::option::Option<S::Value>;
+    #[inline]
+    fn slots() -> Self::Slots {
+        ::core::option::Option::None
+    }
+    #[inline]
+    fn decode<A: MapAccess<'de>>(
+        slot: &mut Self::Slots,
+        _: usize,
+        base: usize,
+        map: &mut A,
+        type_name: &'static str,
+        names: &'static [&'static str],
+    ) -> ::core::result::Result<(), A::Error> {
+        member(map, slot, S::default(), type_name, names[base])
+    }
+    #[inline]
+    fn finish<E: ::serde::de::Error>(
+        slot: Self::Slots,
+        _: usize,
+        _: &'static str,
+        _: &'static [&'static str],
+    ) -> ::core::result::Result<Self::Fields, E> {
+        ::core::result::Result::Ok(slot)
+    }
+}
+impl<'de> Members<'de> for Absent {
+    const LEN: usize = 1;
+    type Slots = ();
+    type Fields = ();
+    #[inline]
+    fn slots() {}
+    #[inline]
+    fn decode<A: MapAccess<'de>>(
+        _: &mut (),
+        _: usize,
+        _: usize,
+        map: &mut A,
+        _: &'static str,
+        _: &'static [&'static str],
+    ) -> ::core::result::Result<(), A::Error> {
+        map.next_value::<::serde::de::IgnoredAny>().map(|_| ())
+    }
+    #[inline]
+    fn finish<E: ::serde::de::Error>(
+        _: (),
+        _: usize,
+        _: &'static str,
+        _: &'static [&'static str],
+    ) -> ::core::result::Result<(), E> {
+        ::core::result::Result::Ok(())
+    }
+}
+/// [`Members`] for a tuple of members: a member's index picks the element that
+/// holds it.
+macro_rules! members_tuple {
+    ($($member:ident . $position:tt),+) => {
+        impl<'de, $($member: Members<'de>),+> Members<'de> for ($($member,)+) {
+            const LEN: usize = 0 $(+ $member::LEN)+;
+            type Slots = ($($member::Slots,)+);
+            type Fields = ($($member::Fields,)+);
+            #[inline]
+            fn slots() -> Self::Slots {
+                ($($member::slots(),)+)
+            }
+            #[inline]
+            fn decode<A: MapAccess<'de>>(
+                slots: &mut Self::Slots,
+                index: usize,
+                base: usize,
+                map: &mut A,
+                type_name: &'static str,
+                names: &'static [&'static str],
+            ) -> ::core::result::Result<(), A::Error> {
+                let (mut index, mut base) = (index, base);
+                $(
+                    if index < $member::LEN {
+                        return $member::decode(
+                            &mut slots.$position, index, base, map, type_name, names,
+                        );
+                    }
+                    index -= $member::LEN;
+                    base += $member::LEN;
+                )+
+                let _ = (index, base);
+                ::core::unreachable!("a member index past the members")
+            }
+            #[inline]
+            fn finish<E: ::serde::de::Error>(
+                slots: Self::Slots,
+                base: usize,
+                type_name: &'static str,
+                names: &'static [&'static str],
+            ) -> ::core::result::Result<Self::Fields, E> {
+                let mut next = base;
+                ::core::result::Result::Ok(($({
+                    let base = next;
+                    next += $member::LEN;
+                    let _ = next;
+                    $member::finish(slots.$position, base, type_name, names)?
+                },)+))
+            }
+        }
+    };
+}
+members_tuple!(M0.0);
+members_tuple!(M0.0, M1.1);
+members_tuple!(M0.0, M1.1, M2.2);
+members_tuple!(M0.0, M1.1, M2.2, M3.3);
+members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4);
+members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5);
+members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6);
+members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7);
+members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8);
+members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9);
+members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10);
+members_tuple!(
+    M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10, M11.11
+);
+members_tuple!(
+    M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10, M11.11, M12.12
+);
+members_tuple!(
+    M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10, M11.11, M12.12,
+    M13.13
+);
+members_tuple!(
+    M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10, M11.11, M12.12,
+    M13.13, M14.14
+);
+members_tuple!(
+    M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10, M11.11, M12.12,
+    M13.13, M14.14, M15.15
+);
+/// Decodes an object of type `type_name` whose members, named `names`, are `M`, in
+/// one pass over its members; unknown ones are skipped (or rejected in a strict
+/// decode).
+#[doc(hidden)]
+pub fn decode_object<'de, M: Members<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+    type_name: &'static str,
+    names: &'static [&'static str],
+) -> ::core::result::Result<M::Fields, D::Error> {
+    deserializer
+        .deserialize_map(ObjectVisitor::<M> {
+            type_name,
+            names,
+            members: ::core::marker::PhantomData,
+        })
+}
+/// [`decode_object`] for an object that keeps the members its schema does not
+/// declare, as the arguments of some commands do.
+#[doc(hidden)]
+pub fn decode_open_object<'de, M: Members<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+    type_name: &'static str,
+    names: &'static [&'static str],
+) -> ::core::result::Result<
+    (M::Fields, ::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    D::Error,
+> {
+    deserializer
+        .deserialize_map(OpenObjectVisitor::<M> {
+            type_name,
+            names,
+            members: ::core::marker::PhantomData,
+        })
+}
+struct ObjectVisitor<M> {
+    type_name: &'static str,
+    names: &'static [&'static str],
+    members: ::core::marker::PhantomData<M>,
+}
+impl<'de, M: Members<'de>> Visitor<'de> for ObjectVisitor<M> {
+    type Value = M::Fields;
+    fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+        ::core::write!(f, "an object ({})", self.type_name)
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::core::result::Result<M::Fields, A::Error> {
+        let mut slots = M::slots();
+        while let ::core::option::Option::Some(index) = map
+            .next_key_seed(MemberIndex(self.names, self.type_name))?
+        {
+            if index < M::LEN {
+                M::decode(&mut slots, index, 0, &mut map, self.type_name, self.names)?;
+            } else {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        M::finish(slots, 0, self.type_name, self.names)
+    }
+}
+struct OpenObjectVisitor<M> {
+    type_name: &'static str,
+    names: &'static [&'static str],
+    members: ::core::marker::PhantomData<M>,
+}
+impl<'de, M: Members<'de>> Visitor<'de> for OpenObjectVisitor<M> {
+    type Value = (
+        M::Fields,
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+        ::core::write!(f, "an object ({})", self.type_name)
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::core::result::Result<Self::Value, A::Error> {
+        let mut slots = M::slots();
+        let mut undeclared = ::serde_json::Map::new();
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(MemberKey(self.names))?
+        {
+            match key {
+                ::core::result::Result::Ok(index) => {
+                    M::decode(&mut slots, index, 0, &mut map, self.type_name, self.names)?
+                }
+                ::core::result::Result::Err(name) => {
+                    undeclared.insert(name, map.next_value()?);
+                }
+            }
+        }
+        ::core::result::Result::Ok((
+            M::finish(slots, 0, self.type_name, self.names)?,
+            undeclared,
+        ))
+    }
+}
 /// Error messages of the generic decoders, each compiled once rather than once per
 /// type it serves.
 #[cold]
@@ -549,6 +859,11 @@ fn unknown_value(name: &str) -> ::std::string::String {
 /// Decodes an array, reporting the index of an element that fails.
 #[doc(hidden)]
 pub struct List<T>(pub ::core::marker::PhantomData<T>);
+impl<T> ::core::default::Default for List<T> {
+    fn default() -> Self {
+        List(::core::marker::PhantomData)
+    }
+}
 impl<'de, T: Deserialize<'de>> ::serde::de::DeserializeSeed<'de> for List<T> {
     type Value = ::std::vec::Vec<T>;
     fn deserialize<D: Deserializer<'de>>(

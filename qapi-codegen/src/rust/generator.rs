@@ -102,6 +102,11 @@ impl<'s> Generator<'s> {
         self.conditions.attribute(ifcond)
     }
 
+    /// `#[cfg(not(…))]` for what stands in for an item with `ifcond` when it is compiled out.
+    pub(super) fn cfg_unless(&self, ifcond: Option<&IfCond>) -> TokenStream {
+        self.conditions.attribute_unless(ifcond)
+    }
+
     pub(super) fn entity(&self, id: EntityId) -> &'s Entity {
         self.schema.entity(id)
     }

@@ -17,13 +17,32 @@ impl Generator<'_> {
         held: &TokenStream,
         scope: Scope,
     ) -> TokenStream {
+        match self.list_seed(ty, scope) {
+            Some(list) => quote!(#list(::core::marker::PhantomData)),
+            None => quote!(::core::marker::PhantomData::<#held>),
+        }
+    }
+
+    /// The type of [`Self::decode_seed`].
+    pub(in crate::rust) fn seed_type(
+        &self,
+        ty: EntityId,
+        held: &TokenStream,
+        scope: Scope,
+    ) -> TokenStream {
+        self.list_seed(ty, scope)
+            .unwrap_or_else(|| quote!(::core::marker::PhantomData<#held>))
+    }
+
+    /// `protocol::List::<Element>` when `ty` is an array the module defines.
+    fn list_seed(&self, ty: EntityId, scope: Scope) -> Option<TokenStream> {
         match &self.entity(ty).kind {
             EntityKind::Array(array) if self.selection.type_path(ty).is_none() => {
                 let element = self.type_ref(array.element, scope);
                 let protocol = crate::rust::generator::scope_prefix(scope, quote!(protocol));
-                quote!(#protocol::List::<#element>(::core::marker::PhantomData))
+                Some(quote!(#protocol::List::<#element>))
             }
-            _ => quote!(::core::marker::PhantomData::<#held>),
+            _ => None,
         }
     }
 
@@ -56,8 +75,9 @@ pub(super) struct Field<'a> {
     pub(super) member: &'a Member,
     pub(super) ident: proc_macro2::Ident,
     pub(super) ty: TokenStream,
-    /// The `DeserializeSeed` that decodes a present value.
+    /// The `DeserializeSeed` that decodes a present value, and its type.
     pub(super) seed: TokenStream,
+    pub(super) seed_type: TokenStream,
     /// `#[cfg]` when a cargo feature decides whether the member exists.
     pub(super) cfg: TokenStream,
     /// Docs, `#[deprecated]` and `cfg`.
@@ -122,14 +142,20 @@ pub(super) fn fields<'a>(
         .iter()
         .map(|member| {
             let ident = names::ident(&namespace.claim(names::snake(&member.name)));
-            let (held, seed) = match generator.selection.member_path(qapi_name, &member.name) {
-                Some(path) => (path.clone(), quote!(::core::marker::PhantomData::<#path>)),
-                None => {
-                    let held = generator.held_type(owner, member.ty, scope);
-                    let seed = generator.decode_seed(member.ty, &held, scope);
-                    (held, seed)
-                }
-            };
+            let (held, seed, seed_type) =
+                match generator.selection.member_path(qapi_name, &member.name) {
+                    Some(path) => (
+                        path.clone(),
+                        quote!(::core::marker::PhantomData::<#path>),
+                        quote!(::core::marker::PhantomData<#path>),
+                    ),
+                    None => {
+                        let held = generator.held_type(owner, member.ty, scope);
+                        let seed = generator.decode_seed(member.ty, &held, scope);
+                        let seed_type = generator.seed_type(member.ty, &held, scope);
+                        (held, seed, seed_type)
+                    }
+                };
             let ty = if member.optional {
                 quote!(::core::option::Option<#held>)
             } else {
@@ -145,6 +171,7 @@ pub(super) fn fields<'a>(
                 ident,
                 ty,
                 seed,
+                seed_type,
                 attributes: quote!(#cfg #docs #deprecated),
                 cfg,
             }

@@ -2,7 +2,7 @@
 
 use proc_macro2::TokenStream;
 use qapi_schema::{Doc, EntityId, Member};
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 use super::fields::{Field, fields, serialize_fields};
 use crate::rust::generator::{Generator, Scope};
@@ -52,7 +52,7 @@ pub(in crate::rust) fn object_struct(generator: &Generator, def: StructDef) -> T
             Namespace::with_reserved(&taken).claim("other".to_owned())
         )
     });
-    let deserialize = deserialize_struct(&protocol, name, &type_name, &fields, other.as_ref());
+    let deserialize = deserialize_struct(generator, &protocol, name, &type_name, &fields, other.as_ref());
     let mut serialize = serialize_fields(&fields);
     let other_definition = other.as_ref().map(|other| {
         serialize.extend(quote!(#protocol::SerializeFields::serialize_fields(&self.#other, map)?;));
@@ -93,9 +93,12 @@ pub(in crate::rust) fn object_struct(generator: &Generator, def: StructDef) -> T
     }
 }
 
-/// The `Deserialize` impl of a struct: one pass over the object's members, unknown ones
-/// skipped, each failure located by member (see `protocol::decode`).
+/// The `Deserialize` impl of a struct: `protocol::decode_object` with the struct's
+/// members as a tuple type, so the generic decoder, compiled once per shape rather than
+/// written out per struct, makes the one pass over the object's members; unknown ones
+/// are skipped, each failure located by member (see `protocol::decode`).
 fn deserialize_struct(
+    generator: &Generator,
     protocol: &TokenStream,
     name: &proc_macro2::Ident,
     type_name: &str,
@@ -112,85 +115,76 @@ fn deserialize_struct(
         };
     }
     let wires = fields.iter().map(|field| &field.member.name);
-    // The locals are numbered, so no member name can clash with them.
-    let slots: Vec<_> = (0..fields.len())
-        .map(|index| format_ident!("slot_{index}"))
-        .collect();
-    let slot_definitions = fields.iter().zip(&slots).map(|(field, slot)| {
-        let cfg = &field.cfg;
-        quote!(#cfg let mut #slot = ::core::option::Option::None;)
-    });
-    let decoder = (protocol, type_name, &quote!(MEMBERS));
-    let arms = fields
+    // A member a cargo feature may leave out is decoded as the type alias the feature
+    // picks, local to the function and numbered, so no name can clash with it.
+    let mut aliases = Vec::new();
+    let members: Vec<TokenStream> = fields
         .iter()
-        .zip(&slots)
         .enumerate()
-        .map(|(index, (field, slot))| {
-            let cfg = &field.cfg;
-            let pattern = match other {
-                None => quote!(#index),
-                Some(_) => quote!(::core::result::Result::Ok(#index)),
+        .map(|(index, field)| {
+            let seed = &field.seed_type;
+            let member = if field.member.optional {
+                quote!(#protocol::Optional<#seed>)
+            } else {
+                quote!(#protocol::Required<#seed>)
             };
-            let decode = field.decode_into(quote!(&mut map), quote!(&mut #slot), index, decoder);
-            quote!(#cfg #pattern => #decode?,)
-        });
-    let values = fields
-        .iter()
-        .zip(&slots)
-        .enumerate()
-        .map(|(index, (field, slot))| field.initializer(quote!(#slot), index, decoder));
-    let expecting = format!("an object ({type_name})");
-    // Undeclared members are skipped, or kept when the struct has a field for them.
-    let (key_seed, unknown_arm, other_local, other_value) = match other {
+            if field.cfg.is_empty() {
+                return member;
+            }
+            let alias = format_ident!("MemberAt{index}");
+            let cfg = &field.cfg;
+            let unless = generator.cfg_unless(field.member.ifcond.as_ref());
+            aliases.push(quote! {
+                #cfg type #alias = #member;
+                #unless type #alias = #protocol::Absent;
+            });
+            quote!(#alias)
+        })
+        .collect();
+    let bindings: Vec<TokenStream> = fields.iter().map(|field| field.ident.to_token_stream()).collect();
+    let members = nested_tuple(&members);
+    let pattern = nested_tuple(&bindings);
+    let values = fields.iter().map(|field| {
+        let ident = &field.ident;
+        let cfg = &field.cfg;
+        quote!(#cfg #ident,)
+    });
+    // The binding of a member a feature leaves out is then unused.
+    let allow_unused = (!aliases.is_empty()).then(|| quote!(#[allow(unused_variables)]));
+    let (decode, other_value) = match other {
         None => (
-            quote!(#protocol::MemberIndex(MEMBERS, #type_name)),
-            quote!(_ => {
-                map.next_value::<::serde::de::IgnoredAny>()?;
-            }),
-            None,
+            quote!(let #pattern = #protocol::decode_object::<#members, D>(deserializer, #type_name, &[#(#wires),*])?;),
             None,
         ),
         Some(other) => (
-            quote!(#protocol::MemberKey(MEMBERS)),
-            quote!(_ => {
-                let value = map.next_value()?;
-                if let ::core::result::Result::Err(name) = key {
-                    undeclared.insert(name, value);
-                }
-            }),
-            Some(quote!(let mut undeclared = ::serde_json::Map::new();)),
+            quote!(let (#pattern, undeclared) = #protocol::decode_open_object::<#members, D>(deserializer, #type_name, &[#(#wires),*])?;),
             Some(quote!(#other: undeclared,)),
         ),
     };
-
     quote! {
         #[allow(deprecated)]
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                struct ObjectVisitor;
-                impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<#name, A::Error> {
-                        const MEMBERS: &[&str] = &[#(#wires),*];
-                        #(#slot_definitions)*
-                        #other_local
-                        while let ::core::option::Option::Some(key) = map.next_key_seed(#key_seed)? {
-                            match key {
-                                #(#arms)*
-                                #unknown_arm
-                            }
-                        }
-                        ::core::result::Result::Ok(#name {
-                            #(#values)*
-                            #other_value
-                        })
-                    }
-                }
-                deserializer.deserialize_map(ObjectVisitor)
+                #(#aliases)*
+                #allow_unused
+                #decode
+                ::core::result::Result::Ok(#name {
+                    #(#values)*
+                    #other_value
+                })
             }
         }
     }
+}
+
+/// The tuple `(a, b, …)` of `items` (`(a,)` for one), which nests past
+/// `protocol::Members`' 16 elements: the sixteenth is the tuple of the rest.
+fn nested_tuple(items: &[TokenStream]) -> TokenStream {
+    const WIDTH: usize = 16;
+    if items.len() <= WIDTH {
+        return quote!((#(#items,)*));
+    }
+    let (first, rest) = items.split_at(WIDTH - 1);
+    let rest = nested_tuple(rest);
+    quote!((#(#first,)* #rest,))
 }
