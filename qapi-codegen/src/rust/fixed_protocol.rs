@@ -759,10 +759,7 @@ pub fn decode_open_object<'de, M: Members<'de>, D: Deserializer<'de>>(
     deserializer: D,
     type_name: &'static str,
     names: &'static [&'static str],
-) -> ::core::result::Result<
-    (M::Fields, ::serde_json::Map<::std::string::String, ::serde_json::Value>),
-    D::Error,
-> {
+) -> ::core::result::Result<(M::Fields, Undeclared), D::Error> {
     deserializer
         .deserialize_map(OpenObjectVisitor::<M> {
             type_name,
@@ -770,6 +767,9 @@ pub fn decode_open_object<'de, M: Members<'de>, D: Deserializer<'de>>(
             members: ::core::marker::PhantomData,
         })
 }
+/// The members of an object that its schema does not declare.
+#[doc(hidden)]
+pub type Undeclared = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
 struct ObjectVisitor<M> {
     type_name: &'static str,
     names: &'static [&'static str],
@@ -803,10 +803,7 @@ struct OpenObjectVisitor<M> {
     members: ::core::marker::PhantomData<M>,
 }
 impl<'de, M: Members<'de>> Visitor<'de> for OpenObjectVisitor<M> {
-    type Value = (
-        M::Fields,
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    );
+    type Value = (M::Fields, Undeclared);
     fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
         ::core::write!(f, "an object ({})", self.type_name)
     }

@@ -266,6 +266,60 @@ mod qmp {
         assert_eq!(round_trip::<DeviceAdd>(&arguments), arguments);
     }
 
+    /// `BlockDeviceInfo` has 33 members, more than one tuple of the generic decoder holds,
+    /// so its last ones are found through nested tuples.
+    fn block_device_info() -> Value {
+        json!({
+            "file": "disk.qcow2", "ro": false, "drv": "qcow2", "backing_file_depth": 0,
+            "active": true, "encrypted": false, "detect_zeroes": "off",
+            "bps": 0, "bps_rd": 0, "bps_wr": 0, "iops": 0, "iops_rd": 0, "iops_wr": 0,
+            "image": { "filename": "disk.qcow2", "format": "qcow2", "virtual-size": 1024 },
+            "iops_size": 512, "group": "g0",
+            "cache": { "writeback": true, "direct": false, "no-flush": false },
+            "write_threshold": 7, "dirty-bitmaps": []
+        })
+    }
+
+    #[test]
+    fn members_past_the_sixteenth_decode_and_report_their_own_names() {
+        use qapi_generated_tests::qmp::BlockDeviceInfo;
+
+        let info = block_device_info();
+        let decoded: BlockDeviceInfo = serde_json::from_value(info.clone()).unwrap();
+        assert_eq!(decoded.iops_size, Some(512));
+        assert_eq!(decoded.group.as_deref(), Some("g0"));
+        assert_eq!(decoded.write_threshold, 7);
+        assert_eq!(decoded.dirty_bitmaps, Some(Vec::new()));
+        assert_eq!(decoded.bps_max, None);
+        assert_eq!(round_trip::<BlockDeviceInfo>(&info), info);
+
+        let mut bad = info.clone();
+        bad["write_threshold"] = json!("high");
+        let error = decode_return("query-named-block-nodes", json!([bad])).unwrap_err();
+        assert_eq!(error.path, "return[0].write_threshold");
+        assert_eq!(error.type_name, Some("BlockDeviceInfo"));
+
+        let mut missing = info.clone();
+        missing.as_object_mut().unwrap().remove("cache");
+        let error = serde_json::from_value::<BlockDeviceInfo>(missing).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("missing member `cache` of BlockDeviceInfo"),
+            "{error}"
+        );
+
+        let text = info.to_string();
+        let repeated = format!("{},\"write_threshold\":8}}", &text[..text.len() - 1]);
+        let error = serde_json::from_str::<BlockDeviceInfo>(&repeated).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("duplicate member `write_threshold` in BlockDeviceInfo"),
+            "{error}"
+        );
+    }
+
     #[test]
     fn a_known_event_with_bad_data_names_the_member() {
         let error = Event::from_parts("STOP", None).map(|_| ());

@@ -52,7 +52,14 @@ pub(in crate::rust) fn object_struct(generator: &Generator, def: StructDef) -> T
             Namespace::with_reserved(&taken).claim("other".to_owned())
         )
     });
-    let deserialize = deserialize_struct(generator, &protocol, name, &type_name, &fields, other.as_ref());
+    let deserialize = deserialize_struct(
+        generator,
+        &protocol,
+        name,
+        &type_name,
+        &fields,
+        other.as_ref(),
+    );
     let mut serialize = serialize_fields(&fields);
     let other_definition = other.as_ref().map(|other| {
         serialize.extend(quote!(#protocol::SerializeFields::serialize_fields(&self.#other, map)?;));
@@ -141,7 +148,10 @@ fn deserialize_struct(
             quote!(#alias)
         })
         .collect();
-    let bindings: Vec<TokenStream> = fields.iter().map(|field| field.ident.to_token_stream()).collect();
+    let bindings: Vec<TokenStream> = fields
+        .iter()
+        .map(|field| field.ident.to_token_stream())
+        .collect();
     let members = nested_tuple(&members);
     let pattern = nested_tuple(&bindings);
     let values = fields.iter().map(|field| {
