@@ -955,6 +955,77 @@ pub trait SerializeFields {
         map: &mut M,
     ) -> ::core::result::Result<(), M::Error>;
 }
+/// Members to write into a map being serialized: an [`Entry`], a [`Present`], or a
+/// tuple of up to 16 of these and of such tuples, written in order.
+#[doc(hidden)]
+pub trait Entries {
+    fn write<M: SerializeMap>(self, map: &mut M) -> ::core::result::Result<(), M::Error>;
+}
+/// A member and its value.
+#[doc(hidden)]
+pub struct Entry<'a, T: ?::core::marker::Sized>(pub &'static str, pub &'a T);
+/// An optional member, written only when it has a value.
+#[doc(hidden)]
+pub struct Present<'a, T>(pub &'static str, pub &'a ::core::option::Option<T>);
+impl<T: Serialize + ?::core::marker::Sized> Entries for Entry<'_, T> {
+    #[inline]
+    fn write<M: SerializeMap>(self, map: &mut M) -> ::core::result::Result<(), M::Error> {
+        map.serialize_entry(self.0, self.1)
+    }
+}
+impl<T: Serialize> Entries for Present<'_, T> {
+    #[inline]
+    fn write<M: SerializeMap>(self, map: &mut M) -> ::core::result::Result<(), M::Error> {
+        match self.1 {
+            ::core::option::Option::Some(value) => map.serialize_entry(self.0, value),
+            ::core::option::Option::None => ::core::result::Result::Ok(()),
+        }
+    }
+}
+/// [`Entries`] for a tuple of entries.
+macro_rules! entries_tuple {
+    ($($entry:ident . $position:tt),+) => {
+        impl<$($entry: Entries),+> Entries for ($($entry,)+) {
+            #[inline]
+            fn write<M: SerializeMap>(
+                self,
+                map: &mut M,
+            ) -> ::core::result::Result<(), M::Error> {
+                $(self.$position.write(map)?;)+
+                ::core::result::Result::Ok(())
+            }
+        }
+    };
+}
+entries_tuple!(E0.0);
+entries_tuple!(E0.0, E1.1);
+entries_tuple!(E0.0, E1.1, E2.2);
+entries_tuple!(E0.0, E1.1, E2.2, E3.3);
+entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4);
+entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5);
+entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6);
+entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7);
+entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8);
+entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9);
+entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10);
+entries_tuple!(
+    E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10, E11.11
+);
+entries_tuple!(
+    E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10, E11.11, E12.12
+);
+entries_tuple!(
+    E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10, E11.11, E12.12,
+    E13.13
+);
+entries_tuple!(
+    E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10, E11.11, E12.12,
+    E13.13, E14.14
+);
+entries_tuple!(
+    E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10, E11.11, E12.12,
+    E13.13, E14.14, E15.15
+);
 #[doc(hidden)]
 pub fn serialize_object<T: SerializeFields, S: Serializer>(
     value: &T,

@@ -179,22 +179,53 @@ pub(super) fn fields<'a>(
         .collect()
 }
 
-/// Statements writing `fields` of `self` into `map`.
-pub(super) fn serialize_fields<'f>(fields: impl IntoIterator<Item = &'f Field<'f>>) -> TokenStream {
-    let statements = fields.into_iter().map(|field| {
+/// Statements writing `fields` of `self` into `map`: one `protocol::Entries` tuple for
+/// each run of members that exist in every build, a statement of its own for each member
+/// a cargo feature decides, so the members keep their order.
+pub(super) fn serialize_fields<'f>(
+    protocol: &TokenStream,
+    fields: impl IntoIterator<Item = &'f Field<'f>>,
+) -> TokenStream {
+    let mut statements = TokenStream::new();
+    let mut run = Vec::new();
+    let flush = |run: &mut Vec<TokenStream>, statements: &mut TokenStream| {
+        let entries = match run.as_slice() {
+            [] => return,
+            [entry] => entry.clone(),
+            entries => nested_tuple(entries),
+        };
+        statements.extend(quote!(#protocol::Entries::write(#entries, map)?;));
+        run.clear();
+    };
+    for field in fields {
         let wire = &field.member.name;
         let ident = &field.ident;
-        let cfg = &field.cfg;
-        if field.member.optional {
-            quote! {
-                #cfg
-                if let ::core::option::Option::Some(value) = &self.#ident {
-                    map.serialize_entry(#wire, value)?;
-                }
-            }
+        let entry = if field.member.optional {
+            quote!(#protocol::Present(#wire, &self.#ident))
         } else {
-            quote!(#cfg map.serialize_entry(#wire, &self.#ident)?;)
+            quote!(#protocol::Entry(#wire, &self.#ident))
+        };
+        if field.cfg.is_empty() {
+            run.push(entry);
+        } else {
+            flush(&mut run, &mut statements);
+            let cfg = &field.cfg;
+            statements.extend(quote!(#cfg #protocol::Entries::write(#entry, map)?;));
         }
-    });
-    quote!(#(#statements)*)
+    }
+    flush(&mut run, &mut statements);
+    statements
+}
+
+/// The tuple `(a, b, …)` of `items` (`(a,)` for one), nested past the 16 elements
+/// that `protocol::Members` and `protocol::Entries` take: the sixteenth is the tuple of
+/// the rest.
+pub(super) fn nested_tuple(items: &[TokenStream]) -> TokenStream {
+    const WIDTH: usize = 16;
+    if items.len() <= WIDTH {
+        return quote!((#(#items,)*));
+    }
+    let (first, rest) = items.split_at(WIDTH - 1);
+    let rest = nested_tuple(rest);
+    quote!((#(#first,)* #rest,))
 }

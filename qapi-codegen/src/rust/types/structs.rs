@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use qapi_schema::{Doc, EntityId, Member};
 use quote::{ToTokens, format_ident, quote};
 
-use super::fields::{Field, fields, serialize_fields};
+use super::fields::{Field, fields, nested_tuple, serialize_fields};
 use crate::rust::generator::{Generator, Scope};
 use crate::rust::names::Namespace;
 
@@ -60,7 +60,7 @@ pub(in crate::rust) fn object_struct(generator: &Generator, def: StructDef) -> T
         &fields,
         other.as_ref(),
     );
-    let mut serialize = serialize_fields(&fields);
+    let mut serialize = serialize_fields(&protocol, &fields);
     let other_definition = other.as_ref().map(|other| {
         serialize.extend(quote!(#protocol::SerializeFields::serialize_fields(&self.#other, map)?;));
         quote! {
@@ -185,16 +185,4 @@ fn deserialize_struct(
             }
         }
     }
-}
-
-/// The tuple `(a, b, …)` of `items` (`(a,)` for one), which nests past
-/// `protocol::Members`' 16 elements: the sixteenth is the tuple of the rest.
-fn nested_tuple(items: &[TokenStream]) -> TokenStream {
-    const WIDTH: usize = 16;
-    if items.len() <= WIDTH {
-        return quote!((#(#items,)*));
-    }
-    let (first, rest) = items.split_at(WIDTH - 1);
-    let rest = nested_tuple(rest);
-    quote!((#(#first,)* #rest,))
 }

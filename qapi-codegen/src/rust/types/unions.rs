@@ -233,7 +233,7 @@ pub(super) fn union_type(
             None => quote!(#cfg #branch_enum::#ident => map.serialize_entry(#tag_wire, #wire)?,),
         })
     });
-    let serialize_base = serialize_fields(base_fields.iter().copied());
+    let serialize_base = serialize_fields(&quote!(protocol), base_fields.iter().copied());
     let branch_doc = format!(" The branches of [`{name}`], chosen by its `{tag_wire}` member.");
     // The user's attributes for the union go on its branch enum too, so derives hold.
     let user_attributes = generator.selection.attributes(type_name, true);
