@@ -233,92 +233,25 @@ impl<'de> ::serde::Deserialize<'de> for MachineStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MachineStatus;
-            fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-                f.write_str("an object (MachineStatus)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<MachineStatus, A::Error> {
-                const MEMBERS: &[&str] = &[
-                    "state",
-                    "water-percent",
-                    "beans-grams",
-                    "drinks-served",
-                ];
-                let mut slot_0 = ::core::option::Option::None;
-                let mut slot_1 = ::core::option::Option::None;
-                let mut slot_2 = ::core::option::Option::None;
-                let mut slot_3 = ::core::option::Option::None;
-                while let ::core::option::Option::Some(key) = map
-                    .next_key_seed(protocol::MemberIndex(MEMBERS, "MachineStatus"))?
-                {
-                    match key {
-                        0usize => {
-                            protocol::member(
-                                &mut map,
-                                &mut slot_0,
-                                ::core::marker::PhantomData::<MachineState>,
-                                "MachineStatus",
-                                MEMBERS[0usize],
-                            )?
-                        }
-                        1usize => {
-                            protocol::member(
-                                &mut map,
-                                &mut slot_1,
-                                ::core::marker::PhantomData::<u8>,
-                                "MachineStatus",
-                                MEMBERS[1usize],
-                            )?
-                        }
-                        2usize => {
-                            protocol::member(
-                                &mut map,
-                                &mut slot_2,
-                                ::core::marker::PhantomData::<u32>,
-                                "MachineStatus",
-                                MEMBERS[2usize],
-                            )?
-                        }
-                        3usize => {
-                            protocol::member(
-                                &mut map,
-                                &mut slot_3,
-                                ::core::marker::PhantomData::<u32>,
-                                "MachineStatus",
-                                MEMBERS[3usize],
-                            )?
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(MachineStatus {
-                    state: protocol::required(slot_0, "MachineStatus", MEMBERS[0usize])?,
-                    water_percent: protocol::required(
-                        slot_1,
-                        "MachineStatus",
-                        MEMBERS[1usize],
-                    )?,
-                    beans_grams: protocol::required(
-                        slot_2,
-                        "MachineStatus",
-                        MEMBERS[2usize],
-                    )?,
-                    drinks_served: protocol::required(
-                        slot_3,
-                        "MachineStatus",
-                        MEMBERS[3usize],
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        let (state, water_percent, beans_grams, drinks_served) = protocol::decode_object::<
+            (
+                protocol::Required<::core::marker::PhantomData<MachineState>>,
+                protocol::Required<::core::marker::PhantomData<u8>>,
+                protocol::Required<::core::marker::PhantomData<u32>>,
+                protocol::Required<::core::marker::PhantomData<u32>>,
+            ),
+            D,
+        >(
+            deserializer,
+            "MachineStatus",
+            &["state", "water-percent", "beans-grams", "drinks-served"],
+        )?;
+        ::core::result::Result::Ok(MachineStatus {
+            state,
+            water_percent,
+            beans_grams,
+            drinks_served,
+        })
     }
 }
 #[allow(deprecated)]
@@ -327,10 +260,15 @@ impl protocol::SerializeFields for MachineStatus {
         &self,
         map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
-        map.serialize_entry("state", &self.state)?;
-        map.serialize_entry("water-percent", &self.water_percent)?;
-        map.serialize_entry("beans-grams", &self.beans_grams)?;
-        map.serialize_entry("drinks-served", &self.drinks_served)?;
+        protocol::Entries::write(
+            (
+                protocol::Entry("state", &self.state),
+                protocol::Entry("water-percent", &self.water_percent),
+                protocol::Entry("beans-grams", &self.beans_grams),
+                protocol::Entry("drinks-served", &self.drinks_served),
+            ),
+            map,
+        )?;
         ::core::result::Result::Ok(())
     }
 }
@@ -356,57 +294,17 @@ impl<'de> ::serde::Deserialize<'de> for EspressoOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EspressoOptions;
-            fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-                f.write_str("an object (EspressoOptions)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<EspressoOptions, A::Error> {
-                const MEMBERS: &[&str] = &["shots", "ristretto"];
-                let mut slot_0 = ::core::option::Option::None;
-                let mut slot_1 = ::core::option::Option::None;
-                while let ::core::option::Option::Some(key) = map
-                    .next_key_seed(protocol::MemberIndex(MEMBERS, "EspressoOptions"))?
-                {
-                    match key {
-                        0usize => {
-                            protocol::member(
-                                &mut map,
-                                &mut slot_0,
-                                ::core::marker::PhantomData::<u8>,
-                                "EspressoOptions",
-                                MEMBERS[0usize],
-                            )?
-                        }
-                        1usize => {
-                            protocol::member(
-                                &mut map,
-                                &mut slot_1,
-                                ::core::marker::PhantomData::<bool>,
-                                "EspressoOptions",
-                                MEMBERS[1usize],
-                            )?
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(EspressoOptions {
-                    shots: protocol::required(
-                        slot_0,
-                        "EspressoOptions",
-                        MEMBERS[0usize],
-                    )?,
-                    ristretto: slot_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        let (shots, ristretto) = protocol::decode_object::<
+            (
+                protocol::Required<::core::marker::PhantomData<u8>>,
+                protocol::Optional<::core::marker::PhantomData<bool>>,
+            ),
+            D,
+        >(deserializer, "EspressoOptions", &["shots", "ristretto"])?;
+        ::core::result::Result::Ok(EspressoOptions {
+            shots,
+            ristretto,
+        })
     }
 }
 #[allow(deprecated)]
@@ -415,10 +313,13 @@ impl protocol::SerializeFields for EspressoOptions {
         &self,
         map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
-        map.serialize_entry("shots", &self.shots)?;
-        if let ::core::option::Option::Some(value) = &self.ristretto {
-            map.serialize_entry("ristretto", value)?;
-        }
+        protocol::Entries::write(
+            (
+                protocol::Entry("shots", &self.shots),
+                protocol::Present("ristretto", &self.ristretto),
+            ),
+            map,
+        )?;
         ::core::result::Result::Ok(())
     }
 }
@@ -442,46 +343,11 @@ impl<'de> ::serde::Deserialize<'de> for MilkOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MilkOptions;
-            fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-                f.write_str("an object (MilkOptions)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<MilkOptions, A::Error> {
-                const MEMBERS: &[&str] = &["foam-level"];
-                let mut slot_0 = ::core::option::Option::None;
-                while let ::core::option::Option::Some(key) = map
-                    .next_key_seed(protocol::MemberIndex(MEMBERS, "MilkOptions"))?
-                {
-                    match key {
-                        0usize => {
-                            protocol::member(
-                                &mut map,
-                                &mut slot_0,
-                                ::core::marker::PhantomData::<u8>,
-                                "MilkOptions",
-                                MEMBERS[0usize],
-                            )?
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(MilkOptions {
-                    foam_level: protocol::required(
-                        slot_0,
-                        "MilkOptions",
-                        MEMBERS[0usize],
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        let (foam_level,) = protocol::decode_object::<
+            (protocol::Required<::core::marker::PhantomData<u8>>,),
+            D,
+        >(deserializer, "MilkOptions", &["foam-level"])?;
+        ::core::result::Result::Ok(MilkOptions { foam_level })
     }
 }
 #[allow(deprecated)]
@@ -490,7 +356,7 @@ impl protocol::SerializeFields for MilkOptions {
         &self,
         map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
-        map.serialize_entry("foam-level", &self.foam_level)?;
+        protocol::Entries::write(protocol::Entry("foam-level", &self.foam_level), map)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -592,9 +458,7 @@ impl protocol::SerializeFields for DrinkOrder {
         &self,
         map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
-        if let ::core::option::Option::Some(value) = &self.volume {
-            map.serialize_entry("volume", value)?;
-        }
+        protocol::Entries::write(protocol::Present("volume", &self.volume), map)?;
         match &self.kind {
             DrinkOrderKind::Espresso(branch) => {
                 map.serialize_entry("kind", "espresso")?;
@@ -776,43 +640,11 @@ pub mod commands {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::core::result::Result<Self, D::Error> {
-            struct ObjectVisitor;
-            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-                type Value = Clean;
-                fn expecting(
-                    &self,
-                    f: &mut ::core::fmt::Formatter,
-                ) -> ::core::fmt::Result {
-                    f.write_str("an object (Clean)")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::core::result::Result<Clean, A::Error> {
-                    const MEMBERS: &[&str] = &["rinse-only"];
-                    let mut slot_0 = ::core::option::Option::None;
-                    while let ::core::option::Option::Some(key) = map
-                        .next_key_seed(super::protocol::MemberIndex(MEMBERS, "Clean"))?
-                    {
-                        match key {
-                            0usize => {
-                                super::protocol::member(
-                                    &mut map,
-                                    &mut slot_0,
-                                    ::core::marker::PhantomData::<bool>,
-                                    "Clean",
-                                    MEMBERS[0usize],
-                                )?
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    ::core::result::Result::Ok(Clean { rinse_only: slot_0 })
-                }
-            }
-            deserializer.deserialize_map(ObjectVisitor)
+            let (rinse_only,) = super::protocol::decode_object::<
+                (super::protocol::Optional<::core::marker::PhantomData<bool>>,),
+                D,
+            >(deserializer, "Clean", &["rinse-only"])?;
+            ::core::result::Result::Ok(Clean { rinse_only })
         }
     }
     #[allow(deprecated)]
@@ -821,9 +653,10 @@ pub mod commands {
             &self,
             map: &mut M,
         ) -> ::core::result::Result<(), M::Error> {
-            if let ::core::option::Option::Some(value) = &self.rinse_only {
-                map.serialize_entry("rinse-only", value)?;
-            }
+            super::protocol::Entries::write(
+                super::protocol::Present("rinse-only", &self.rinse_only),
+                map,
+            )?;
             ::core::result::Result::Ok(())
         }
     }
@@ -849,51 +682,11 @@ pub mod commands {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::core::result::Result<Self, D::Error> {
-            struct ObjectVisitor;
-            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-                type Value = SetStandbyTimeout;
-                fn expecting(
-                    &self,
-                    f: &mut ::core::fmt::Formatter,
-                ) -> ::core::fmt::Result {
-                    f.write_str("an object (SetStandbyTimeout)")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::core::result::Result<SetStandbyTimeout, A::Error> {
-                    const MEMBERS: &[&str] = &["minutes"];
-                    let mut slot_0 = ::core::option::Option::None;
-                    while let ::core::option::Option::Some(key) = map
-                        .next_key_seed(
-                            super::protocol::MemberIndex(MEMBERS, "SetStandbyTimeout"),
-                        )?
-                    {
-                        match key {
-                            0usize => {
-                                super::protocol::member(
-                                    &mut map,
-                                    &mut slot_0,
-                                    ::core::marker::PhantomData::<u16>,
-                                    "SetStandbyTimeout",
-                                    MEMBERS[0usize],
-                                )?
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    ::core::result::Result::Ok(SetStandbyTimeout {
-                        minutes: super::protocol::required(
-                            slot_0,
-                            "SetStandbyTimeout",
-                            MEMBERS[0usize],
-                        )?,
-                    })
-                }
-            }
-            deserializer.deserialize_map(ObjectVisitor)
+            let (minutes,) = super::protocol::decode_object::<
+                (super::protocol::Required<::core::marker::PhantomData<u16>>,),
+                D,
+            >(deserializer, "SetStandbyTimeout", &["minutes"])?;
+            ::core::result::Result::Ok(SetStandbyTimeout { minutes })
         }
     }
     #[allow(deprecated)]
@@ -902,7 +695,10 @@ pub mod commands {
             &self,
             map: &mut M,
         ) -> ::core::result::Result<(), M::Error> {
-            map.serialize_entry("minutes", &self.minutes)?;
+            super::protocol::Entries::write(
+                super::protocol::Entry("minutes", &self.minutes),
+                map,
+            )?;
             ::core::result::Result::Ok(())
         }
     }
@@ -1423,66 +1219,16 @@ pub mod events {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::core::result::Result<Self, D::Error> {
-            struct ObjectVisitor;
-            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-                type Value = DrinkReady;
-                fn expecting(
-                    &self,
-                    f: &mut ::core::fmt::Formatter,
-                ) -> ::core::fmt::Result {
-                    f.write_str("an object (DrinkReady)")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::core::result::Result<DrinkReady, A::Error> {
-                    const MEMBERS: &[&str] = &["kind", "millilitres"];
-                    let mut slot_0 = ::core::option::Option::None;
-                    let mut slot_1 = ::core::option::Option::None;
-                    while let ::core::option::Option::Some(key) = map
-                        .next_key_seed(
-                            super::protocol::MemberIndex(MEMBERS, "DrinkReady"),
-                        )?
-                    {
-                        match key {
-                            0usize => {
-                                super::protocol::member(
-                                    &mut map,
-                                    &mut slot_0,
-                                    ::core::marker::PhantomData::<super::DrinkKind>,
-                                    "DrinkReady",
-                                    MEMBERS[0usize],
-                                )?
-                            }
-                            1usize => {
-                                super::protocol::member(
-                                    &mut map,
-                                    &mut slot_1,
-                                    ::core::marker::PhantomData::<u16>,
-                                    "DrinkReady",
-                                    MEMBERS[1usize],
-                                )?
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    ::core::result::Result::Ok(DrinkReady {
-                        kind: super::protocol::required(
-                            slot_0,
-                            "DrinkReady",
-                            MEMBERS[0usize],
-                        )?,
-                        millilitres: super::protocol::required(
-                            slot_1,
-                            "DrinkReady",
-                            MEMBERS[1usize],
-                        )?,
-                    })
-                }
-            }
-            deserializer.deserialize_map(ObjectVisitor)
+            let (kind, millilitres) = super::protocol::decode_object::<
+                (
+                    super::protocol::Required<
+                        ::core::marker::PhantomData<super::DrinkKind>,
+                    >,
+                    super::protocol::Required<::core::marker::PhantomData<u16>>,
+                ),
+                D,
+            >(deserializer, "DrinkReady", &["kind", "millilitres"])?;
+            ::core::result::Result::Ok(DrinkReady { kind, millilitres })
         }
     }
     #[allow(deprecated)]
@@ -1491,8 +1237,13 @@ pub mod events {
             &self,
             map: &mut M,
         ) -> ::core::result::Result<(), M::Error> {
-            map.serialize_entry("kind", &self.kind)?;
-            map.serialize_entry("millilitres", &self.millilitres)?;
+            super::protocol::Entries::write(
+                (
+                    super::protocol::Entry("kind", &self.kind),
+                    super::protocol::Entry("millilitres", &self.millilitres),
+                ),
+                map,
+            )?;
             ::core::result::Result::Ok(())
         }
     }
@@ -1516,51 +1267,11 @@ pub mod events {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::core::result::Result<Self, D::Error> {
-            struct ObjectVisitor;
-            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-                type Value = WaterLow;
-                fn expecting(
-                    &self,
-                    f: &mut ::core::fmt::Formatter,
-                ) -> ::core::fmt::Result {
-                    f.write_str("an object (WaterLow)")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::core::result::Result<WaterLow, A::Error> {
-                    const MEMBERS: &[&str] = &["water-percent"];
-                    let mut slot_0 = ::core::option::Option::None;
-                    while let ::core::option::Option::Some(key) = map
-                        .next_key_seed(
-                            super::protocol::MemberIndex(MEMBERS, "WaterLow"),
-                        )?
-                    {
-                        match key {
-                            0usize => {
-                                super::protocol::member(
-                                    &mut map,
-                                    &mut slot_0,
-                                    ::core::marker::PhantomData::<u8>,
-                                    "WaterLow",
-                                    MEMBERS[0usize],
-                                )?
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    ::core::result::Result::Ok(WaterLow {
-                        water_percent: super::protocol::required(
-                            slot_0,
-                            "WaterLow",
-                            MEMBERS[0usize],
-                        )?,
-                    })
-                }
-            }
-            deserializer.deserialize_map(ObjectVisitor)
+            let (water_percent,) = super::protocol::decode_object::<
+                (super::protocol::Required<::core::marker::PhantomData<u8>>,),
+                D,
+            >(deserializer, "WaterLow", &["water-percent"])?;
+            ::core::result::Result::Ok(WaterLow { water_percent })
         }
     }
     #[allow(deprecated)]
@@ -1569,7 +1280,10 @@ pub mod events {
             &self,
             map: &mut M,
         ) -> ::core::result::Result<(), M::Error> {
-            map.serialize_entry("water-percent", &self.water_percent)?;
+            super::protocol::Entries::write(
+                super::protocol::Entry("water-percent", &self.water_percent),
+                map,
+            )?;
             ::core::result::Result::Ok(())
         }
     }
@@ -2070,6 +1784,298 @@ pub mod protocol {
             }
         }
     }
+    /// The members of an object as a generated decoder declares them: a [`Required`],
+    /// [`Optional`] or [`Absent`] member, or a tuple of up to 16 of these and of such
+    /// tuples (longer member lists nest). Each member's name is `names[base]` of the
+    /// object's list of member names, its position in that list.
+    #[doc(hidden)]
+    pub trait Members<'de> {
+        /// How many members it holds.
+        const LEN: usize;
+        /// What holds their values while the object's members arrive.
+        type Slots;
+        /// Their values once the object has ended.
+        type Fields;
+        fn slots() -> Self::Slots;
+        /// Decodes the value of member `index` (counted from `base`) into its slot.
+        fn decode<A: MapAccess<'de>>(
+            slots: &mut Self::Slots,
+            index: usize,
+            base: usize,
+            map: &mut A,
+            type_name: &'static str,
+            names: &'static [&'static str],
+        ) -> ::core::result::Result<(), A::Error>;
+        /// The values, or the error naming the first required member that is missing.
+        fn finish<E: ::serde::de::Error>(
+            slots: Self::Slots,
+            base: usize,
+            type_name: &'static str,
+            names: &'static [&'static str],
+        ) -> ::core::result::Result<Self::Fields, E>;
+    }
+    /// A member that must be present, decoded by the seed `S`.
+    #[doc(hidden)]
+    pub struct Required<S>(::core::marker::PhantomData<S>);
+    /// A member that may be absent.
+    #[doc(hidden)]
+    pub struct Optional<S>(::core::marker::PhantomData<S>);
+    /// A member this build leaves out (its condition does not hold): its value is
+    /// skipped.
+    #[doc(hidden)]
+    pub struct Absent;
+    impl<
+        'de,
+        S: ::serde::de::DeserializeSeed<'de> + ::core::default::Default,
+    > Members<'de> for Required<S> {
+        const LEN: usize = 1;
+        type Slots = ::core::option::Option<S::Value>;
+        type Fields = S::Value;
+        #[inline]
+        fn slots() -> Self::Slots {
+            ::core::option::Option::None
+        }
+        #[inline]
+        fn decode<A: MapAccess<'de>>(
+            slot: &mut Self::Slots,
+            _: usize,
+            base: usize,
+            map: &mut A,
+            type_name: &'static str,
+            names: &'static [&'static str],
+        ) -> ::core::result::Result<(), A::Error> {
+            member(map, slot, S::default(), type_name, names[base])
+        }
+        #[inline]
+        fn finish<E: ::serde::de::Error>(
+            slot: Self::Slots,
+            base: usize,
+            type_name: &'static str,
+            names: &'static [&'static str],
+        ) -> ::core::result::Result<S::Value, E> {
+            required(slot, type_name, names[base])
+        }
+    }
+    impl<
+        'de,
+        S: ::serde::de::DeserializeSeed<'de> + ::core::default::Default,
+    > Members<'de> for Optional<S> {
+        const LEN: usize = 1;
+        type Slots = ::core::option::Option<S::Value>;
+        type Fields = ::core::option::Option<S::Value>;
+        #[inline]
+        fn slots() -> Self::Slots {
+            ::core::option::Option::None
+        }
+        #[inline]
+        fn decode<A: MapAccess<'de>>(
+            slot: &mut Self::Slots,
+            _: usize,
+            base: usize,
+            map: &mut A,
+            type_name: &'static str,
+            names: &'static [&'static str],
+        ) -> ::core::result::Result<(), A::Error> {
+            member(map, slot, S::default(), type_name, names[base])
+        }
+        #[inline]
+        fn finish<E: ::serde::de::Error>(
+            slot: Self::Slots,
+            _: usize,
+            _: &'static str,
+            _: &'static [&'static str],
+        ) -> ::core::result::Result<Self::Fields, E> {
+            ::core::result::Result::Ok(slot)
+        }
+    }
+    impl<'de> Members<'de> for Absent {
+        const LEN: usize = 1;
+        type Slots = ();
+        type Fields = ();
+        #[inline]
+        fn slots() {}
+        #[inline]
+        fn decode<A: MapAccess<'de>>(
+            _: &mut (),
+            _: usize,
+            _: usize,
+            map: &mut A,
+            _: &'static str,
+            _: &'static [&'static str],
+        ) -> ::core::result::Result<(), A::Error> {
+            map.next_value::<::serde::de::IgnoredAny>().map(|_| ())
+        }
+        #[inline]
+        fn finish<E: ::serde::de::Error>(
+            _: (),
+            _: usize,
+            _: &'static str,
+            _: &'static [&'static str],
+        ) -> ::core::result::Result<(), E> {
+            ::core::result::Result::Ok(())
+        }
+    }
+    /// [`Members`] for a tuple of members: a member's index picks the element that
+    /// holds it.
+    macro_rules! members_tuple {
+        ($($member:ident . $position:tt),+) => {
+            impl <'de, $($member : Members <'de >),+> Members <'de > for ($($member,)+) {
+            const LEN : usize = 0 $(+ $member ::LEN)+; type Slots = ($($member
+            ::Slots,)+); type Fields = ($($member ::Fields,)+); #[inline] fn slots() ->
+            Self::Slots { ($($member ::slots(),)+) } #[inline] fn decode < A : MapAccess
+            <'de >> (slots : & mut Self::Slots, index : usize, base : usize, map : & mut
+            A, type_name : &'static str, names : &'static [&'static str],) ->
+            ::core::result::Result < (), A::Error > { let (mut index, mut base) = (index,
+            base); $(if index < $member ::LEN { return $member ::decode(& mut slots
+            .$position, index, base, map, type_name, names,); } index -= $member ::LEN;
+            base += $member ::LEN;)+ let _ = (index, base);
+            ::core::unreachable!("a member index past the members") } #[inline] fn finish
+            < E : ::serde::de::Error > (slots : Self::Slots, base : usize, type_name :
+            &'static str, names : &'static [&'static str],) -> ::core::result::Result <
+            Self::Fields, E > { let mut next = base; ::core::result::Result::Ok(($({ let
+            base = next; next += $member ::LEN; let _ = next; $member ::finish(slots
+            .$position, base, type_name, names) ? },)+)) } }
+        };
+    }
+    members_tuple!(M0.0);
+    members_tuple!(M0.0, M1.1);
+    members_tuple!(M0.0, M1.1, M2.2);
+    members_tuple!(M0.0, M1.1, M2.2, M3.3);
+    members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4);
+    members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5);
+    members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6);
+    members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7);
+    members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8);
+    members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9);
+    members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10);
+    members_tuple!(
+        M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10, M11.11
+    );
+    members_tuple!(
+        M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10, M11.11, M12
+        .12
+    );
+    members_tuple!(
+        M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10, M11.11, M12
+        .12, M13.13
+    );
+    members_tuple!(
+        M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10, M11.11, M12
+        .12, M13.13, M14.14
+    );
+    members_tuple!(
+        M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10, M11.11, M12
+        .12, M13.13, M14.14, M15.15
+    );
+    /// Decodes an object of type `type_name` whose members, named `names`, are `M`, in
+    /// one pass over its members; unknown ones are skipped (or rejected in a strict
+    /// decode).
+    #[doc(hidden)]
+    pub fn decode_object<'de, M: Members<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+        type_name: &'static str,
+        names: &'static [&'static str],
+    ) -> ::core::result::Result<M::Fields, D::Error> {
+        deserializer
+            .deserialize_map(ObjectVisitor::<M> {
+                type_name,
+                names,
+                members: ::core::marker::PhantomData,
+            })
+    }
+    /// [`decode_object`] for an object that keeps the members its schema does not
+    /// declare, as the arguments of some commands do.
+    #[doc(hidden)]
+    pub fn decode_open_object<'de, M: Members<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+        type_name: &'static str,
+        names: &'static [&'static str],
+    ) -> ::core::result::Result<(M::Fields, Undeclared), D::Error> {
+        deserializer
+            .deserialize_map(OpenObjectVisitor::<M> {
+                type_name,
+                names,
+                members: ::core::marker::PhantomData,
+            })
+    }
+    /// The members of an object that its schema does not declare.
+    #[doc(hidden)]
+    pub type Undeclared = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+    struct ObjectVisitor<M> {
+        type_name: &'static str,
+        names: &'static [&'static str],
+        members: ::core::marker::PhantomData<M>,
+    }
+    impl<'de, M: Members<'de>> Visitor<'de> for ObjectVisitor<M> {
+        type Value = M::Fields;
+        fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+            ::core::write!(f, "an object ({})", self.type_name)
+        }
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::core::result::Result<M::Fields, A::Error> {
+            let mut slots = M::slots();
+            while let ::core::option::Option::Some(index) = map
+                .next_key_seed(MemberIndex(self.names, self.type_name))?
+            {
+                if index < M::LEN {
+                    M::decode(
+                        &mut slots,
+                        index,
+                        0,
+                        &mut map,
+                        self.type_name,
+                        self.names,
+                    )?;
+                } else {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+            M::finish(slots, 0, self.type_name, self.names)
+        }
+    }
+    struct OpenObjectVisitor<M> {
+        type_name: &'static str,
+        names: &'static [&'static str],
+        members: ::core::marker::PhantomData<M>,
+    }
+    impl<'de, M: Members<'de>> Visitor<'de> for OpenObjectVisitor<M> {
+        type Value = (M::Fields, Undeclared);
+        fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+            ::core::write!(f, "an object ({})", self.type_name)
+        }
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::core::result::Result<Self::Value, A::Error> {
+            let mut slots = M::slots();
+            let mut undeclared = ::serde_json::Map::new();
+            while let ::core::option::Option::Some(key) = map
+                .next_key_seed(MemberKey(self.names))?
+            {
+                match key {
+                    ::core::result::Result::Ok(index) => {
+                        M::decode(
+                            &mut slots,
+                            index,
+                            0,
+                            &mut map,
+                            self.type_name,
+                            self.names,
+                        )?
+                    }
+                    ::core::result::Result::Err(name) => {
+                        undeclared.insert(name, map.next_value()?);
+                    }
+                }
+            }
+            ::core::result::Result::Ok((
+                M::finish(slots, 0, self.type_name, self.names)?,
+                undeclared,
+            ))
+        }
+    }
     /// Error messages of the generic decoders, each compiled once rather than once per
     /// type it serves.
     #[cold]
@@ -2095,6 +2101,11 @@ pub mod protocol {
     /// Decodes an array, reporting the index of an element that fails.
     #[doc(hidden)]
     pub struct List<T>(pub ::core::marker::PhantomData<T>);
+    impl<T> ::core::default::Default for List<T> {
+        fn default() -> Self {
+            List(::core::marker::PhantomData)
+        }
+    }
     impl<'de, T: Deserialize<'de>> ::serde::de::DeserializeSeed<'de> for List<T> {
         type Value = ::std::vec::Vec<T>;
         fn deserialize<D: Deserializer<'de>>(
@@ -2189,6 +2200,81 @@ pub mod protocol {
             map: &mut M,
         ) -> ::core::result::Result<(), M::Error>;
     }
+    /// Members to write into a map being serialized: an [`Entry`], a [`Present`], or a
+    /// tuple of up to 16 of these and of such tuples, written in order.
+    #[doc(hidden)]
+    pub trait Entries {
+        fn write<M: SerializeMap>(
+            self,
+            map: &mut M,
+        ) -> ::core::result::Result<(), M::Error>;
+    }
+    /// A member and its value.
+    #[doc(hidden)]
+    pub struct Entry<'a, T: ?::core::marker::Sized>(pub &'static str, pub &'a T);
+    /// An optional member, written only when it has a value.
+    #[doc(hidden)]
+    pub struct Present<'a, T>(pub &'static str, pub &'a ::core::option::Option<T>);
+    impl<T: Serialize + ?::core::marker::Sized> Entries for Entry<'_, T> {
+        #[inline]
+        fn write<M: SerializeMap>(
+            self,
+            map: &mut M,
+        ) -> ::core::result::Result<(), M::Error> {
+            map.serialize_entry(self.0, self.1)
+        }
+    }
+    impl<T: Serialize> Entries for Present<'_, T> {
+        #[inline]
+        fn write<M: SerializeMap>(
+            self,
+            map: &mut M,
+        ) -> ::core::result::Result<(), M::Error> {
+            match self.1 {
+                ::core::option::Option::Some(value) => map.serialize_entry(self.0, value),
+                ::core::option::Option::None => ::core::result::Result::Ok(()),
+            }
+        }
+    }
+    /// [`Entries`] for a tuple of entries.
+    macro_rules! entries_tuple {
+        ($($entry:ident . $position:tt),+) => {
+            impl <$($entry : Entries),+> Entries for ($($entry,)+) { #[inline] fn write <
+            M : SerializeMap > (self, map : & mut M,) -> ::core::result::Result < (),
+            M::Error > { $(self.$position .write(map) ?;)+ ::core::result::Result::Ok(())
+            } }
+        };
+    }
+    entries_tuple!(E0.0);
+    entries_tuple!(E0.0, E1.1);
+    entries_tuple!(E0.0, E1.1, E2.2);
+    entries_tuple!(E0.0, E1.1, E2.2, E3.3);
+    entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4);
+    entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5);
+    entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6);
+    entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7);
+    entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8);
+    entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9);
+    entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10);
+    entries_tuple!(
+        E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10, E11.11
+    );
+    entries_tuple!(
+        E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10, E11.11, E12
+        .12
+    );
+    entries_tuple!(
+        E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10, E11.11, E12
+        .12, E13.13
+    );
+    entries_tuple!(
+        E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10, E11.11, E12
+        .12, E13.13, E14.14
+    );
+    entries_tuple!(
+        E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10, E11.11, E12
+        .12, E13.13, E14.14, E15.15
+    );
     #[doc(hidden)]
     pub fn serialize_object<T: SerializeFields, S: Serializer>(
         value: &T,
