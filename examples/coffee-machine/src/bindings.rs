@@ -233,7 +233,7 @@ impl<'de> ::serde::Deserialize<'de> for MachineStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        let (state, water_percent, beans_grams, drinks_served) = protocol::decode_object::<
+        let (member_0, member_1, member_2, member_3) = protocol::decode_object::<
             (
                 protocol::Required<::core::marker::PhantomData<MachineState>>,
                 protocol::Required<::core::marker::PhantomData<u8>>,
@@ -247,10 +247,10 @@ impl<'de> ::serde::Deserialize<'de> for MachineStatus {
             &["state", "water-percent", "beans-grams", "drinks-served"],
         )?;
         ::core::result::Result::Ok(MachineStatus {
-            state,
-            water_percent,
-            beans_grams,
-            drinks_served,
+            state: member_0,
+            water_percent: member_1,
+            beans_grams: member_2,
+            drinks_served: member_3,
         })
     }
 }
@@ -294,7 +294,7 @@ impl<'de> ::serde::Deserialize<'de> for EspressoOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        let (shots, ristretto) = protocol::decode_object::<
+        let (member_0, member_1) = protocol::decode_object::<
             (
                 protocol::Required<::core::marker::PhantomData<u8>>,
                 protocol::Optional<::core::marker::PhantomData<bool>>,
@@ -302,8 +302,8 @@ impl<'de> ::serde::Deserialize<'de> for EspressoOptions {
             D,
         >(deserializer, "EspressoOptions", &["shots", "ristretto"])?;
         ::core::result::Result::Ok(EspressoOptions {
-            shots,
-            ristretto,
+            shots: member_0,
+            ristretto: member_1,
         })
     }
 }
@@ -343,11 +343,13 @@ impl<'de> ::serde::Deserialize<'de> for MilkOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        let (foam_level,) = protocol::decode_object::<
+        let (member_0,) = protocol::decode_object::<
             (protocol::Required<::core::marker::PhantomData<u8>>,),
             D,
         >(deserializer, "MilkOptions", &["foam-level"])?;
-        ::core::result::Result::Ok(MilkOptions { foam_level })
+        ::core::result::Result::Ok(MilkOptions {
+            foam_level: member_0,
+        })
     }
 }
 #[allow(deprecated)]
@@ -486,53 +488,21 @@ impl<'de> ::serde::Deserialize<'de> for DrinkOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Base {
-            slot_0: ::core::option::Option<DrinkKind>,
-            slot_1: ::core::option::Option<CupVolume>,
-        }
+        struct Base;
         impl<'de> protocol::UnionBase<'de> for Base {
             type Union = DrinkOrder;
-            type Tag = DrinkKind;
+            type Members = (
+                protocol::Required<::core::marker::PhantomData<DrinkKind>>,
+                protocol::Optional<::core::marker::PhantomData<CupVolume>>,
+            );
             const TYPE_NAME: &'static str = "DrinkOrder";
             const MEMBERS: &'static [&'static str] = &["kind", "volume"];
-            const TAG: usize = 0usize;
-            fn member<A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                index: usize,
-                map: &mut A,
-            ) -> ::core::result::Result<(), A::Error> {
-                match index {
-                    0usize => {
-                        protocol::member(
-                            map,
-                            &mut self.slot_0,
-                            ::core::marker::PhantomData::<DrinkKind>,
-                            "DrinkOrder",
-                            Self::MEMBERS[0usize],
-                        )
-                    }
-                    1usize => {
-                        protocol::member(
-                            map,
-                            &mut self.slot_1,
-                            ::core::marker::PhantomData::<CupVolume>,
-                            "DrinkOrder",
-                            Self::MEMBERS[1usize],
-                        )
-                    }
-                    _ => ::core::result::Result::Ok(()),
-                }
-            }
-            fn tag(&self) -> ::core::option::Option<&DrinkKind> {
-                self.slot_0.as_ref()
-            }
             fn finish<E: ::serde::de::Error>(
-                self,
-                tag: DrinkKind,
+                members: <Self::Members as protocol::Members<'de>>::Fields,
                 branch: protocol::Branch<'de>,
             ) -> ::core::result::Result<DrinkOrder, E> {
-                let variant = match tag {
+                let (member_0, member_1) = members;
+                let variant = match member_0 {
                     DrinkKind::Espresso => {
                         DrinkOrderKind::Espresso(
                             branch
@@ -550,7 +520,7 @@ impl<'de> ::serde::Deserialize<'de> for DrinkOrder {
                     }
                 };
                 ::core::result::Result::Ok(DrinkOrder {
-                    volume: self.slot_1,
+                    volume: member_1,
                     kind: variant,
                 })
             }
@@ -640,11 +610,11 @@ pub mod commands {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::core::result::Result<Self, D::Error> {
-            let (rinse_only,) = super::protocol::decode_object::<
+            let (member_0,) = super::protocol::decode_object::<
                 (super::protocol::Optional<::core::marker::PhantomData<bool>>,),
                 D,
             >(deserializer, "Clean", &["rinse-only"])?;
-            ::core::result::Result::Ok(Clean { rinse_only })
+            ::core::result::Result::Ok(Clean { rinse_only: member_0 })
         }
     }
     #[allow(deprecated)]
@@ -682,11 +652,13 @@ pub mod commands {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::core::result::Result<Self, D::Error> {
-            let (minutes,) = super::protocol::decode_object::<
+            let (member_0,) = super::protocol::decode_object::<
                 (super::protocol::Required<::core::marker::PhantomData<u16>>,),
                 D,
             >(deserializer, "SetStandbyTimeout", &["minutes"])?;
-            ::core::result::Result::Ok(SetStandbyTimeout { minutes })
+            ::core::result::Result::Ok(SetStandbyTimeout {
+                minutes: member_0,
+            })
         }
     }
     #[allow(deprecated)]
@@ -1219,7 +1191,7 @@ pub mod events {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::core::result::Result<Self, D::Error> {
-            let (kind, millilitres) = super::protocol::decode_object::<
+            let (member_0, member_1) = super::protocol::decode_object::<
                 (
                     super::protocol::Required<
                         ::core::marker::PhantomData<super::DrinkKind>,
@@ -1228,7 +1200,10 @@ pub mod events {
                 ),
                 D,
             >(deserializer, "DrinkReady", &["kind", "millilitres"])?;
-            ::core::result::Result::Ok(DrinkReady { kind, millilitres })
+            ::core::result::Result::Ok(DrinkReady {
+                kind: member_0,
+                millilitres: member_1,
+            })
         }
     }
     #[allow(deprecated)]
@@ -1267,11 +1242,13 @@ pub mod events {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::core::result::Result<Self, D::Error> {
-            let (water_percent,) = super::protocol::decode_object::<
+            let (member_0,) = super::protocol::decode_object::<
                 (super::protocol::Required<::core::marker::PhantomData<u8>>,),
                 D,
             >(deserializer, "WaterLow", &["water-percent"])?;
-            ::core::result::Result::Ok(WaterLow { water_percent })
+            ::core::result::Result::Ok(WaterLow {
+                water_percent: member_0,
+            })
         }
     }
     #[allow(deprecated)]
@@ -2653,29 +2630,18 @@ pub mod protocol {
         }
     }
     /// What a generated union decoder knows of its union: the members outside the
-    /// branches (the tag among them), kept in slots while the members arrive, and how
-    /// the branch chosen by the tag decodes.
+    /// branches (the tag among them), which decode as an object's [`Members`] do, and
+    /// how the branch chosen by the tag decodes.
     #[doc(hidden)]
-    pub trait UnionBase<'de>: ::core::default::Default + ::core::marker::Sized {
+    pub trait UnionBase<'de> {
         type Union;
-        type Tag: ::core::clone::Clone;
+        type Members: Members<'de>;
         const TYPE_NAME: &'static str;
         /// The wire names of the members outside the branches.
         const MEMBERS: &'static [&'static str];
-        /// The tag's index in `MEMBERS`.
-        const TAG: usize;
-        /// Decodes member `MEMBERS[index]` into its slot.
-        fn member<A: MapAccess<'de>>(
-            &mut self,
-            index: usize,
-            map: &mut A,
-        ) -> ::core::result::Result<(), A::Error>;
-        /// The tag, once decoded.
-        fn tag(&self) -> ::core::option::Option<&Self::Tag>;
-        /// Decodes the branch `tag` chooses, then the union.
+        /// Decodes the branch the tag among `members` chooses, then the union.
         fn finish<E: ::serde::de::Error>(
-            self,
-            tag: Self::Tag,
+            members: <Self::Members as Members<'de>>::Fields,
             branch: Branch<'de>,
         ) -> ::core::result::Result<Self::Union, E>;
     }
@@ -2698,27 +2664,28 @@ pub mod protocol {
                 self,
                 mut map: A,
             ) -> ::core::result::Result<B::Union, A::Error> {
-                let mut base = B::default();
+                let mut slots = B::Members::slots();
                 let mut members = ::std::vec::Vec::new();
                 while let ::core::option::Option::Some(key) = map.next_key::<Key<'de>>()?
                 {
                     match B::MEMBERS.iter().position(|known| *known == key.as_str()) {
                         ::core::option::Option::Some(index) => {
-                            base.member(index, &mut map)?
+                            B::Members::decode(
+                                &mut slots,
+                                index,
+                                0,
+                                &mut map,
+                                B::TYPE_NAME,
+                                B::MEMBERS,
+                            )?
                         }
                         ::core::option::Option::None => {
                             members.push((key, map.next_value()?));
                         }
                     }
                 }
-                let ::core::option::Option::Some(tag) = base.tag().cloned() else {
-                    return required(
-                        ::core::option::Option::None,
-                        B::TYPE_NAME,
-                        B::MEMBERS[B::TAG],
-                    );
-                };
-                base.finish(tag, Branch { members })
+                let base = B::Members::finish(slots, 0, B::TYPE_NAME, B::MEMBERS)?;
+                B::finish(base, Branch { members })
             }
         }
         deserializer.deserialize_map(UnionVisitor(::core::marker::PhantomData::<B>))

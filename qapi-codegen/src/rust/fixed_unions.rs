@@ -335,29 +335,18 @@ impl<'de, E: ::serde::de::Error> Deserializer<'de> for Replay<'de, E> {
     }
 }
 /// What a generated union decoder knows of its union: the members outside the
-/// branches (the tag among them), kept in slots while the members arrive, and how
-/// the branch chosen by the tag decodes.
+/// branches (the tag among them), which decode as an object's [`Members`] do, and
+/// how the branch chosen by the tag decodes.
 #[doc(hidden)]
-pub trait UnionBase<'de>: ::core::default::Default + ::core::marker::Sized {
+pub trait UnionBase<'de> {
     type Union;
-    type Tag: ::core::clone::Clone;
+    type Members: Members<'de>;
     const TYPE_NAME: &'static str;
     /// The wire names of the members outside the branches.
     const MEMBERS: &'static [&'static str];
-    /// The tag's index in `MEMBERS`.
-    const TAG: usize;
-    /// Decodes member `MEMBERS[index]` into its slot.
-    fn member<A: MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> ::core::result::Result<(), A::Error>;
-    /// The tag, once decoded.
-    fn tag(&self) -> ::core::option::Option<&Self::Tag>;
-    /// Decodes the branch `tag` chooses, then the union.
+    /// Decodes the branch the tag among `members` chooses, then the union.
     fn finish<E: ::serde::de::Error>(
-        self,
-        tag: Self::Tag,
+        members: <Self::Members as Members<'de>>::Fields,
         branch: Branch<'de>,
     ) -> ::core::result::Result<Self::Union, E>;
 }
@@ -380,24 +369,27 @@ pub fn decode_union<'de, B: UnionBase<'de>, D: Deserializer<'de>>(
             self,
             mut map: A,
         ) -> ::core::result::Result<B::Union, A::Error> {
-            let mut base = B::default();
+            let mut slots = B::Members::slots();
             let mut members = ::std::vec::Vec::new();
             while let ::core::option::Option::Some(key) = map.next_key::<Key<'de>>()? {
                 match B::MEMBERS.iter().position(|known| *known == key.as_str()) {
-                    ::core::option::Option::Some(index) => base.member(index, &mut map)?,
+                    ::core::option::Option::Some(index) => {
+                        B::Members::decode(
+                            &mut slots,
+                            index,
+                            0,
+                            &mut map,
+                            B::TYPE_NAME,
+                            B::MEMBERS,
+                        )?
+                    }
                     ::core::option::Option::None => {
                         members.push((key, map.next_value()?));
                     }
                 }
             }
-            let ::core::option::Option::Some(tag) = base.tag().cloned() else {
-                return required(
-                    ::core::option::Option::None,
-                    B::TYPE_NAME,
-                    B::MEMBERS[B::TAG],
-                );
-            };
-            base.finish(tag, Branch { members })
+            let base = B::Members::finish(slots, 0, B::TYPE_NAME, B::MEMBERS)?;
+            B::finish(base, Branch { members })
         }
     }
     deserializer.deserialize_map(UnionVisitor(::core::marker::PhantomData::<B>))

@@ -3,7 +3,7 @@
 
 use proc_macro2::TokenStream;
 use qapi_schema::{Doc, EntityId, EntityKind, Member};
-use quote::quote;
+use quote::{ToTokens, format_ident, quote};
 
 use crate::rust::generator::{Generator, Scope};
 use crate::rust::names::{self, Namespace};
@@ -75,8 +75,7 @@ pub(super) struct Field<'a> {
     pub(super) member: &'a Member,
     pub(super) ident: proc_macro2::Ident,
     pub(super) ty: TokenStream,
-    /// The `DeserializeSeed` that decodes a present value, and its type.
-    pub(super) seed: TokenStream,
+    /// The type of the `DeserializeSeed` that decodes a present value.
     pub(super) seed_type: TokenStream,
     /// `#[cfg]` when a cargo feature decides whether the member exists.
     pub(super) cfg: TokenStream,
@@ -96,35 +95,77 @@ impl Field<'_> {
         quote!(#attributes pub #ident: #ty,)
     }
 
-    /// The call that decodes the member's value from `map` into `slot` (an
-    /// `&mut Option`), for a decoder of `type_name` whose member list is `members`; the
-    /// field is `members[index]`.
-    pub(super) fn decode_into(
-        &self,
-        map: TokenStream,
-        slot: TokenStream,
-        index: usize,
-        (protocol, type_name, members): (&TokenStream, &str, &TokenStream),
-    ) -> TokenStream {
-        let seed = &self.seed;
-        quote!(#protocol::member(#map, #slot, #seed, #type_name, #members[#index]))
-    }
-
-    /// The field's initializer from its decoded `slot`: the slot itself for an optional
-    /// member, else its value or the error saying it is missing.
-    pub(super) fn initializer(
-        &self,
-        slot: TokenStream,
-        index: usize,
-        (protocol, type_name, members): (&TokenStream, &str, &TokenStream),
-    ) -> TokenStream {
+    /// The field's initializer in a decoder, from the value [`members_tuple`] bound to the
+    /// member's local.
+    pub(super) fn initializer(&self, index: usize) -> TokenStream {
         let ident = &self.ident;
         let cfg = &self.cfg;
-        if self.member.optional {
-            quote!(#cfg #ident: #slot,)
-        } else {
-            quote!(#cfg #ident: #protocol::required(#slot, #type_name, #members[#index])?,)
-        }
+        let local = member_local(index);
+        quote!(#cfg #ident: #local,)
+    }
+}
+
+/// The local a decoder binds the value of its `index`th member to: numbered, so that no
+/// member name can clash with it or with the decoder's other locals.
+pub(super) fn member_local(index: usize) -> proc_macro2::Ident {
+    format_ident!("member_{index}")
+}
+
+/// How a decoder declares its members to `protocol::Members`.
+pub(super) struct MembersTuple {
+    /// The tuple type: `protocol::Required<Seed>` or `protocol::Optional<Seed>` each.
+    pub(super) ty: TokenStream,
+    /// A type alias for each member a cargo feature decides, local to the decoder: the
+    /// member's type, or `protocol::Absent` when the feature leaves the member out.
+    pub(super) aliases: TokenStream,
+    /// The pattern that binds each member's value to its [`member_local`].
+    pub(super) pattern: TokenStream,
+    /// What goes on the `let` of that pattern: allowing a binding the build leaves unused.
+    pub(super) let_attributes: TokenStream,
+}
+
+pub(super) fn members_tuple(
+    generator: &Generator,
+    protocol: &TokenStream,
+    fields: &[&Field],
+) -> MembersTuple {
+    let mut aliases = TokenStream::new();
+    let members: Vec<TokenStream> = fields
+        .iter()
+        .enumerate()
+        .map(|(index, field)| {
+            let seed = &field.seed_type;
+            let member = if field.member.optional {
+                quote!(#protocol::Optional<#seed>)
+            } else {
+                quote!(#protocol::Required<#seed>)
+            };
+            if field.cfg.is_empty() {
+                return member;
+            }
+            let alias = format_ident!("MemberAt{index}");
+            let cfg = &field.cfg;
+            let unless = generator.cfg_unless(field.member.ifcond.as_ref());
+            aliases.extend(quote! {
+                #cfg type #alias = #member;
+                #unless type #alias = #protocol::Absent;
+            });
+            quote!(#alias)
+        })
+        .collect();
+    let locals: Vec<TokenStream> = (0..fields.len())
+        .map(|index| member_local(index).to_token_stream())
+        .collect();
+    let let_attributes = if aliases.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(#[allow(unused_variables)])
+    };
+    MembersTuple {
+        ty: nested_tuple(&members),
+        aliases,
+        pattern: nested_tuple(&locals),
+        let_attributes,
     }
 }
 
@@ -142,20 +183,14 @@ pub(super) fn fields<'a>(
         .iter()
         .map(|member| {
             let ident = names::ident(&namespace.claim(names::snake(&member.name)));
-            let (held, seed, seed_type) =
-                match generator.selection.member_path(qapi_name, &member.name) {
-                    Some(path) => (
-                        path.clone(),
-                        quote!(::core::marker::PhantomData::<#path>),
-                        quote!(::core::marker::PhantomData<#path>),
-                    ),
-                    None => {
-                        let held = generator.held_type(owner, member.ty, scope);
-                        let seed = generator.decode_seed(member.ty, &held, scope);
-                        let seed_type = generator.seed_type(member.ty, &held, scope);
-                        (held, seed, seed_type)
-                    }
-                };
+            let (held, seed_type) = match generator.selection.member_path(qapi_name, &member.name) {
+                Some(path) => (path.clone(), quote!(::core::marker::PhantomData<#path>)),
+                None => {
+                    let held = generator.held_type(owner, member.ty, scope);
+                    let seed_type = generator.seed_type(member.ty, &held, scope);
+                    (held, seed_type)
+                }
+            };
             let ty = if member.optional {
                 quote!(::core::option::Option<#held>)
             } else {
@@ -170,7 +205,6 @@ pub(super) fn fields<'a>(
                 member,
                 ident,
                 ty,
-                seed,
                 seed_type,
                 attributes: quote!(#cfg #docs #deprecated),
                 cfg,

@@ -2,9 +2,9 @@
 
 use proc_macro2::TokenStream;
 use qapi_schema::{Doc, EntityId, Member};
-use quote::{ToTokens, format_ident, quote};
+use quote::{format_ident, quote};
 
-use super::fields::{Field, fields, nested_tuple, serialize_fields};
+use super::fields::{Field, MembersTuple, fields, members_tuple, serialize_fields};
 use crate::rust::generator::{Generator, Scope};
 use crate::rust::names::Namespace;
 
@@ -122,45 +122,17 @@ fn deserialize_struct(
         };
     }
     let wires = fields.iter().map(|field| &field.member.name);
-    // A member a cargo feature may leave out is decoded as the type alias the feature
-    // picks, local to the function and numbered, so no name can clash with it.
-    let mut aliases = Vec::new();
-    let members: Vec<TokenStream> = fields
+    let fields: Vec<&Field> = fields.iter().collect();
+    let MembersTuple {
+        ty: members,
+        aliases,
+        pattern,
+        let_attributes,
+    } = members_tuple(generator, protocol, &fields);
+    let values = fields
         .iter()
         .enumerate()
-        .map(|(index, field)| {
-            let seed = &field.seed_type;
-            let member = if field.member.optional {
-                quote!(#protocol::Optional<#seed>)
-            } else {
-                quote!(#protocol::Required<#seed>)
-            };
-            if field.cfg.is_empty() {
-                return member;
-            }
-            let alias = format_ident!("MemberAt{index}");
-            let cfg = &field.cfg;
-            let unless = generator.cfg_unless(field.member.ifcond.as_ref());
-            aliases.push(quote! {
-                #cfg type #alias = #member;
-                #unless type #alias = #protocol::Absent;
-            });
-            quote!(#alias)
-        })
-        .collect();
-    let bindings: Vec<TokenStream> = fields
-        .iter()
-        .map(|field| field.ident.to_token_stream())
-        .collect();
-    let members = nested_tuple(&members);
-    let pattern = nested_tuple(&bindings);
-    let values = fields.iter().map(|field| {
-        let ident = &field.ident;
-        let cfg = &field.cfg;
-        quote!(#cfg #ident,)
-    });
-    // The binding of a member a feature leaves out is then unused.
-    let allow_unused = (!aliases.is_empty()).then(|| quote!(#[allow(unused_variables)]));
+        .map(|(index, field)| field.initializer(index));
     let (decode, other_value) = match other {
         None => (
             quote!(let #pattern = #protocol::decode_object::<#members, D>(deserializer, #type_name, &[#(#wires),*])?;),
@@ -175,8 +147,8 @@ fn deserialize_struct(
         #[allow(deprecated)]
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                #(#aliases)*
-                #allow_unused
+                #aliases
+                #let_attributes
                 #decode
                 ::core::result::Result::Ok(#name {
                     #(#values)*

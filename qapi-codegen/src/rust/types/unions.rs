@@ -5,7 +5,7 @@ use qapi_schema::{Doc, Entity, EntityId, EntityKind, IfCond, ObjectType};
 use quote::{format_ident, quote};
 
 use super::enums::enum_variants;
-use super::fields::{Field, fields, serialize_fields};
+use super::fields::{Field, MembersTuple, fields, member_local, members_tuple, serialize_fields};
 use crate::rust::generator::{Generator, Scope};
 
 /// `all(a, b)` of two optional conditions.
@@ -136,43 +136,28 @@ pub(super) fn union_type(
     let base_definitions = base_fields.iter().map(|field| field.declaration());
     let tag_attributes = &tag_field.attributes;
 
-    // The base's slots, one per member outside the branches, the tag among them.
+    // The members outside the branches, the tag among them, decode as a struct's do.
     let tag_index = fields
         .iter()
         .position(|field| field.member.name == variants.tag_member)
         .expect("the tag is a member");
     let wires = fields.iter().map(|field| &field.member.name);
-    let slot = |index: usize| format_ident!("slot_{}", index);
-    let slot_definitions = fields.iter().enumerate().map(|(index, field)| {
-        let slot = slot(index);
-        let cfg = &field.cfg;
-        let ty = &field.ty;
-        if field.member.optional {
-            quote!(#cfg #slot: #ty,)
-        } else {
-            quote!(#cfg #slot: ::core::option::Option<#ty>,)
-        }
-    });
-    let decoder = (
+    let MembersTuple {
+        ty: members,
+        aliases,
+        pattern,
+        let_attributes,
+    } = members_tuple(
+        generator,
         &quote!(protocol),
-        type_name.as_str(),
-        &quote!(Self::MEMBERS),
+        &fields.iter().collect::<Vec<_>>(),
     );
-    let member_arms = fields.iter().enumerate().map(|(index, field)| {
-        let cfg = &field.cfg;
-        let slot = slot(index);
-        let decode = field.decode_into(quote!(map), quote!(&mut self.#slot), index, decoder);
-        quote!(#cfg #index => #decode,)
-    });
-    let tag_slot = slot(tag_index);
+    let tag_local = member_local(tag_index);
     let base_values = fields
         .iter()
         .enumerate()
         .filter(|(index, _)| *index != tag_index)
-        .map(|(index, field)| {
-            let slot = slot(index);
-            field.initializer(quote!(self.#slot), index, decoder)
-        });
+        .map(|(index, field)| field.initializer(index));
     let missing_branch = |wire: &str| match &unrecognized {
         Some(unrecognized) => quote!(#branch_enum::#unrecognized {
             tag: #wire.to_owned(),
@@ -311,31 +296,20 @@ pub(super) fn union_type(
         #[allow(deprecated)]
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                #[derive(Default)]
-                struct Base {
-                    #(#slot_definitions)*
-                }
+                #aliases
+                struct Base;
                 impl<'de> protocol::UnionBase<'de> for Base {
                     type Union = #name;
-                    type Tag = #tag_type;
+                    type Members = #members;
                     const TYPE_NAME: &'static str = #type_name;
                     const MEMBERS: &'static [&'static str] = &[#(#wires),*];
-                    const TAG: usize = #tag_index;
-                    fn member<A: ::serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> ::core::result::Result<(), A::Error> {
-                        match index {
-                            #(#member_arms)*
-                            _ => ::core::result::Result::Ok(()),
-                        }
-                    }
-                    fn tag(&self) -> ::core::option::Option<&#tag_type> {
-                        self.#tag_slot.as_ref()
-                    }
                     fn finish<E: ::serde::de::Error>(
-                        self,
-                        tag: #tag_type,
+                        members: <Self::Members as protocol::Members<'de>>::Fields,
                         branch: protocol::Branch<'de>,
                     ) -> ::core::result::Result<#name, E> {
-                        let variant = match tag {
+                        #let_attributes
+                        let #pattern = members;
+                        let variant = match #tag_local {
                             #(#decode_branch)*
                             #decode_unrecognized
                         };
