@@ -707,35 +707,6 @@ macro_rules! members_tuple {
         }
     };
 }
-members_tuple!(M0.0);
-members_tuple!(M0.0, M1.1);
-members_tuple!(M0.0, M1.1, M2.2);
-members_tuple!(M0.0, M1.1, M2.2, M3.3);
-members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4);
-members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5);
-members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6);
-members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7);
-members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8);
-members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9);
-members_tuple!(M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10);
-members_tuple!(
-    M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10, M11.11
-);
-members_tuple!(
-    M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10, M11.11, M12.12
-);
-members_tuple!(
-    M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10, M11.11, M12.12,
-    M13.13
-);
-members_tuple!(
-    M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10, M11.11, M12.12,
-    M13.13, M14.14
-);
-members_tuple!(
-    M0.0, M1.1, M2.2, M3.3, M4.4, M5.5, M6.6, M7.7, M8.8, M9.9, M10.10, M11.11, M12.12,
-    M13.13, M14.14, M15.15
-);
 /// Decodes an object of type `type_name` whose members, named `names`, are `M`, in
 /// one pass over its members; unknown ones are skipped (or rejected in a strict
 /// decode).
@@ -997,35 +968,42 @@ macro_rules! entries_tuple {
         }
     };
 }
-entries_tuple!(E0.0);
-entries_tuple!(E0.0, E1.1);
-entries_tuple!(E0.0, E1.1, E2.2);
-entries_tuple!(E0.0, E1.1, E2.2, E3.3);
-entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4);
-entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5);
-entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6);
-entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7);
-entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8);
-entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9);
-entries_tuple!(E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10);
-entries_tuple!(
-    E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10, E11.11
-);
-entries_tuple!(
-    E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10, E11.11, E12.12
-);
-entries_tuple!(
-    E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10, E11.11, E12.12,
-    E13.13
-);
-entries_tuple!(
-    E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10, E11.11, E12.12,
-    E13.13, E14.14
-);
-entries_tuple!(
-    E0.0, E1.1, E2.2, E3.3, E4.4, E5.5, E6.6, E7.7, E8.8, E9.9, E10.10, E11.11, E12.12,
-    E13.13, E14.14, E15.15
-);
+/// Invokes the macro `$tuple` for tuples of 1 to 16 elements, each element a type
+/// parameter with its position.
+macro_rules! for_each_tuple {
+    ($tuple:ident) => {
+        $tuple!(T0.0);
+        $tuple!(T0.0, T1.1);
+        $tuple!(T0.0, T1.1, T2.2);
+        $tuple!(T0.0, T1.1, T2.2, T3.3);
+        $tuple!(T0.0, T1.1, T2.2, T3.3, T4.4);
+        $tuple!(T0.0, T1.1, T2.2, T3.3, T4.4, T5.5);
+        $tuple!(T0.0, T1.1, T2.2, T3.3, T4.4, T5.5, T6.6);
+        $tuple!(T0.0, T1.1, T2.2, T3.3, T4.4, T5.5, T6.6, T7.7);
+        $tuple!(T0.0, T1.1, T2.2, T3.3, T4.4, T5.5, T6.6, T7.7, T8.8);
+        $tuple!(T0.0, T1.1, T2.2, T3.3, T4.4, T5.5, T6.6, T7.7, T8.8, T9.9);
+        $tuple!(T0.0, T1.1, T2.2, T3.3, T4.4, T5.5, T6.6, T7.7, T8.8, T9.9, T10.10);
+        $tuple!(T0.0, T1.1, T2.2, T3.3, T4.4, T5.5, T6.6, T7.7, T8.8, T9.9, T10.10, T11.11);
+        $tuple!(
+            T0.0, T1.1, T2.2, T3.3, T4.4, T5.5, T6.6, T7.7, T8.8, T9.9, T10.10, T11.11,
+            T12.12
+        );
+        $tuple!(
+            T0.0, T1.1, T2.2, T3.3, T4.4, T5.5, T6.6, T7.7, T8.8, T9.9, T10.10, T11.11,
+            T12.12, T13.13
+        );
+        $tuple!(
+            T0.0, T1.1, T2.2, T3.3, T4.4, T5.5, T6.6, T7.7, T8.8, T9.9, T10.10, T11.11,
+            T12.12, T13.13, T14.14
+        );
+        $tuple!(
+            T0.0, T1.1, T2.2, T3.3, T4.4, T5.5, T6.6, T7.7, T8.8, T9.9, T10.10, T11.11,
+            T12.12, T13.13, T14.14, T15.15
+        );
+    };
+}
+for_each_tuple!(members_tuple);
+for_each_tuple!(entries_tuple);
 #[doc(hidden)]
 pub fn serialize_object<T: SerializeFields, S: Serializer>(
     value: &T,
