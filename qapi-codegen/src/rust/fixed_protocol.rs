@@ -430,6 +430,19 @@ fn text_end(
             message: error.to_string(),
         })
 }
+/// Where `name` is in `names`, a type's list of member names: only a name of the
+/// same length and first byte is compared in full.
+#[inline]
+fn position(names: &[&str], name: &str) -> ::core::option::Option<usize> {
+    let name = name.as_bytes();
+    let first = name.first().copied();
+    names
+        .iter()
+        .position(|known| {
+            let known = known.as_bytes();
+            known.len() == name.len() && known.first().copied() == first && known == name
+        })
+}
 /// Finds a member name's index in a generated decoder's list of known members of a
 /// type; an unknown member gives the list's length, or an error in a strict decode.
 #[doc(hidden)]
@@ -452,7 +465,7 @@ impl<'de> Visitor<'de> for MemberIndex {
         self,
         name: &str,
     ) -> ::core::result::Result<usize, E> {
-        match self.0.iter().position(|known| *known == name) {
+        match position(self.0, name) {
             ::core::option::Option::Some(index) => ::core::result::Result::Ok(index),
             ::core::option::Option::None if strict() => {
                 ::core::result::Result::Err(E::custom(unexpected(self.1, name)))
@@ -483,11 +496,7 @@ impl<'de> Visitor<'de> for MemberKey {
         name: &str,
     ) -> ::core::result::Result<Self::Value, E> {
         ::core::result::Result::Ok(
-            self
-                .0
-                .iter()
-                .position(|known| *known == name)
-                .ok_or_else(|| name.to_owned()),
+            position(self.0, name).ok_or_else(|| name.to_owned()),
         )
     }
 }

@@ -1,8 +1,8 @@
 //! The union half of the fixed `protocol` module: what generated union decoders call to
-//! read an object once, keeping the members outside the union's base until its tag says
-//! which branch decodes them. `support.rs` puts these items into the `protocol` module
-//! itself, without the `use` below; `tests/generated` compiles this file as a submodule of
-//! `fixed_protocol.rs`.
+//! read an object once, keeping the members outside the union's base, as a flat tape of
+//! tokens, until its tag says which branch decodes them. `support.rs` puts these items
+//! into the `protocol` module itself, without the `use` below; `tests/generated` compiles
+//! this file as a submodule of `fixed_protocol.rs`.
 
 use super::*;
 /// A member name read from the input: borrowed from it where the deserializer allows.
@@ -54,10 +54,13 @@ impl<'de> Deserialize<'de> for Key<'de> {
         deserializer.deserialize_str(KeyVisitor)
     }
 }
-/// A member value a union decoder keeps until it knows its branch: any JSON value,
-/// with strings borrowed from the input where the deserializer allows.
+/// One piece of the values a union decoder keeps until it knows its branch, in the
+/// order they came: an array or an object is a token counting its elements or
+/// members, which follow it, a member being its name (a string token) and then its
+/// value. Strings are borrowed from the input where the deserializer allows, and the
+/// whole of a branch is one vector, however deeply its values nest.
 #[doc(hidden)]
-pub enum Buffered<'de> {
+pub enum Token<'de> {
     Null,
     Bool(bool),
     I64(i64),
@@ -65,171 +68,252 @@ pub enum Buffered<'de> {
     F64(f64),
     Borrowed(&'de str),
     String(::std::string::String),
-    Array(::std::vec::Vec<Buffered<'de>>),
-    Object(::std::vec::Vec<(Key<'de>, Buffered<'de>)>),
+    Array(usize),
+    Object(usize),
 }
-impl Buffered<'_> {
-    /// What the value is, for an error saying it is not what a decoder expects.
+impl Token<'_> {
+    /// What the value starting with this token is, for an error saying it is not what
+    /// a decoder expects.
     fn unexpected(&self) -> ::serde::de::Unexpected<'_> {
         match self {
-            Buffered::Null => ::serde::de::Unexpected::Unit,
-            Buffered::Bool(value) => ::serde::de::Unexpected::Bool(*value),
-            Buffered::I64(value) => ::serde::de::Unexpected::Signed(*value),
-            Buffered::U64(value) => ::serde::de::Unexpected::Unsigned(*value),
-            Buffered::F64(value) => ::serde::de::Unexpected::Float(*value),
-            Buffered::Borrowed(value) => ::serde::de::Unexpected::Str(value),
-            Buffered::String(value) => ::serde::de::Unexpected::Str(value),
-            Buffered::Array(_) => ::serde::de::Unexpected::Seq,
-            Buffered::Object(_) => ::serde::de::Unexpected::Map,
+            Token::Null => ::serde::de::Unexpected::Unit,
+            Token::Bool(value) => ::serde::de::Unexpected::Bool(*value),
+            Token::I64(value) => ::serde::de::Unexpected::Signed(*value),
+            Token::U64(value) => ::serde::de::Unexpected::Unsigned(*value),
+            Token::F64(value) => ::serde::de::Unexpected::Float(*value),
+            Token::Borrowed(value) => ::serde::de::Unexpected::Str(value),
+            Token::String(value) => ::serde::de::Unexpected::Str(value),
+            Token::Array(_) => ::serde::de::Unexpected::Seq,
+            Token::Object(_) => ::serde::de::Unexpected::Map,
         }
     }
 }
-impl<'de> Deserialize<'de> for Buffered<'de> {
+impl<'de> ::core::convert::From<Key<'de>> for Token<'de> {
+    fn from(key: Key<'de>) -> Self {
+        match key {
+            Key::Borrowed(name) => Token::Borrowed(name),
+            Key::Owned(name) => Token::String(name),
+        }
+    }
+}
+/// Appends the value it reads, whatever it is, to a tape of [`Token`]s.
+struct Record<'a, 'de>(&'a mut ::std::vec::Vec<Token<'de>>);
+impl<'de> ::serde::de::DeserializeSeed<'de> for Record<'_, 'de> {
+    type Value = ();
     fn deserialize<D: Deserializer<'de>>(
+        self,
         deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        struct BufferedVisitor;
-        impl<'de> Visitor<'de> for BufferedVisitor {
-            type Value = Buffered<'de>;
-            fn expecting(
-                &self,
-                f: &mut ::core::fmt::Formatter,
-            ) -> ::core::fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_unit<E: ::serde::de::Error>(
-                self,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::Null)
-            }
-            fn visit_none<E: ::serde::de::Error>(
-                self,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::Null)
-            }
-            fn visit_some<D: Deserializer<'de>>(
-                self,
-                deserializer: D,
-            ) -> ::core::result::Result<Buffered<'de>, D::Error> {
-                Buffered::deserialize(deserializer)
-            }
-            fn visit_bool<E: ::serde::de::Error>(
-                self,
-                value: bool,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::Bool(value))
-            }
-            fn visit_i64<E: ::serde::de::Error>(
-                self,
-                value: i64,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::I64(value))
-            }
-            fn visit_u64<E: ::serde::de::Error>(
-                self,
-                value: u64,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::U64(value))
-            }
-            fn visit_f64<E: ::serde::de::Error>(
-                self,
-                value: f64,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::F64(value))
-            }
-            fn visit_borrowed_str<E: ::serde::de::Error>(
-                self,
-                value: &'de str,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::Borrowed(value))
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                value: &str,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::String(value.to_owned()))
-            }
-            fn visit_string<E: ::serde::de::Error>(
-                self,
-                value: ::std::string::String,
-            ) -> ::core::result::Result<Buffered<'de>, E> {
-                ::core::result::Result::Ok(Buffered::String(value))
-            }
-            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> ::core::result::Result<Buffered<'de>, A::Error> {
-                let mut elements = ::std::vec::Vec::new();
-                while let ::core::option::Option::Some(element) = seq
-                    .next_element()?
-                {
-                    elements.push(element);
-                }
-                ::core::result::Result::Ok(Buffered::Array(elements))
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Buffered<'de>, A::Error> {
-                let mut members = ::std::vec::Vec::new();
-                while let ::core::option::Option::Some(key) = map.next_key()? {
-                    members.push((key, map.next_value()?));
-                }
-                ::core::result::Result::Ok(Buffered::Object(members))
+    ) -> ::core::result::Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+impl<'de> Visitor<'de> for Record<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E: ::serde::de::Error>(self) -> ::core::result::Result<(), E> {
+        self.0.push(Token::Null);
+        ::core::result::Result::Ok(())
+    }
+    fn visit_none<E: ::serde::de::Error>(self) -> ::core::result::Result<(), E> {
+        self.visit_unit()
+    }
+    fn visit_some<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> ::core::result::Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_bool<E: ::serde::de::Error>(
+        self,
+        value: bool,
+    ) -> ::core::result::Result<(), E> {
+        self.0.push(Token::Bool(value));
+        ::core::result::Result::Ok(())
+    }
+    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::core::result::Result<(), E> {
+        self.0.push(Token::I64(value));
+        ::core::result::Result::Ok(())
+    }
+    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::core::result::Result<(), E> {
+        self.0.push(Token::U64(value));
+        ::core::result::Result::Ok(())
+    }
+    fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> ::core::result::Result<(), E> {
+        self.0.push(Token::F64(value));
+        ::core::result::Result::Ok(())
+    }
+    fn visit_borrowed_str<E: ::serde::de::Error>(
+        self,
+        value: &'de str,
+    ) -> ::core::result::Result<(), E> {
+        self.0.push(Token::Borrowed(value));
+        ::core::result::Result::Ok(())
+    }
+    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::core::result::Result<(), E> {
+        self.visit_string(value.to_owned())
+    }
+    fn visit_string<E: ::serde::de::Error>(
+        self,
+        value: ::std::string::String,
+    ) -> ::core::result::Result<(), E> {
+        self.0.push(Token::String(value));
+        ::core::result::Result::Ok(())
+    }
+    fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> ::core::result::Result<(), A::Error> {
+        let at = self.0.len();
+        self.0.push(Token::Array(0));
+        let mut count = 0;
+        while seq.next_element_seed(Record(&mut *self.0))?.is_some() {
+            count += 1;
+        }
+        self.0[at] = Token::Array(count);
+        ::core::result::Result::Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<(), A::Error> {
+        let at = self.0.len();
+        self.0.push(Token::Object(0));
+        let mut count = 0;
+        while map.next_key_seed(Record(&mut *self.0))?.is_some() {
+            map.next_value_seed(Record(&mut *self.0))?;
+            count += 1;
+        }
+        self.0[at] = Token::Object(count);
+        ::core::result::Result::Ok(())
+    }
+}
+/// Replays a tape of [`Token`]s to a decoder, with the error type of the input the
+/// tokens came from.
+struct Tape<'de, E> {
+    tokens: ::std::vec::IntoIter<Token<'de>>,
+    error: ::core::marker::PhantomData<E>,
+}
+impl<'de, E: ::serde::de::Error> Tape<'de, E> {
+    fn next(&mut self) -> ::core::result::Result<Token<'de>, E> {
+        self.tokens.next().ok_or_else(|| E::custom("a buffered value ends early"))
+    }
+    /// Passes over the next value.
+    fn skip(&mut self) -> ::core::result::Result<(), E> {
+        let mut values = 1;
+        while values > 0 {
+            values -= 1;
+            match self.next()? {
+                Token::Array(count) => values += count,
+                Token::Object(count) => values += 2 * count,
+                _ => {}
             }
         }
-        deserializer.deserialize_any(BufferedVisitor)
+        ::core::result::Result::Ok(())
+    }
+    /// Gives the `count` elements that follow to the visitor as an array.
+    fn array<V: Visitor<'de>>(
+        &mut self,
+        count: usize,
+        visitor: V,
+    ) -> ::core::result::Result<V::Value, E> {
+        let mut elements = Items { tape: self, remaining: count };
+        let value = visitor.visit_seq(&mut elements)?;
+        elements.end(count, "fewer elements in the array")?;
+        ::core::result::Result::Ok(value)
+    }
+    /// Gives the `count` members that follow to the visitor as an object.
+    fn object<V: Visitor<'de>>(
+        &mut self,
+        count: usize,
+        visitor: V,
+    ) -> ::core::result::Result<V::Value, E> {
+        let mut members = Items { tape: self, remaining: count };
+        let value = visitor.visit_map(&mut members)?;
+        members.end(count, "fewer members in the object")?;
+        ::core::result::Result::Ok(value)
     }
 }
-/// Replays a [`Buffered`] value to a decoder, with the error type of the input it
-/// came from.
-#[doc(hidden)]
-pub struct Replay<'de, E>(Buffered<'de>, ::core::marker::PhantomData<E>);
-impl<'de, E: ::serde::de::Error> ::serde::de::IntoDeserializer<'de, E>
-for Buffered<'de> {
-    type Deserializer = Replay<'de, E>;
-    fn into_deserializer(self) -> Replay<'de, E> {
-        Replay(self, ::core::marker::PhantomData)
-    }
+/// The elements of an array, or the members of an object, being replayed.
+struct Items<'a, 'de, E> {
+    tape: &'a mut Tape<'de, E>,
+    remaining: usize,
 }
-impl<'de, E: ::serde::de::Error> ::serde::de::IntoDeserializer<'de, E> for Key<'de> {
-    type Deserializer = Replay<'de, E>;
-    fn into_deserializer(self) -> Replay<'de, E> {
-        match self {
-            Key::Borrowed(name) => Replay(Buffered::Borrowed(name), ::core::marker::PhantomData),
-            Key::Owned(name) => Replay(Buffered::String(name), ::core::marker::PhantomData),
+impl<'de, E: ::serde::de::Error> Items<'_, 'de, E> {
+    /// Fails if the decoder stopped before the end, as it would reading the input.
+    fn end(&self, count: usize, expected: &'static str) -> ::core::result::Result<(), E> {
+        if self.remaining == 0 {
+            ::core::result::Result::Ok(())
+        } else {
+            ::core::result::Result::Err(E::invalid_length(count, &expected))
         }
     }
+    fn next_seed<S: ::serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> ::core::result::Result<::core::option::Option<S::Value>, E> {
+        if self.remaining == 0 {
+            return ::core::result::Result::Ok(::core::option::Option::None);
+        }
+        self.remaining -= 1;
+        seed.deserialize(&mut *self.tape).map(::core::option::Option::Some)
+    }
 }
-impl<'de, E: ::serde::de::Error> Deserializer<'de> for Replay<'de, E> {
+impl<'de, E: ::serde::de::Error> ::serde::de::SeqAccess<'de> for Items<'_, 'de, E> {
+    type Error = E;
+    fn next_element_seed<S: ::serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> ::core::result::Result<::core::option::Option<S::Value>, E> {
+        self.next_seed(seed)
+    }
+    fn size_hint(&self) -> ::core::option::Option<usize> {
+        ::core::option::Option::Some(self.remaining)
+    }
+}
+impl<'de, E: ::serde::de::Error> MapAccess<'de> for Items<'_, 'de, E> {
+    type Error = E;
+    fn next_key_seed<S: ::serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> ::core::result::Result<::core::option::Option<S::Value>, E> {
+        self.next_seed(seed)
+    }
+    fn next_value_seed<S: ::serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> ::core::result::Result<S::Value, E> {
+        seed.deserialize(&mut *self.tape)
+    }
+    fn size_hint(&self) -> ::core::option::Option<usize> {
+        ::core::option::Option::Some(self.remaining)
+    }
+}
+impl<'de, E: ::serde::de::Error> Deserializer<'de> for &mut Tape<'de, E> {
     type Error = E;
     fn deserialize_any<V: Visitor<'de>>(
         self,
         visitor: V,
     ) -> ::core::result::Result<V::Value, E> {
-        match self.0 {
-            Buffered::Null => visitor.visit_unit(),
-            Buffered::Bool(value) => visitor.visit_bool(value),
-            Buffered::I64(value) => visitor.visit_i64(value),
-            Buffered::U64(value) => visitor.visit_u64(value),
-            Buffered::F64(value) => visitor.visit_f64(value),
-            Buffered::Borrowed(value) => visitor.visit_borrowed_str(value),
-            Buffered::String(value) => visitor.visit_string(value),
-            array @ Buffered::Array(_) => {
-                Replay(array, ::core::marker::PhantomData).deserialize_seq(visitor)
-            }
-            object @ Buffered::Object(_) => {
-                Replay(object, ::core::marker::PhantomData).deserialize_map(visitor)
-            }
+        match self.next()? {
+            Token::Null => visitor.visit_unit(),
+            Token::Bool(value) => visitor.visit_bool(value),
+            Token::I64(value) => visitor.visit_i64(value),
+            Token::U64(value) => visitor.visit_u64(value),
+            Token::F64(value) => visitor.visit_f64(value),
+            Token::Borrowed(value) => visitor.visit_borrowed_str(value),
+            Token::String(value) => visitor.visit_string(value),
+            Token::Array(count) => self.array(count, visitor),
+            Token::Object(count) => self.object(count, visitor),
         }
     }
     fn deserialize_option<V: Visitor<'de>>(
         self,
         visitor: V,
     ) -> ::core::result::Result<V::Value, E> {
-        match self.0 {
-            Buffered::Null => visitor.visit_none(),
-            _ => visitor.visit_some(self),
+        if let ::core::option::Option::Some(Token::Null) = self.tokens.as_slice().first() {
+            self.tokens.next();
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
         }
     }
     fn deserialize_newtype_struct<V: Visitor<'de>>(
@@ -245,23 +329,22 @@ impl<'de, E: ::serde::de::Error> Deserializer<'de> for Replay<'de, E> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> ::core::result::Result<V::Value, E> {
-        match self.0 {
-            Buffered::Borrowed(variant) => {
+        match self.next()? {
+            Token::Borrowed(variant) => {
                 visitor
                     .visit_enum(::serde::de::value::BorrowedStrDeserializer::new(variant))
             }
-            Buffered::String(variant) => {
+            Token::String(variant) => {
                 visitor.visit_enum(::serde::de::value::StringDeserializer::new(variant))
             }
-            Buffered::Object(members) => {
-                visitor
-                    .visit_enum(
-                        ::serde::de::value::MapAccessDeserializer::new(
-                            ::serde::de::value::MapDeserializer::new(members.into_iter()),
-                        ),
-                    )
+            Token::Object(count) => {
+                let mut members = Items { tape: self, remaining: count };
+                let value = visitor
+                    .visit_enum(::serde::de::value::MapAccessDeserializer::new(&mut members))?;
+                members.end(count, "an object of one member")?;
+                ::core::result::Result::Ok(value)
             }
-            other => Replay(other, ::core::marker::PhantomData).deserialize_any(visitor),
+            other => ::core::result::Result::Err(E::invalid_type(other.unexpected(), &visitor)),
         }
     }
     // Objects, arrays and strings, what the generated decoders ask for, go straight to
@@ -271,15 +354,8 @@ impl<'de, E: ::serde::de::Error> Deserializer<'de> for Replay<'de, E> {
         self,
         visitor: V,
     ) -> ::core::result::Result<V::Value, E> {
-        match self.0 {
-            Buffered::Object(members) => {
-                let mut map = ::serde::de::value::MapDeserializer::new(
-                    members.into_iter(),
-                );
-                let value = visitor.visit_map(&mut map)?;
-                map.end()?;
-                ::core::result::Result::Ok(value)
-            }
+        match self.next()? {
+            Token::Object(count) => self.object(count, visitor),
             other => ::core::result::Result::Err(E::invalid_type(other.unexpected(), &visitor)),
         }
     }
@@ -295,15 +371,8 @@ impl<'de, E: ::serde::de::Error> Deserializer<'de> for Replay<'de, E> {
         self,
         visitor: V,
     ) -> ::core::result::Result<V::Value, E> {
-        match self.0 {
-            Buffered::Array(elements) => {
-                let mut seq = ::serde::de::value::SeqDeserializer::new(
-                    elements.into_iter(),
-                );
-                let value = visitor.visit_seq(&mut seq)?;
-                seq.end()?;
-                ::core::result::Result::Ok(value)
-            }
+        match self.next()? {
+            Token::Array(count) => self.array(count, visitor),
             other => ::core::result::Result::Err(E::invalid_type(other.unexpected(), &visitor)),
         }
     }
@@ -311,9 +380,9 @@ impl<'de, E: ::serde::de::Error> Deserializer<'de> for Replay<'de, E> {
         self,
         visitor: V,
     ) -> ::core::result::Result<V::Value, E> {
-        match self.0 {
-            Buffered::Borrowed(value) => visitor.visit_borrowed_str(value),
-            Buffered::String(value) => visitor.visit_string(value),
+        match self.next()? {
+            Token::Borrowed(value) => visitor.visit_borrowed_str(value),
+            Token::String(value) => visitor.visit_string(value),
             other => ::core::result::Result::Err(E::invalid_type(other.unexpected(), &visitor)),
         }
     }
@@ -329,9 +398,16 @@ impl<'de, E: ::serde::de::Error> Deserializer<'de> for Replay<'de, E> {
     ) -> ::core::result::Result<V::Value, E> {
         self.deserialize_str(visitor)
     }
+    fn deserialize_ignored_any<V: Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> ::core::result::Result<V::Value, E> {
+        self.skip()?;
+        visitor.visit_unit()
+    }
     ::serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf unit
-        unit_struct tuple tuple_struct ignored_any
+        unit_struct tuple tuple_struct
     }
 }
 /// What a generated union decoder knows of its union: the members outside the
@@ -351,7 +427,7 @@ pub trait UnionBase<'de> {
     ) -> ::core::result::Result<Self::Union, E>;
 }
 /// Decodes a union in one pass over its members: those outside the branches go to
-/// the base's slots, the others are kept as [`Buffered`] values (strings borrowed
+/// the base's slots, the others are kept on a tape of [`Token`]s (strings borrowed
 /// from the input where it allows), from which the branch the tag chooses decodes.
 /// The branch decodes from one kind of input whatever the union was read from, so
 /// its decoder is compiled once.
@@ -370,9 +446,11 @@ pub fn decode_union<'de, B: UnionBase<'de>, D: Deserializer<'de>>(
             mut map: A,
         ) -> ::core::result::Result<B::Union, A::Error> {
             let mut slots = B::Members::slots();
-            let mut members = ::std::vec::Vec::new();
+            // The branch's members as one object, whose count is known at the end.
+            let mut tokens = ::std::vec![Token::Object(0)];
+            let mut count = 0;
             while let ::core::option::Option::Some(key) = map.next_key::<Key<'de>>()? {
-                match B::MEMBERS.iter().position(|known| *known == key.as_str()) {
+                match position(B::MEMBERS, key.as_str()) {
                     ::core::option::Option::Some(index) => {
                         B::Members::decode(
                             &mut slots,
@@ -384,21 +462,24 @@ pub fn decode_union<'de, B: UnionBase<'de>, D: Deserializer<'de>>(
                         )?
                     }
                     ::core::option::Option::None => {
-                        members.push((key, map.next_value()?));
+                        tokens.push(Token::from(key));
+                        map.next_value_seed(Record(&mut tokens))?;
+                        count += 1;
                     }
                 }
             }
+            tokens[0] = Token::Object(count);
             let base = B::Members::finish(slots, 0, B::TYPE_NAME, B::MEMBERS)?;
-            B::finish(base, Branch { members })
+            B::finish(base, Branch { tokens })
         }
     }
     deserializer.deserialize_map(UnionVisitor(::core::marker::PhantomData::<B>))
 }
-/// The members of a union object outside its base: the branch's members, or a
-/// branch this schema does not know.
+/// The members of a union object outside its base, as one object: the branch's
+/// members, or those of a branch this schema does not know.
 #[doc(hidden)]
 pub struct Branch<'de> {
-    members: ::std::vec::Vec<(Key<'de>, Buffered<'de>)>,
+    tokens: ::std::vec::Vec<Token<'de>>,
 }
 impl<'de> Branch<'de> {
     /// Decodes the members with `seed`, as one object.
@@ -406,7 +487,10 @@ impl<'de> Branch<'de> {
         self,
         seed: S,
     ) -> ::core::result::Result<S::Value, E> {
-        seed.deserialize(Replay(Buffered::Object(self.members), ::core::marker::PhantomData))
+        seed.deserialize(&mut Tape {
+            tokens: self.tokens.into_iter(),
+            error: ::core::marker::PhantomData,
+        })
     }
     /// The members as they are, for a branch this schema does not know.
     pub fn rest<E: ::serde::de::Error>(

@@ -413,6 +413,18 @@ mod union_member_order {
     }
 
     #[test]
+    fn unknown_members_before_the_tag_are_passed_over_whole() {
+        // Kept until the tag is read, then skipped by the branch, however deeply they nest.
+        let text = r#"{"extra": {"deep": [[1, {"x": null}], "s", true]}, "name": "T",
+            "members": [{"later": [[2.5], {}], "name": "a", "type": "int"}],
+            "meta-type": "object"}"#;
+        let plain = r#"{"name": "T", "meta-type": "object",
+            "members": [{"name": "a", "type": "int"}]}"#;
+        let info: SchemaInfo = serde_json::from_str(text).unwrap();
+        assert_eq!(info, serde_json::from_str::<SchemaInfo>(plain).unwrap());
+    }
+
+    #[test]
     fn a_bad_member_before_the_tag_is_named_with_its_path() {
         let reply = r#"[{"name": "q", "ret-type": 7, "arg-type": "0", "meta-type": "command"}]"#;
         let error = QueryQmpSchema::decode_returns(reply).unwrap_err();
