@@ -2744,7 +2744,8 @@ pub mod protocol {
                 mut map: A,
             ) -> ::core::result::Result<B::Union, A::Error> {
                 let mut slots = B::Members::slots();
-                let mut tokens = ::std::vec![Token::Object(0)];
+                let mut tokens = ::std::vec::Vec::with_capacity(16);
+                tokens.push(Token::Object(0));
                 let mut count = 0;
                 while let ::core::option::Option::Some(key) = map.next_key::<Key<'de>>()?
                 {

@@ -447,7 +447,8 @@ pub fn decode_union<'de, B: UnionBase<'de>, D: Deserializer<'de>>(
         ) -> ::core::result::Result<B::Union, A::Error> {
             let mut slots = B::Members::slots();
             // The branch's members as one object, whose count is known at the end.
-            let mut tokens = ::std::vec![Token::Object(0)];
+            let mut tokens = ::std::vec::Vec::with_capacity(16);
+            tokens.push(Token::Object(0));
             let mut count = 0;
             while let ::core::option::Option::Some(key) = map.next_key::<Key<'de>>()? {
                 match position(B::MEMBERS, key.as_str()) {
