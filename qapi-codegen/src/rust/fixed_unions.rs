@@ -6,8 +6,7 @@
 
 use super::*;
 /// A member name read from the input: borrowed from it where the deserializer allows.
-#[doc(hidden)]
-pub enum Key<'de> {
+enum Key<'de> {
     Borrowed(&'de str),
     Owned(::std::string::String),
 }
@@ -59,8 +58,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
 /// members, which follow it, a member being its name (a string token) and then its
 /// value. Strings are borrowed from the input where the deserializer allows, and the
 /// whole of a branch is one vector, however deeply its values nest.
-#[doc(hidden)]
-pub enum Token<'de> {
+enum Token<'de> {
     Null,
     Bool(bool),
     I64(i64),
