@@ -127,7 +127,7 @@ pub(super) struct MembersTuple {
 pub(super) fn members_tuple(
     generator: &Generator,
     protocol: &TokenStream,
-    fields: &[&Field],
+    fields: &[Field],
 ) -> MembersTuple {
     let mut aliases = TokenStream::new();
     let members: Vec<TokenStream> = fields

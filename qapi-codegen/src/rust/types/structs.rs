@@ -122,13 +122,12 @@ fn deserialize_struct(
         };
     }
     let wires = fields.iter().map(|field| &field.member.name);
-    let fields: Vec<&Field> = fields.iter().collect();
     let MembersTuple {
         ty: members,
         aliases,
         pattern,
         let_attributes,
-    } = members_tuple(generator, protocol, &fields);
+    } = members_tuple(generator, protocol, fields);
     let values = fields
         .iter()
         .enumerate()

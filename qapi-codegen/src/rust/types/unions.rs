@@ -147,11 +147,7 @@ pub(super) fn union_type(
         aliases,
         pattern,
         let_attributes,
-    } = members_tuple(
-        generator,
-        &quote!(protocol),
-        &fields.iter().collect::<Vec<_>>(),
-    );
+    } = members_tuple(generator, &quote!(protocol), &fields);
     let tag_local = member_local(tag_index);
     let base_values = fields
         .iter()
