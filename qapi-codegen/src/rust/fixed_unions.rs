@@ -445,7 +445,10 @@ pub fn decode_union<'de, B: UnionBase<'de>, D: Deserializer<'de>>(
         ) -> ::core::result::Result<B::Union, A::Error> {
             let mut slots = B::Members::slots();
             // The branch's members as one object, whose count is known at the end.
-            let mut tokens = ::std::vec::Vec::with_capacity(16);
+            let mut tokens: ::std::vec::Vec<Token<'de>> = SPARE_TAPE
+                .try_with(::core::cell::Cell::take)
+                .unwrap_or_default();
+            tokens.reserve(16);
             tokens.push(Token::Object(0));
             let mut count = 0;
             while let ::core::option::Option::Some(key) = map.next_key::<Key<'de>>()? {
@@ -474,6 +477,14 @@ pub fn decode_union<'de, B: UnionBase<'de>, D: Deserializer<'de>>(
     }
     deserializer.deserialize_map(UnionVisitor(::core::marker::PhantomData::<B>))
 }
+/// Tapes longer than this are freed after use rather than kept for the next union.
+const MAX_SPARE_TOKENS: usize = 1024;
+::std::thread_local! {
+    #[doc = r" An emptied tape kept for the next union this thread decodes, so that decoding"]
+    #[doc = r" many union objects does not allocate and grow a tape for each."]
+    static SPARE_TAPE : ::core::cell::Cell < ::std::vec::Vec < Token < 'static >>> = const {
+    ::core::cell::Cell::new(::std::vec::Vec::new()) };
+}
 /// The members of a union object outside its base, as one object: the branch's
 /// members, or those of a branch this schema does not know.
 #[doc(hidden)]
@@ -486,10 +497,22 @@ impl<'de> Branch<'de> {
         self,
         seed: S,
     ) -> ::core::result::Result<S::Value, E> {
-        seed.deserialize(&mut Tape {
+        let mut tape = Tape {
             tokens: self.tokens.into_iter(),
             error: ::core::marker::PhantomData,
-        })
+        };
+        let value = seed.deserialize(&mut tape);
+        // The emptied vector (the same allocation, collected in place, its lifetime
+        // forgotten) waits for the next union on this thread.
+        let mut spare: ::std::vec::Vec<Token<'static>> = tape
+            .tokens
+            .map(|_| Token::Null)
+            .collect();
+        spare.clear();
+        if spare.capacity() <= MAX_SPARE_TOKENS {
+            let _ = SPARE_TAPE.try_with(|cell| cell.set(spare));
+        }
+        value
     }
     /// The members as they are, for a branch this schema does not know.
     pub fn rest<E: ::serde::de::Error>(

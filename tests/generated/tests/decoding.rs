@@ -425,6 +425,24 @@ mod union_member_order {
     }
 
     #[test]
+    fn a_branch_that_fails_partway_leaves_nothing_for_the_next_union() {
+        // The failing branch stops with members still on its tape; the next union decoded
+        // on this thread reuses that tape's memory and must start from an empty one.
+        let bad = r#"{"members": [{"name": "a", "type": 1}, {"name": "b", "type": "int"}],
+            "extra": [1, 2, 3], "name": "T", "meta-type": "object"}"#;
+        let error = serde_json::from_str::<SchemaInfo>(bad).unwrap_err();
+        assert!(error.to_string().contains("expected a string"), "{error}");
+        let good = r#"{"members": [{"name": "c", "type": "str"}], "name": "U",
+            "meta-type": "object"}"#;
+        let info: SchemaInfo = serde_json::from_str(good).unwrap();
+        assert_eq!(
+            serde_json::to_value(&info).unwrap(),
+            json!({ "name": "U", "meta-type": "object",
+                    "members": [{ "name": "c", "type": "str" }] })
+        );
+    }
+
+    #[test]
     fn a_bad_member_before_the_tag_is_named_with_its_path() {
         let reply = r#"[{"name": "q", "ret-type": 7, "arg-type": "0", "meta-type": "command"}]"#;
         let error = QueryQmpSchema::decode_returns(reply).unwrap_err();
