@@ -2742,10 +2742,7 @@ pub mod protocol {
                 mut map: A,
             ) -> ::core::result::Result<B::Union, A::Error> {
                 let mut slots = B::Members::slots();
-                let mut tokens: ::std::vec::Vec<Token<'de>> = SPARE_TAPE
-                    .try_with(::core::cell::Cell::take)
-                    .unwrap_or_default();
-                tokens.reserve(16);
+                let mut tokens = spare_tape();
                 tokens.push(Token::Object(0));
                 let mut count = 0;
                 while let ::core::option::Option::Some(key) = map.next_key::<Key<'de>>()?
@@ -2784,6 +2781,25 @@ pub mod protocol {
         static SPARE_TAPE : ::core::cell::Cell < ::std::vec::Vec < Token < 'static >>> =
         const { ::core::cell::Cell::new(::std::vec::Vec::new()) };
     }
+    /// An empty tape: the one [`keep_spare_tape`] kept on this thread, if any.
+    fn spare_tape<'de>() -> ::std::vec::Vec<Token<'de>> {
+        let mut tokens = SPARE_TAPE
+            .try_with(::core::cell::Cell::take)
+            .unwrap_or_default();
+        tokens.reserve(16);
+        tokens
+    }
+    /// Drops what is left of a replayed tape and keeps its memory (the same allocation,
+    /// collected in place, its lifetime forgotten) for the next union on this thread.
+    fn keep_spare_tape(tokens: ::std::vec::IntoIter<Token<'_>>) {
+        let mut spare: ::std::vec::Vec<Token<'static>> = tokens
+            .map(|_| Token::Null)
+            .collect();
+        spare.clear();
+        if spare.capacity() <= MAX_SPARE_TOKENS {
+            let _ = SPARE_TAPE.try_with(|cell| cell.set(spare));
+        }
+    }
     /// The members of a union object outside its base, as one object: the branch's
     /// members, or those of a branch this schema does not know.
     #[doc(hidden)]
@@ -2801,14 +2817,7 @@ pub mod protocol {
                 error: ::core::marker::PhantomData,
             };
             let value = seed.deserialize(&mut tape);
-            let mut spare: ::std::vec::Vec<Token<'static>> = tape
-                .tokens
-                .map(|_| Token::Null)
-                .collect();
-            spare.clear();
-            if spare.capacity() <= MAX_SPARE_TOKENS {
-                let _ = SPARE_TAPE.try_with(|cell| cell.set(spare));
-            }
+            keep_spare_tape(tape.tokens);
             value
         }
         /// The members as they are, for a branch this schema does not know.
