@@ -40,7 +40,7 @@ impl<'de> Deserialize<'de> for Empty {
                 mut map: A,
             ) -> ::core::result::Result<Empty, A::Error> {
                 while map
-                    .next_key_seed(MemberIndex(&[], "an empty object"))?
+                    .next_key_seed(MemberIndex(&[], "an empty object", no_member))?
                     .is_some()
                 {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -173,7 +173,16 @@ impl<'de> Deserialize<'de> for Error {
     fn deserialize<D: Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        let (class, desc) = decode_pair(deserializer, "Error", &["class", "desc"])?;
+        let (class, desc) = decode_pair(
+            deserializer,
+            "Error",
+            &["class", "desc"],
+            |name| match name {
+                "class" => 0,
+                "desc" => 1,
+                _ => 2,
+            },
+        )?;
         ::core::result::Result::Ok(Error { class, desc })
     }
 }
@@ -210,6 +219,11 @@ impl<'de> Deserialize<'de> for Timestamp {
             deserializer,
             "Timestamp",
             &["seconds", "microseconds"],
+            |name| match name {
+                "seconds" => 0,
+                "microseconds" => 1,
+                _ => 2,
+            },
         )?;
         ::core::result::Result::Ok(Timestamp {
             seconds,
@@ -217,17 +231,19 @@ impl<'de> Deserialize<'de> for Timestamp {
         })
     }
 }
-/// Reads an object of two required members named `names`, of the protocol type
-/// `type_name`; other members are ignored, even in a strict decode.
+/// Reads an object of two required members named `names`, found by `lookup`, of
+/// the protocol type `type_name`; other members are ignored, even in a strict decode.
 #[doc(hidden)]
 pub fn decode_pair<'de, D: Deserializer<'de>, A: Deserialize<'de>, B: Deserialize<'de>>(
     deserializer: D,
     type_name: &'static str,
     names: &'static [&'static str; 2],
+    lookup: Lookup,
 ) -> ::core::result::Result<(A, B), D::Error> {
     struct PairVisitor<A, B>(
         &'static str,
         &'static [&'static str; 2],
+        Lookup,
         ::core::marker::PhantomData<(A, B)>,
     );
     impl<'de, A: Deserialize<'de>, B: Deserialize<'de>> Visitor<'de>
@@ -240,11 +256,11 @@ pub fn decode_pair<'de, D: Deserializer<'de>, A: Deserialize<'de>, B: Deserializ
             self,
             mut map: M,
         ) -> ::core::result::Result<(A, B), M::Error> {
-            let (type_name, names) = (self.0, self.1);
+            let (type_name, names, lookup) = (self.0, self.1, self.2);
             let mut first = ::core::option::Option::None;
             let mut second = ::core::option::Option::None;
             while let ::core::option::Option::Some(key) = map
-                .next_key_seed(MemberKey(names))?
+                .next_key_seed(MemberKey(names, lookup))?
             {
                 match key {
                     ::core::result::Result::Ok(0) => {
@@ -277,7 +293,9 @@ pub fn decode_pair<'de, D: Deserializer<'de>, A: Deserialize<'de>, B: Deserializ
         }
     }
     deserializer
-        .deserialize_map(PairVisitor(type_name, names, ::core::marker::PhantomData))
+        .deserialize_map(
+            PairVisitor(type_name, names, lookup, ::core::marker::PhantomData),
+        )
 }
 /// One step on the way from a decoded value down to a member that failed.
 #[derive(Clone, Copy)]
@@ -430,23 +448,19 @@ fn text_end(
             message: error.to_string(),
         })
 }
-/// Where `name` is in `names`, a type's list of member names: only a name of the
-/// same length and first byte is compared in full.
-#[inline]
-fn position(names: &[&str], name: &str) -> ::core::option::Option<usize> {
-    let name = name.as_bytes();
-    let first = name.first().copied();
-    names
-        .iter()
-        .position(|known| {
-            let known = known.as_bytes();
-            known.len() == name.len() && known.first().copied() == first && known == name
-        })
+/// Where a member name is in its type's list of member names, the list's length for
+/// a name not in it: a generated decoder's `match` on the name, compiled per type,
+/// which is much faster than searching the list.
+#[doc(hidden)]
+pub type Lookup = fn(&str) -> usize;
+/// The [`Lookup`] of a type without members.
+fn no_member(_: &str) -> usize {
+    0
 }
 /// Finds a member name's index in a generated decoder's list of known members of a
 /// type; an unknown member gives the list's length, or an error in a strict decode.
 #[doc(hidden)]
-pub struct MemberIndex(pub &'static [&'static str], pub &'static str);
+pub struct MemberIndex(pub &'static [&'static str], pub &'static str, pub Lookup);
 impl<'de> ::serde::de::DeserializeSeed<'de> for MemberIndex {
     type Value = usize;
     fn deserialize<D: Deserializer<'de>>(
@@ -465,18 +479,16 @@ impl<'de> Visitor<'de> for MemberIndex {
         self,
         name: &str,
     ) -> ::core::result::Result<usize, E> {
-        match position(self.0, name) {
-            ::core::option::Option::Some(index) => ::core::result::Result::Ok(index),
-            ::core::option::Option::None if strict() => {
-                ::core::result::Result::Err(E::custom(unexpected(self.1, name)))
-            }
-            ::core::option::Option::None => ::core::result::Result::Ok(self.0.len()),
+        let index = (self.2)(name);
+        if index == self.0.len() && strict() {
+            return ::core::result::Result::Err(E::custom(unexpected(self.1, name)));
         }
+        ::core::result::Result::Ok(index)
     }
 }
 /// Like [`MemberIndex`], but an unknown member gives its name, to be kept.
 #[doc(hidden)]
-pub struct MemberKey(pub &'static [&'static str]);
+pub struct MemberKey(pub &'static [&'static str], pub Lookup);
 impl<'de> ::serde::de::DeserializeSeed<'de> for MemberKey {
     type Value = ::core::result::Result<usize, ::std::string::String>;
     fn deserialize<D: Deserializer<'de>>(
@@ -495,8 +507,13 @@ impl<'de> Visitor<'de> for MemberKey {
         self,
         name: &str,
     ) -> ::core::result::Result<Self::Value, E> {
+        let index = (self.1)(name);
         ::core::result::Result::Ok(
-            position(self.0, name).ok_or_else(|| name.to_owned()),
+            if index < self.0.len() {
+                ::core::result::Result::Ok(index)
+            } else {
+                ::core::result::Result::Err(name.to_owned())
+            },
         )
     }
 }
@@ -724,11 +741,13 @@ pub fn decode_object<'de, M: Members<'de>, D: Deserializer<'de>>(
     deserializer: D,
     type_name: &'static str,
     names: &'static [&'static str],
+    lookup: Lookup,
 ) -> ::core::result::Result<M::Fields, D::Error> {
     deserializer
         .deserialize_map(ObjectVisitor::<M> {
             type_name,
             names,
+            lookup,
             members: ::core::marker::PhantomData,
         })
 }
@@ -739,11 +758,13 @@ pub fn decode_open_object<'de, M: Members<'de>, D: Deserializer<'de>>(
     deserializer: D,
     type_name: &'static str,
     names: &'static [&'static str],
+    lookup: Lookup,
 ) -> ::core::result::Result<(M::Fields, Undeclared), D::Error> {
     deserializer
         .deserialize_map(OpenObjectVisitor::<M> {
             type_name,
             names,
+            lookup,
             members: ::core::marker::PhantomData,
         })
 }
@@ -753,6 +774,7 @@ pub type Undeclared = ::serde_json::Map<::std::string::String, ::serde_json::Val
 struct ObjectVisitor<M> {
     type_name: &'static str,
     names: &'static [&'static str],
+    lookup: Lookup,
     members: ::core::marker::PhantomData<M>,
 }
 impl<'de, M: Members<'de>> Visitor<'de> for ObjectVisitor<M> {
@@ -766,7 +788,7 @@ impl<'de, M: Members<'de>> Visitor<'de> for ObjectVisitor<M> {
     ) -> ::core::result::Result<M::Fields, A::Error> {
         let mut slots = M::slots();
         while let ::core::option::Option::Some(index) = map
-            .next_key_seed(MemberIndex(self.names, self.type_name))?
+            .next_key_seed(MemberIndex(self.names, self.type_name, self.lookup))?
         {
             if index < M::LEN {
                 M::decode(&mut slots, index, 0, &mut map, self.type_name, self.names)?;
@@ -780,6 +802,7 @@ impl<'de, M: Members<'de>> Visitor<'de> for ObjectVisitor<M> {
 struct OpenObjectVisitor<M> {
     type_name: &'static str,
     names: &'static [&'static str],
+    lookup: Lookup,
     members: ::core::marker::PhantomData<M>,
 }
 impl<'de, M: Members<'de>> Visitor<'de> for OpenObjectVisitor<M> {
@@ -794,7 +817,7 @@ impl<'de, M: Members<'de>> Visitor<'de> for OpenObjectVisitor<M> {
         let mut slots = M::slots();
         let mut undeclared = ::serde_json::Map::new();
         while let ::core::option::Option::Some(key) = map
-            .next_key_seed(MemberKey(self.names))?
+            .next_key_seed(MemberKey(self.names, self.lookup))?
         {
             match key {
                 ::core::result::Result::Ok(index) => {

@@ -418,6 +418,8 @@ pub trait UnionBase<'de> {
     const TYPE_NAME: &'static str;
     /// The wire names of the members outside the branches.
     const MEMBERS: &'static [&'static str];
+    /// Where a member outside the branches is in [`UnionBase::MEMBERS`].
+    const LOOKUP: Lookup;
     /// Decodes the branch the tag among `members` chooses, then the union.
     fn finish<E: ::serde::de::Error>(
         members: <Self::Members as Members<'de>>::Fields,
@@ -449,22 +451,20 @@ pub fn decode_union<'de, B: UnionBase<'de>, D: Deserializer<'de>>(
             tokens.push(Token::Object(0));
             let mut count = 0;
             while let ::core::option::Option::Some(key) = map.next_key::<Key<'de>>()? {
-                match position(B::MEMBERS, key.as_str()) {
-                    ::core::option::Option::Some(index) => {
-                        B::Members::decode(
-                            &mut slots,
-                            index,
-                            0,
-                            &mut map,
-                            B::TYPE_NAME,
-                            B::MEMBERS,
-                        )?
-                    }
-                    ::core::option::Option::None => {
-                        tokens.push(Token::from(key));
-                        map.next_value_seed(Record(&mut tokens))?;
-                        count += 1;
-                    }
+                let index = (B::LOOKUP)(key.as_str());
+                if index < B::MEMBERS.len() {
+                    B::Members::decode(
+                        &mut slots,
+                        index,
+                        0,
+                        &mut map,
+                        B::TYPE_NAME,
+                        B::MEMBERS,
+                    )?;
+                } else {
+                    tokens.push(Token::from(key));
+                    map.next_value_seed(Record(&mut tokens))?;
+                    count += 1;
                 }
             }
             tokens[0] = Token::Object(count);
@@ -530,6 +530,10 @@ impl<'de> Branch<'de> {
 /// Decodes the `data` member of a simple union's branch with the seed.
 #[doc(hidden)]
 pub struct Wrapped<S>(pub S, pub &'static str);
+/// The [`Lookup`] of a simple union's branch, whose one member is `data`.
+fn data_member(name: &str) -> usize {
+    usize::from(name != "data")
+}
 impl<'de, S: ::serde::de::DeserializeSeed<'de>> ::serde::de::DeserializeSeed<'de>
 for Wrapped<S> {
     type Value = S::Value;
@@ -553,7 +557,7 @@ impl<'de, S: ::serde::de::DeserializeSeed<'de>> Visitor<'de> for Wrapped<S> {
         let mut seed = ::core::option::Option::Some(seed);
         let mut slot = ::core::option::Option::None;
         while let ::core::option::Option::Some(key) = map
-            .next_key_seed(MemberIndex(&["data"], type_name))?
+            .next_key_seed(MemberIndex(&["data"], type_name, data_member))?
         {
             if key != 0 {
                 map.next_value::<::serde::de::IgnoredAny>()?;

@@ -122,6 +122,11 @@ pub(super) struct MembersTuple {
     pub(super) pattern: TokenStream,
     /// What goes on the `let` of that pattern: allowing a binding the build leaves unused.
     pub(super) let_attributes: TokenStream,
+    /// The wire names, as a `&[&str]` in member order.
+    pub(super) names: TokenStream,
+    /// A `protocol::Lookup`: a closure matching a wire name to its member's index, or to
+    /// the number of members for a name that is none of theirs.
+    pub(super) lookup: TokenStream,
 }
 
 pub(super) fn members_tuple(
@@ -161,11 +166,24 @@ pub(super) fn members_tuple(
     } else {
         quote!(#[allow(unused_variables)])
     };
+    let wires: Vec<&str> = fields
+        .iter()
+        .map(|field| field.member.name.as_str())
+        .collect();
+    let unknown = proc_macro2::Literal::usize_unsuffixed(wires.len());
+    let lookup = if wires.is_empty() {
+        quote!(|_| #unknown)
+    } else {
+        let indices = (0..wires.len()).map(proc_macro2::Literal::usize_unsuffixed);
+        quote!(|name| match name { #(#wires => #indices,)* _ => #unknown })
+    };
     MembersTuple {
         ty: nested_tuple(&members),
         aliases,
         pattern: nested_tuple(&locals),
         let_attributes,
+        names: quote!(&[#(#wires),*]),
+        lookup,
     }
 }
 

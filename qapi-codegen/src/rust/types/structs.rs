@@ -121,12 +121,13 @@ fn deserialize_struct(
             }
         };
     }
-    let wires = fields.iter().map(|field| &field.member.name);
     let MembersTuple {
         ty: members,
         aliases,
         pattern,
         let_attributes,
+        names,
+        lookup,
     } = members_tuple(generator, protocol, fields);
     let values = fields
         .iter()
@@ -134,11 +135,11 @@ fn deserialize_struct(
         .map(|(index, field)| field.initializer(index));
     let (decode, other_value) = match other {
         None => (
-            quote!(let #pattern = #protocol::decode_object::<#members, D>(deserializer, #type_name, &[#(#wires),*])?;),
+            quote!(let #pattern = #protocol::decode_object::<#members, D>(deserializer, #type_name, #names, #lookup)?;),
             None,
         ),
         Some(other) => (
-            quote!(let (#pattern, undeclared) = #protocol::decode_open_object::<#members, D>(deserializer, #type_name, &[#(#wires),*])?;),
+            quote!(let (#pattern, undeclared) = #protocol::decode_open_object::<#members, D>(deserializer, #type_name, #names, #lookup)?;),
             Some(quote!(#other: undeclared,)),
         ),
     };

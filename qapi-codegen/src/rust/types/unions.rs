@@ -141,12 +141,13 @@ pub(super) fn union_type(
         .iter()
         .position(|field| field.member.name == variants.tag_member)
         .expect("the tag is a member");
-    let wires = fields.iter().map(|field| &field.member.name);
     let MembersTuple {
         ty: members,
         aliases,
         pattern,
         let_attributes,
+        names,
+        lookup,
     } = members_tuple(generator, &quote!(protocol), &fields);
     let tag_local = member_local(tag_index);
     let base_values = fields
@@ -298,7 +299,8 @@ pub(super) fn union_type(
                     type Union = #name;
                     type Members = #members;
                     const TYPE_NAME: &'static str = #type_name;
-                    const MEMBERS: &'static [&'static str] = &[#(#wires),*];
+                    const MEMBERS: &'static [&'static str] = #names;
+                    const LOOKUP: protocol::Lookup = #lookup;
                     fn finish<E: ::serde::de::Error>(
                         members: <Self::Members as protocol::Members<'de>>::Fields,
                         branch: protocol::Branch<'de>,
