@@ -1524,6 +1524,10 @@ pub mod protocol {
             deserializer.deserialize_map(EmptyVisitor)
         }
     }
+    /// The [`Lookup`] of a type without members.
+    fn no_member(_: &str) -> usize {
+        0
+    }
     #[allow(unused_imports)]
     pub use ::qapi_client::{ErrorClass, QmpError as Error};
     #[allow(unused_imports)]
@@ -1731,15 +1735,33 @@ pub mod protocol {
                 message: error.to_string(),
             })
     }
+    /// Error messages of the generic decoders, each compiled once rather than once per
+    /// type it serves.
+    #[cold]
+    #[inline(never)]
+    fn duplicate(type_name: &str, name: &str) -> ::std::string::String {
+        ::std::format!("duplicate member `{name}` in {type_name}")
+    }
+    #[cold]
+    #[inline(never)]
+    fn missing(type_name: &str, name: &str) -> ::std::string::String {
+        ::std::format!("missing member `{name}` of {type_name}")
+    }
+    #[cold]
+    #[inline(never)]
+    fn unexpected(type_name: &str, name: &str) -> ::std::string::String {
+        ::std::format!("unexpected member `{name}` in {type_name}")
+    }
+    #[cold]
+    #[inline(never)]
+    fn unknown_value(name: &str) -> ::std::string::String {
+        ::std::format!("unknown value `{name}`")
+    }
     /// Where a member name is in its type's list of member names, the list's length for
     /// a name not in it: a generated decoder's `match` on the name, compiled per type,
     /// which is much faster than searching the list.
     #[doc(hidden)]
     pub type Lookup = fn(&str) -> usize;
-    /// The [`Lookup`] of a type without members.
-    fn no_member(_: &str) -> usize {
-        0
-    }
     /// Finds a member name's index in a generated decoder's list of known members of a
     /// type; an unknown member gives the list's length, or an error in a strict decode.
     #[doc(hidden)]
@@ -2102,28 +2124,6 @@ pub mod protocol {
                 undeclared,
             ))
         }
-    }
-    /// Error messages of the generic decoders, each compiled once rather than once per
-    /// type it serves.
-    #[cold]
-    #[inline(never)]
-    fn duplicate(type_name: &str, name: &str) -> ::std::string::String {
-        ::std::format!("duplicate member `{name}` in {type_name}")
-    }
-    #[cold]
-    #[inline(never)]
-    fn missing(type_name: &str, name: &str) -> ::std::string::String {
-        ::std::format!("missing member `{name}` of {type_name}")
-    }
-    #[cold]
-    #[inline(never)]
-    fn unexpected(type_name: &str, name: &str) -> ::std::string::String {
-        ::std::format!("unexpected member `{name}` in {type_name}")
-    }
-    #[cold]
-    #[inline(never)]
-    fn unknown_value(name: &str) -> ::std::string::String {
-        ::std::format!("unknown value `{name}`")
     }
     /// Decodes an array, reporting the index of an element that fails.
     #[doc(hidden)]

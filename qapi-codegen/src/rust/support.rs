@@ -1,6 +1,7 @@
 //! The fixed part of every generated module, the `protocol` submodule: the items of
-//! `fixed_protocol.rs` and `fixed_unions.rs`, real Rust files that `tests/generated`
-//! compiles and lints as they are (the second as a submodule of the first).
+//! `fixed_protocol.rs`, `fixed_objects.rs` and `fixed_unions.rs`, real Rust files that
+//! `tests/generated` compiles and lints as they are (the last two as submodules of the
+//! first).
 //! With the `runtime` option, `Error`, `ErrorClass`, `Timestamp` and `DecodeError` are the
 //! `qapi-client` runtime's, re-exported where the file defines them.
 
@@ -10,9 +11,12 @@ use quote::{ToTokens, quote};
 /// The items of every `protocol` module.
 const FIXED_PROTOCOL: &str = include_str!("fixed_protocol.rs");
 
-/// The items of the `unions` submodule of `fixed_protocol.rs`, which the `protocol` module
-/// holds itself, in that submodule's place.
-const FIXED_UNIONS: &str = include_str!("fixed_unions.rs");
+/// The submodules of `fixed_protocol.rs` by name, with their text: the `protocol` module
+/// holds their items itself, each in its submodule's place.
+const FIXED_SUBMODULES: [(&str, &str); 2] = [
+    ("objects", include_str!("fixed_objects.rs")),
+    ("unions", include_str!("fixed_unions.rs")),
+];
 
 /// The items the `runtime` option leaves out, by the type they define or implement, and the
 /// re-export that stands where the first of each group was.
@@ -41,14 +45,28 @@ fn defined_type(item: &syn::Item) -> Option<String> {
 /// The `protocol` submodule, the same for every schema.
 pub fn protocol_module(runtime: bool) -> TokenStream {
     let file = syn::parse_file(FIXED_PROTOCOL).expect("fixed_protocol.rs is Rust");
-    let unions = syn::parse_file(FIXED_UNIONS).expect("fixed_unions.rs is Rust");
+    let submodules: Vec<(&str, syn::File)> = FIXED_SUBMODULES
+        .iter()
+        .map(|(name, text)| (*name, syn::parse_file(text).expect("a fixed file is Rust")))
+        .collect();
+    let submodule = |name: &syn::Ident| {
+        submodules
+            .iter()
+            .find(|(submodule, _)| name == submodule)
+            .map(|(_, file)| file)
+    };
     let spliced = file.items.iter().flat_map(|item| match item {
         // Its `use super::*` stays behind: the parent's names are the module's own.
-        syn::Item::Mod(module) if module.ident == "unions" => unions
+        syn::Item::Mod(module) => submodule(&module.ident)
+            .expect("every submodule of fixed_protocol.rs is spliced")
             .items
             .iter()
             .filter(|item| !matches!(item, syn::Item::Use(_)))
             .collect(),
+        // So does the parent's `use` of a submodule's items, now its own.
+        syn::Item::Use(using) if matches!(&using.tree, syn::UseTree::Path(path) if submodule(&path.ident).is_some()) => {
+            Vec::new()
+        }
         item => vec![item],
     });
     let mut items = Vec::new();

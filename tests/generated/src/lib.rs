@@ -13,8 +13,8 @@
 // No lint is allowed here: CI runs clippy with warnings denied over these modules too.
 
 /// The fixed part of every generated `protocol` module, compiled and linted as written (the
-/// generator copies its items from this file, and from `fixed_unions.rs`, its submodule
-/// `unions`, in that submodule's place).
+/// generator copies its items from this file, and from `fixed_objects.rs` and
+/// `fixed_unions.rs`, its submodules `objects` and `unions`, each in its submodule's place).
 #[path = "../../../qapi-codegen/src/rust/fixed_protocol.rs"]
 #[rustfmt::skip]
 pub mod fixed_protocol;
