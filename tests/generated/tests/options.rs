@@ -53,7 +53,7 @@ fn strict_replies_reject_unknown_members_branches_and_events() {
 }
 
 /// `fuel-cell` and `health-model` are default features of this crate; `space-weather` is
-/// not, and `CONFIG_TETHER` is a defined symbol.
+/// not (the test holds with it too), and `CONFIG_TETHER` is a defined symbol.
 #[test]
 fn cargo_features_decide_conditions() {
     use kitchen_sink_features as features;
@@ -72,12 +72,13 @@ fn cargo_features_decide_conditions() {
         features::PowerSourceInfoSource::FuelCell(features::FuelCell { hydrogen_kg: 1.5 })
     );
 
-    // The event that needs `space-weather` is left out, so it decodes as unrecognized.
-    let event = features::events::Event::from_parts("SOLAR_FLARE_WARNING", None).unwrap();
-    assert!(matches!(
-        event,
-        features::events::Event::Unrecognized { .. }
-    ));
+    // The event that needs `space-weather` is left out without it, so it decodes as
+    // unrecognized; with it, as itself.
+    let data = json!({ "expected": { "seconds": 1, "microseconds": 0 }, "class": "X2" });
+    let event = features::events::Event::from_parts("SOLAR_FLARE_WARNING", Some(&data)).unwrap();
+    let unrecognized = matches!(event, features::events::Event::Unrecognized { .. });
+    assert_eq!(unrecognized, !cfg!(feature = "space-weather"));
+    assert_eq!(event.name(), "SOLAR_FLARE_WARNING");
 }
 
 #[test]
