@@ -20,7 +20,9 @@ mod selection;
 mod support;
 mod types;
 
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use std::fmt::Write as _;
+
+use proc_macro2::{Delimiter, Literal, Spacing, TokenStream, TokenTree};
 use qapi_schema::Schema;
 use quote::quote;
 
@@ -106,7 +108,7 @@ fn write_compact(out: &mut String, items: TokenStream) {
             Some(TokenTree::Group(body)) if is_module => {
                 write_tokens(out, item.drain(..));
                 out.push_str(" {\n");
-                write_compact(out, body.stream());
+                write_compact(out, unshared_stream(body));
                 out.push_str("}\n");
             }
             last => {
@@ -149,13 +151,13 @@ fn write_tokens(out: &mut String, tokens: impl IntoIterator<Item = TokenTree>) {
                     Delimiter::Bracket => ("[", "]"),
                     Delimiter::None => ("", ""),
                 };
-                out.push_str(open);
-                write_tokens(out, group.stream());
-                out.push_str(close);
                 last = match group.delimiter() {
                     Delimiter::Brace => Last::Block,
                     _ => Last::Nothing,
                 };
+                out.push_str(open);
+                write_tokens(out, unshared_stream(group));
+                out.push_str(close);
             }
             TokenTree::Ident(ident) => {
                 match last {
@@ -163,14 +165,14 @@ fn write_tokens(out: &mut String, tokens: impl IntoIterator<Item = TokenTree>) {
                     Last::Block if ident != "else" => out.push('\n'),
                     _ => {}
                 }
-                out.push_str(&ident.to_string());
+                write!(out, "{ident}").expect("writing to a String cannot fail");
                 last = Last::Word;
             }
             TokenTree::Literal(literal) => {
                 if last == Last::Word {
                     out.push(' ');
                 }
-                out.push_str(&literal.to_string());
+                write!(out, "{literal}").expect("writing to a String cannot fail");
                 last = Last::Word;
             }
             TokenTree::Punct(punct) => {
@@ -185,6 +187,34 @@ fn write_tokens(out: &mut String, tokens: impl IntoIterator<Item = TokenTree>) {
             }
         }
     }
+}
+
+/// The tokens of a group, taken from it: `Group::stream` gives a second handle on them, and
+/// iterating a stream that the group still holds would copy every token.
+fn unshared_stream(group: proc_macro2::Group) -> TokenStream {
+    let stream = group.stream();
+    drop(group);
+    stream
+}
+
+/// A string literal written as `Literal::string` writes it, in one pass that copies plain
+/// printable ASCII, most of what docs and the introspection data hold, as it is: much
+/// faster than proc-macro2, which escapes each character in turn.
+pub(crate) fn string_literal(text: &str) -> Literal {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    escaped.push('"');
+    for character in text.chars() {
+        match character {
+            '"' | '\\' => {
+                escaped.push('\\');
+                escaped.push(character);
+            }
+            ' '..='~' => escaped.push(character),
+            _ => escaped.extend(character.escape_debug()),
+        }
+    }
+    escaped.push('"');
+    escaped.parse().expect("an escaped string is a literal")
 }
 
 /// The first lines of a generated file: who generated it, and not to edit it.
@@ -302,13 +332,37 @@ impl Generator<'_> {
             }
             symbols
         });
-        let json = introspection.to_json(symbols.as_ref());
+        let json = string_literal(&introspection.to_json(symbols.as_ref()));
         quote! {
             /// The introspection data of this schema: what `query-qmp-schema` returns.
             pub mod introspection {
                 /// The `SchemaInfo` list as compact JSON.
                 pub const SCHEMA_JSON: &str = #json;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_literals_are_written_as_proc_macro2_writes_them() {
+        let texts = [
+            "",
+            "plain text, with 'quotes' and `ticks`",
+            r#"a "quoted" word and a \ backslash"#,
+            "tab\there, line\nbreak, return\r, nul\0, escape\u{1b}, delete\u{7f}",
+            "non-ASCII: café — naïve, 𝔘nicode, e\u{301} combining, \u{200b} zero width",
+            "\u{301} a combining mark first",
+        ];
+        for text in texts {
+            assert_eq!(
+                string_literal(text).to_string(),
+                Literal::string(text).to_string(),
+                "{text:?}"
+            );
         }
     }
 }

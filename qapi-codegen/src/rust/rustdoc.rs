@@ -63,9 +63,9 @@ impl DocLines {
     pub fn attributes(&self) -> TokenStream {
         let lines = self.lines.iter().map(|line| {
             if line.is_empty() {
-                String::new()
+                super::string_literal("")
             } else {
-                format!(" {line}")
+                super::string_literal(&format!(" {line}"))
             }
         });
         quote!(#(#[doc = #lines])*)

@@ -55,20 +55,30 @@ pub fn protocol_module(runtime: bool) -> TokenStream {
             .find(|(submodule, _)| name == submodule)
             .map(|(_, file)| file)
     };
-    let spliced = file.items.iter().flat_map(|item| match item {
-        // Its `use super::*` stays behind: the parent's names are the module's own.
-        syn::Item::Mod(module) => submodule(&module.ident)
-            .expect("every submodule of fixed_protocol.rs is spliced")
-            .items
-            .iter()
-            .filter(|item| !matches!(item, syn::Item::Use(_)))
-            .collect(),
-        // So does the parent's `use` of a submodule's items, now its own.
-        syn::Item::Use(using) if matches!(&using.tree, syn::UseTree::Path(path) if submodule(&path.ident).is_some()) => {
-            Vec::new()
-        }
-        item => vec![item],
-    });
+    // The parent's `use` of a submodule's items stays behind: they are its own.
+    let uses_submodule = |item: &syn::Item| {
+        let syn::Item::Use(using) = item else {
+            return false;
+        };
+        let syn::UseTree::Path(path) = &using.tree else {
+            return false;
+        };
+        submodule(&path.ident).is_some()
+    };
+    let spliced = file
+        .items
+        .iter()
+        .filter(|item| !uses_submodule(item))
+        .flat_map(|item| match item {
+            // Its `use super::*` stays behind: the parent's names are the module's own.
+            syn::Item::Mod(module) => submodule(&module.ident)
+                .expect("every submodule of fixed_protocol.rs is spliced")
+                .items
+                .iter()
+                .filter(|item| !matches!(item, syn::Item::Use(_)))
+                .collect(),
+            item => vec![item],
+        });
     let mut items = Vec::new();
     let mut re_exported = [false; FROM_RUNTIME.len()];
     for item in spliced {
