@@ -2,7 +2,7 @@
 //! entities with their Rust names and the containment cycles, and how a type is referred
 //! to from the module's top level or a submodule.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use proc_macro2::TokenStream;
 use qapi_schema::{Entity, EntityId, EntityKind, IfCond, Schema};
@@ -146,42 +146,93 @@ impl<'s> Generator<'s> {
     }
 }
 
-/// Which types lie on a containment cycle with which.
-#[derive(Default)]
+/// Which types lie on a containment cycle with which: the strongly connected components of
+/// the graph of types holding types without indirection.
+#[derive(Clone, Default)]
 pub(super) struct Cycles {
-    /// For each type on a cycle, the types it reaches without indirection.
-    reaches: HashMap<EntityId, HashSet<EntityId>>,
+    /// For each kept entity, the number of its component.
+    component: HashMap<EntityId, usize>,
 }
 
 impl Cycles {
-    /// Finds, for every named type, the types it contains directly (members that are not
-    /// arrays, branches, alternatives), transitively.
+    /// Finds the components with Tarjan's algorithm, in one pass over the types and what
+    /// each holds directly (members that are not arrays, branches, alternatives).
     pub(super) fn find(generator: &Generator) -> Cycles {
-        let mut direct: HashMap<EntityId, Vec<EntityId>> = HashMap::new();
-        for (id, entity) in generator.kept_entities() {
-            direct.insert(id, generator.contained(entity));
-        }
-        let mut reaches = HashMap::new();
-        for &start in direct.keys() {
-            let mut seen = HashSet::new();
-            let mut stack = direct[&start].clone();
-            while let Some(next) = stack.pop() {
-                if seen.insert(next) {
-                    stack.extend(direct.get(&next).into_iter().flatten().copied());
+        let ids: Vec<EntityId> = generator.kept_entities().map(|(id, _)| id).collect();
+        let position: HashMap<EntityId, usize> =
+            ids.iter().enumerate().map(|(at, id)| (*id, at)).collect();
+        let holds: Vec<Vec<usize>> = ids
+            .iter()
+            .map(|id| {
+                generator
+                    .contained(generator.entity(*id))
+                    .iter()
+                    .filter_map(|held| position.get(held).copied())
+                    .collect()
+            })
+            .collect();
+        const UNSEEN: usize = usize::MAX;
+        let mut order = vec![UNSEEN; ids.len()];
+        let mut lowest = vec![0; ids.len()];
+        let mut open = vec![false; ids.len()];
+        let mut unfinished = Vec::new();
+        let mut component = vec![0; ids.len()];
+        let (mut visited, mut components) = (0, 0);
+        for root in 0..ids.len() {
+            if order[root] != UNSEEN {
+                continue;
+            }
+            // The depth-first path, each node with the next of its edges to follow.
+            let mut path = vec![(root, 0)];
+            order[root] = visited;
+            lowest[root] = visited;
+            visited += 1;
+            unfinished.push(root);
+            open[root] = true;
+            while let Some(&(node, edge)) = path.last() {
+                if let Some(&next) = holds[node].get(edge) {
+                    path.last_mut().expect("the path is not empty").1 += 1;
+                    if order[next] == UNSEEN {
+                        order[next] = visited;
+                        lowest[next] = visited;
+                        visited += 1;
+                        unfinished.push(next);
+                        open[next] = true;
+                        path.push((next, 0));
+                    } else if open[next] {
+                        lowest[node] = lowest[node].min(order[next]);
+                    }
+                    continue;
+                }
+                path.pop();
+                if let Some(&(parent, _)) = path.last() {
+                    lowest[parent] = lowest[parent].min(lowest[node]);
+                }
+                if lowest[node] == order[node] {
+                    loop {
+                        let member = unfinished.pop().expect("the node is unfinished");
+                        open[member] = false;
+                        component[member] = components;
+                        if member == node {
+                            break;
+                        }
+                    }
+                    components += 1;
                 }
             }
-            if seen.contains(&start) {
-                reaches.insert(start, seen);
-            }
         }
-        Cycles { reaches }
+        Cycles {
+            component: ids.into_iter().zip(component).collect(),
+        }
     }
 
-    /// Whether a value of `owner` holding a `member` directly needs a box.
+    /// Whether a value of `owner` holding a `member`, directly or through types that hold
+    /// one another directly, needs a box: whether `member` holds `owner` in turn.
     pub(super) fn needs_box(&self, owner: EntityId, member: EntityId) -> bool {
-        self.reaches
-            .get(&member)
-            .is_some_and(|reached| reached.contains(&owner))
+        match (self.component.get(&owner), self.component.get(&member)) {
+            (Some(owner), Some(member)) => owner == member,
+            _ => false,
+        }
     }
 }
 
