@@ -83,6 +83,7 @@ pub fn generate_as(
             }
         }
     });
+    out.reserve(texts.iter().map(String::len).sum());
     out.extend(texts);
     Ok(out)
 }
