@@ -148,7 +148,7 @@ impl<'s> Generator<'s> {
 
 /// Which types lie on a containment cycle with which: the strongly connected components of
 /// the graph of types holding types without indirection.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub(super) struct Cycles {
     /// For each kept entity, the number of its component.
     component: HashMap<EntityId, usize>,
