@@ -1,12 +1,12 @@
 //! The fixed part of every generated module's `protocol` submodule: protocol types (`Empty`,
-//! `ErrorClass`, `Error`, `Timestamp`, `DecodeError`) and the helpers the generated serde
-//! impls call; the helpers of union decoders are in `fixed_unions.rs`. It is not a module
-//! of this crate: `support.rs` copies its items, and those of `fixed_unions.rs` in place of
-//! the `unions` submodule, into the generated module, leaving out the four types the
-//! `runtime` option takes from `qapi-client`, and `tests/generated` compiles and lints it
-//! as written. It is laid out as
-//! the generator prints it; rustfmt leaves it alone, since its trailing commas would change
-//! the tokens.
+//! `ErrorClass`, `Error`, `Timestamp`, `DecodeError`), the decode entry points that locate a
+//! failure, and the error messages of the generic decoders. Those decoders are in
+//! `fixed_objects.rs` (objects, lists, enums) and `fixed_unions.rs` (unions). It is not a
+//! module of this crate: `support.rs` copies its items, and those of the two others in place
+//! of the `objects` and `unions` submodules, into the generated module, leaving out the four
+//! types the `runtime` option takes from `qapi-client`, and `tests/generated` compiles and
+//! lints it as written. It is laid out as the generator prints it; rustfmt leaves it alone,
+//! since its trailing commas would change the tokens.
 
 use ::serde::de::{Deserialize, Deserializer, Error as _, MapAccess, Visitor};
 use ::serde::ser::{Serialize, SerializeMap, Serializer};
