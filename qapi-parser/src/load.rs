@@ -11,6 +11,8 @@ use std::collections::HashSet;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use indexmap::IndexSet;
+
 use crate::ast::{Item, Value};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::doc_comment;
@@ -343,7 +345,7 @@ impl Reader<'_, '_> {
             "member-name-exceptions" | "name-case-whitelist" => &mut pragma.member_name_exceptions,
             _ => return Err(unknown_pragma(name, self.dialect, at)),
         };
-        let names: Option<Vec<String>> = value.as_array().and_then(|elements| {
+        let names: Option<IndexSet<String>> = value.as_array().and_then(|elements| {
             elements
                 .iter()
                 .map(|element| element.as_str().map(str::to_string))

@@ -355,7 +355,7 @@ impl Checker<'_> {
             },
             None => None,
         };
-        let permissive = self.pragma.member_name_exceptions.iter().any(|n| n == name);
+        let permissive = self.pragma.member_name_exceptions.contains(name);
         let case = Case::Lower {
             permit_upper: permissive,
             permit_underscore: permissive,
@@ -563,12 +563,8 @@ impl Checker<'_> {
                 "neither",
             ));
         };
-        let permissive = owner.is_some_and(|owner| {
-            self.pragma
-                .member_name_exceptions
-                .iter()
-                .any(|n| n == owner)
-        });
+        let permissive =
+            owner.is_some_and(|owner| self.pragma.member_name_exceptions.contains(owner));
         let case = Case::Lower {
             permit_upper: permissive,
             permit_underscore: permissive,

@@ -33,11 +33,7 @@ impl Checker<'_> {
         match meta {
             Meta::Event => self.name(name, Case::Upper, "event name", span),
             Meta::Command => {
-                let exception = self
-                    .pragma
-                    .command_name_exceptions
-                    .iter()
-                    .any(|n| n == name);
+                let exception = self.pragma.command_name_exceptions.contains(name);
                 self.name(
                     name,
                     Case::Lower {

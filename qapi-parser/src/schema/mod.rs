@@ -10,7 +10,7 @@ mod documentation;
 
 pub use documentation::{Doc, Section, SectionKind};
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 
 use crate::release::Dialect;
 use crate::source::{SourceMap, Span};
@@ -419,17 +419,19 @@ pub enum ModuleItem {
     Entity(EntityId),
 }
 
-/// The pragmas of a schema (one set for all its files).
+/// The pragmas of a schema (one set for all its files). The name lists are sets, in the
+/// order the pragma gives them: every definition asks them about its name, and a big
+/// schema's lists are long.
 #[derive(Clone, Debug, Default)]
 pub struct Pragma {
     /// Whether every definition needs a documentation block.
     pub doc_required: bool,
     /// Commands whose names may contain `_`.
-    pub command_name_exceptions: Vec<String>,
+    pub command_name_exceptions: IndexSet<String>,
     /// Commands that may return something other than an object or array of objects.
-    pub command_returns_exceptions: Vec<String>,
+    pub command_returns_exceptions: IndexSet<String>,
     /// Definitions whose members need not all be documented.
-    pub documentation_exceptions: Vec<String>,
+    pub documentation_exceptions: IndexSet<String>,
     /// Types whose member names may use upper case and `_`.
-    pub member_name_exceptions: Vec<String>,
+    pub member_name_exceptions: IndexSet<String>,
 }
