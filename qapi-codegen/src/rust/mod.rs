@@ -198,6 +198,24 @@ fn unshared_stream(group: proc_macro2::Group) -> TokenStream {
     stream
 }
 
+/// Tokens made to be interpolated once into `quote!`, which then moves them. Interpolating a
+/// `TokenStream` itself copies every token (`ToTokens` only borrows it), and the generator
+/// nests its output a few levels deep, so at each level the copies would add up.
+pub(crate) struct Splice(std::cell::Cell<Option<TokenStream>>);
+
+impl Splice {
+    pub(crate) fn new(tokens: TokenStream) -> Splice {
+        Splice(std::cell::Cell::new(Some(tokens)))
+    }
+}
+
+impl quote::ToTokens for Splice {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let spliced = self.0.take().expect("a Splice is interpolated once");
+        tokens.extend(std::iter::once(spliced));
+    }
+}
+
 /// A string literal written as `Literal::string` writes it, in one pass that copies plain
 /// printable ASCII, most of what docs and the introspection data hold, as it is: much
 /// faster than proc-macro2, which escapes each character in turn.

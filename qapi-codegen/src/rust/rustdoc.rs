@@ -83,6 +83,7 @@ impl Generator<'_> {
                 &format!("`{}`", entity.name),
             )
             .attributes();
+        let docs = super::Splice::new(docs);
         let deprecated = self.deprecated(&entity.features);
         let user = self.selection.attributes(&entity.name, entity.is_type());
         quote!(#docs #deprecated #user)

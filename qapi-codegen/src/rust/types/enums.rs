@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use qapi_schema::{Doc, EnumMember, EnumType};
 use quote::{format_ident, quote};
 
+use crate::rust::Splice;
 use crate::rust::generator::Generator;
 use crate::rust::names::{self, Namespace};
 
@@ -49,21 +50,22 @@ pub(super) fn enum_type(
         let docs = generator
             .member_docs(doc, &value.name, value.ifcond.as_ref(), &value.features)
             .attributes();
+        let docs = Splice::new(docs);
         let deprecated = generator.deprecated(&value.features);
-        quote!(#cfg #docs #deprecated #variant,)
+        Splice::new(quote!(#cfg #docs #deprecated #variant,))
     });
     let from_wire = values.iter().zip(&cfgs).map(|((value, variant), cfg)| {
         let wire = &value.name;
-        quote!(#cfg #wire => ::core::option::Option::Some(#name::#variant),)
+        Splice::new(quote!(#cfg #wire => ::core::option::Option::Some(#name::#variant),))
     });
     let wire = values.iter().zip(&cfgs).map(|((value, variant), cfg)| {
         let wire = &value.name;
-        quote!(#cfg #name::#variant => #wire,)
+        Splice::new(quote!(#cfg #name::#variant => #wire,))
     });
     let all = values
         .iter()
         .zip(&cfgs)
-        .map(|((_, variant), cfg)| quote!(#cfg #name::#variant));
+        .map(|((_, variant), cfg)| Splice::new(quote!(#cfg #name::#variant)));
     // With no value, or only conditional ones a build may leave out, the match may keep
     // nothing but its catch-all arm.
     let may_match_nothing = (cfgs.iter().all(|cfg| !cfg.is_empty()))
@@ -92,6 +94,7 @@ pub(super) fn enum_type(
                 quote!(true),
             ),
         };
+    let attributes = Splice::new(attributes);
     quote! {
         #attributes
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

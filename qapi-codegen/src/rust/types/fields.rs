@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use qapi_schema::{Doc, EntityId, EntityKind, Member};
 use quote::{ToTokens, format_ident, quote};
 
+use crate::rust::Splice;
 use crate::rust::generator::{Generator, Scope};
 use crate::rust::names::{self, Namespace};
 
@@ -84,15 +85,13 @@ pub(super) struct Field<'a> {
 }
 
 impl Field<'_> {
-    /// The field as declared in its struct: `#[attributes] pub name: Type,`.
-    pub(super) fn declaration(&self) -> TokenStream {
-        let Field {
-            ident,
-            ty,
-            attributes,
-            ..
-        } = self;
-        quote!(#attributes pub #ident: #ty,)
+    /// The field as declared in its struct: `#[attributes] pub name: Type,`. Its type and
+    /// attributes move into the declaration, as nothing else uses them.
+    pub(super) fn take_declaration(&mut self) -> Splice {
+        let ident = &self.ident;
+        let ty = Splice::new(std::mem::take(&mut self.ty));
+        let attributes = Splice::new(std::mem::take(&mut self.attributes));
+        Splice::new(quote!(#attributes pub #ident: #ty,))
     }
 
     /// The field's initializer in a decoder, from the value [`members_tuple`] bound to the
@@ -178,9 +177,9 @@ pub(super) fn members_tuple(
         quote!(|name| match name { #(#wires => #indices,)* _ => #unknown })
     };
     MembersTuple {
-        ty: nested_tuple(&members),
+        ty: nested_tuple(members),
         aliases,
-        pattern: nested_tuple(&locals),
+        pattern: nested_tuple(locals),
         let_attributes,
         names: quote!(&[#(#wires),*]),
         lookup,
@@ -214,9 +213,11 @@ pub(super) fn fields<'a>(
             } else {
                 held
             };
-            let docs = generator
-                .member_docs(doc, &member.name, member.ifcond.as_ref(), &member.features)
-                .attributes();
+            let docs = Splice::new(
+                generator
+                    .member_docs(doc, &member.name, member.ifcond.as_ref(), &member.features)
+                    .attributes(),
+            );
             let deprecated = generator.deprecated(&member.features);
             let cfg = generator.cfg(member.ifcond.as_ref());
             Field {
@@ -241,13 +242,13 @@ pub(super) fn serialize_fields<'f>(
     let mut statements = TokenStream::new();
     let mut run = Vec::new();
     let flush = |run: &mut Vec<TokenStream>, statements: &mut TokenStream| {
-        let entries = match run.as_slice() {
-            [] => return,
-            [entry] => entry.clone(),
-            entries => nested_tuple(entries),
+        let entries = match run.len() {
+            0 => return,
+            1 => run.pop().expect("one entry"),
+            _ => nested_tuple(std::mem::take(run)),
         };
+        let entries = Splice::new(entries);
         statements.extend(quote!(#protocol::Entries::write(#entries, map)?;));
-        run.clear();
     };
     for field in fields {
         let wire = &field.member.name;
@@ -272,12 +273,12 @@ pub(super) fn serialize_fields<'f>(
 /// The tuple `(a, b, …)` of `items` (`(a,)` for one), nested past the 16 elements
 /// that `protocol::Members` and `protocol::Entries` take: the sixteenth is the tuple of
 /// the rest.
-pub(super) fn nested_tuple(items: &[TokenStream]) -> TokenStream {
+pub(super) fn nested_tuple(mut items: Vec<TokenStream>) -> TokenStream {
     const WIDTH: usize = 16;
-    if items.len() <= WIDTH {
-        return quote!((#(#items,)*));
+    if items.len() > WIDTH {
+        let rest = items.split_off(WIDTH - 1);
+        items.push(nested_tuple(rest));
     }
-    let (first, rest) = items.split_at(WIDTH - 1);
-    let rest = nested_tuple(rest);
-    quote!((#(#first,)* #rest,))
+    let items = items.into_iter().map(Splice::new);
+    quote!((#(#items,)*))
 }

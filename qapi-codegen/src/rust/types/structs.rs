@@ -5,6 +5,7 @@ use qapi_schema::{Doc, EntityId, Member};
 use quote::{format_ident, quote};
 
 use super::fields::{Field, MembersTuple, fields, members_tuple, serialize_fields};
+use crate::rust::Splice;
 use crate::rust::generator::{Generator, Scope};
 use crate::rust::names::Namespace;
 
@@ -37,9 +38,9 @@ pub(in crate::rust) fn object_struct(generator: &Generator, def: StructDef) -> T
         scope,
         open,
     } = def;
-    let fields = fields(generator, owner, qapi_name, doc, members, scope);
+    let mut fields = fields(generator, owner, qapi_name, doc, members, scope);
     let protocol = crate::rust::generator::scope_prefix(scope, quote!(protocol));
-    let definitions = fields.iter().map(Field::declaration);
+    let definitions: Vec<Splice> = fields.iter_mut().map(Field::take_declaration).collect();
     let type_name = match owner {
         Some(id) => generator.entity(id).name.clone(),
         None => name.to_string(),
@@ -52,14 +53,14 @@ pub(in crate::rust) fn object_struct(generator: &Generator, def: StructDef) -> T
             Namespace::with_reserved(&taken).claim("other".to_owned())
         )
     });
-    let deserialize = deserialize_struct(
+    let deserialize = Splice::new(deserialize_struct(
         generator,
         &protocol,
         name,
         &type_name,
         &fields,
         other.as_ref(),
-    );
+    ));
     let mut serialize = serialize_fields(&protocol, &fields);
     let other_definition = other.as_ref().map(|other| {
         serialize.extend(quote!(#protocol::SerializeFields::serialize_fields(&self.#other, map)?;));
@@ -73,6 +74,8 @@ pub(in crate::rust) fn object_struct(generator: &Generator, def: StructDef) -> T
     } else {
         format_ident!("map")
     };
+    let attributes = Splice::new(attributes);
+    let serialize = Splice::new(serialize);
     quote! {
         #attributes
         #[derive(Clone, Debug, PartialEq)]

@@ -6,6 +6,7 @@ use quote::{format_ident, quote};
 
 use super::enums::enum_variants;
 use super::fields::{Field, MembersTuple, fields, member_local, members_tuple, serialize_fields};
+use crate::rust::Splice;
 use crate::rust::generator::{Generator, Scope};
 
 /// `all(a, b)` of two optional conditions.
@@ -27,7 +28,7 @@ pub(super) fn union_type(
 ) -> TokenStream {
     let variants = object.variants.as_ref().expect("a union has variants");
     let members = generator.kept_members(&object.members);
-    let fields = fields(
+    let mut fields = fields(
         generator,
         Some(id),
         &entity.name,
@@ -35,9 +36,18 @@ pub(super) fn union_type(
         &members,
         Scope::Root,
     );
-    let (tag_fields, base_fields): (Vec<&Field>, Vec<&Field>) = fields
-        .iter()
-        .partition(|field| field.member.name == variants.tag_member);
+    let is_tag = |field: &Field| field.member.name == variants.tag_member;
+    let mut base_definitions = Vec::new();
+    let mut tag_attributes = None;
+    for field in &mut fields {
+        if is_tag(field) {
+            tag_attributes = Some(Splice::new(std::mem::take(&mut field.attributes)));
+        } else {
+            base_definitions.push(field.take_declaration());
+        }
+    }
+    let (tag_fields, base_fields): (Vec<&Field>, Vec<&Field>) =
+        fields.iter().partition(|field| is_tag(field));
     let tag_field = tag_fields[0];
     let tag_ident = &tag_field.ident;
     let tag_wire = &variants.tag_member;
@@ -133,8 +143,6 @@ pub(super) fn union_type(
             None => quote!(#cfg #docs #ident,),
         })
     });
-    let base_definitions = base_fields.iter().map(|field| field.declaration());
-    let tag_attributes = &tag_field.attributes;
 
     // The members outside the branches, the tag among them, decode as a struct's do.
     let tag_index = fields
