@@ -75,12 +75,13 @@ impl<'s> Generator<'s> {
 pub(super) struct Field<'a> {
     pub(super) member: &'a Member,
     pub(super) ident: proc_macro2::Ident,
+    /// The field's type, until [`Field::take_declaration`] takes it.
     pub(super) ty: TokenStream,
     /// The type of the `DeserializeSeed` that decodes a present value.
     pub(super) seed_type: TokenStream,
     /// `#[cfg]` when a cargo feature decides whether the member exists.
     pub(super) cfg: TokenStream,
-    /// Docs, `#[deprecated]` and `cfg`.
+    /// Docs, `#[deprecated]` and `cfg`, until [`Field::take_declaration`] takes them.
     pub(super) attributes: TokenStream,
 }
 
