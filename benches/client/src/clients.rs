@@ -27,6 +27,8 @@ pub enum Client {
     /// `qapi_client::tokio::Client` on the multi-thread runtime, without negotiating `oob`
     /// with a server that offers it (`Config::oob(false)`), as qapi-rs's clients do.
     OursTokioNoOob,
+    /// The same on the current-thread runtime.
+    OursTokioCurrentThreadNoOob,
     /// `qapi_client::blocking::Client`, callers on threads.
     OursBlocking,
     /// The same without negotiating `oob` (`Config::oob(false)`).
@@ -41,20 +43,25 @@ pub enum Client {
     /// socket, nothing encoded or decoded, a connection per caller. What a round trip costs
     /// the machine.
     BareSocket,
+    /// The same with `oob` negotiated, as our clients negotiate it when the server offers it:
+    /// what a round trip costs the machine in out-of-band mode.
+    BareSocketOob,
 }
 
 impl Client {
     /// Every Rust client.
-    pub const ALL: [Client; 9] = [
+    pub const ALL: [Client; 11] = [
         Client::OursTokio,
         Client::OursTokioCurrentThread,
         Client::OursTokioNoOob,
+        Client::OursTokioCurrentThreadNoOob,
         Client::OursBlocking,
         Client::OursBlockingNoOob,
         Client::QapiRsTokio,
         Client::QapiRsTokioCurrentThread,
         Client::QapiRsBlocking,
         Client::BareSocket,
+        Client::BareSocketOob,
     ];
 
     /// Its key on the command line and in the results.
@@ -63,19 +70,21 @@ impl Client {
             Client::OursTokio => "ours-tokio",
             Client::OursTokioCurrentThread => "ours-tokio-current-thread",
             Client::OursTokioNoOob => "ours-tokio-no-oob",
+            Client::OursTokioCurrentThreadNoOob => "ours-tokio-current-thread-no-oob",
             Client::OursBlocking => "ours-blocking",
             Client::OursBlockingNoOob => "ours-blocking-no-oob",
             Client::QapiRsTokio => "qapi-rs-tokio",
             Client::QapiRsTokioCurrentThread => "qapi-rs-tokio-current-thread",
             Client::QapiRsBlocking => "qapi-rs-blocking",
             Client::BareSocket => "bare-socket",
+            Client::BareSocketOob => "bare-socket-oob",
         }
     }
 
     /// How many connections `callers` callers of this client use.
     pub fn connections(self, callers: usize) -> usize {
         match self {
-            Client::QapiRsBlocking | Client::BareSocket => callers,
+            Client::QapiRsBlocking | Client::BareSocket | Client::BareSocketOob => callers,
             _ => 1,
         }
     }
@@ -172,15 +181,24 @@ pub fn measure(run: &Run) -> Result<Sample, String> {
         Client::OursTokioCurrentThread => {
             on_tokio(current_thread(), ours_tokio(run, Config::default()))
         }
-        Client::OursTokioNoOob => {
-            on_tokio(multi_thread(), ours_tokio(run, Config::default().oob(false)))
-        }
+        Client::OursTokioNoOob => on_tokio(
+            multi_thread(),
+            ours_tokio(run, Config::default().oob(false)),
+        ),
+        Client::OursTokioCurrentThreadNoOob => on_tokio(
+            current_thread(),
+            ours_tokio(run, Config::default().oob(false)),
+        ),
         Client::OursBlocking => ours_blocking(run, Config::default()),
         Client::OursBlockingNoOob => ours_blocking(run, Config::default().oob(false)),
         Client::QapiRsTokio => on_tokio(multi_thread(), qapi_rs_tokio(run)),
         Client::QapiRsTokioCurrentThread => on_tokio(current_thread(), qapi_rs_tokio(run)),
         Client::QapiRsBlocking => qapi_rs_blocking(run),
-        Client::BareSocket => bare_socket(run),
+        Client::BareSocket => bare_socket(run, b"{\"execute\": \"qmp_capabilities\"}\n"),
+        Client::BareSocketOob => bare_socket(
+            run,
+            b"{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"oob\"]}}\n",
+        ),
     }
 }
 
@@ -363,7 +381,8 @@ fn qapi_rs_blocking(run: &Run) -> Result<Sample, String> {
     })
 }
 
-fn bare_socket(run: &Run) -> Result<Sample, String> {
+/// The bare socket, negotiating capabilities with the request line `negotiation`.
+fn bare_socket(run: &Run, negotiation: &[u8]) -> Result<Sample, String> {
     /// A connection and the reply line last read.
     struct Bare {
         reader: BufReader<UnixStream>,
@@ -389,7 +408,10 @@ fn bare_socket(run: &Run) -> Result<Sample, String> {
             line: String::new(),
         };
         bare.reader.read_line(&mut bare.line).map_err(error)?;
-        bare.round_trip(b"{\"execute\": \"qmp_capabilities\"}\n")?;
+        bare.round_trip(negotiation)?;
+        if !bare.line.contains("\"return\"") {
+            return Err(format!("negotiation failed: {}", bare.line.trim_end()));
+        }
         for _ in 0..run.warm_up {
             bare.round_trip(REQUEST)?;
         }
