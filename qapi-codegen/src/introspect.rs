@@ -92,9 +92,99 @@ impl<'s> Introspection<'s> {
     pub fn select<'a>(&'a self, symbols: Option<&'a Symbols>) -> impl Serialize + 'a {
         Kept {
             items: &self.entries,
-            symbols,
+            filter: Filter::Symbols(symbols),
         }
     }
+
+    /// The compact JSON as pieces, for a build where some conditions are decided only when the
+    /// output is compiled: `decide` says what each condition comes to, and a piece is part of
+    /// the list when all its conditions hold. Joined, the pieces whose conditions hold give
+    /// what [`Introspection::to_json`] gives for that build, once a `,` that a piece starts
+    /// with is dropped where the text so far ends with `[` (the first elements of that list
+    /// being left out).
+    pub fn to_json_segments(&self, decide: &dyn Fn(&IfCond) -> Decision) -> Vec<Segment> {
+        let text = std::cell::RefCell::new(Vec::new());
+        let recording = Recording {
+            text: &text,
+            decide,
+            spans: std::cell::RefCell::new(Vec::new()),
+        };
+        let kept = Kept {
+            items: &self.entries,
+            filter: Filter::Recording(&recording),
+        };
+        kept.serialize(&mut serde_json::Serializer::new(Shared(&text)))
+            .expect("introspection data is valid JSON");
+        let mut spans = recording.spans.into_inner();
+        let text = String::from_utf8(text.into_inner()).expect("JSON text is UTF-8");
+        // Outer spans before the spans they hold.
+        spans.sort_by_key(|span| (span.start, std::cmp::Reverse(span.end)));
+        let mut segments = Vec::new();
+        split(&text, 0..text.len(), &spans, &mut Vec::new(), &mut segments);
+        segments
+    }
+}
+
+/// What a condition comes to in a build that decides some conditions later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// The item is in the list.
+    Keep,
+    /// The item is left out.
+    Drop,
+    /// The build decides later.
+    Open,
+}
+
+/// A piece of the JSON text, and the conditions that must all hold for it to be written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Segment {
+    /// The text.
+    pub text: String,
+    /// The conditions of the items it is part of, innermost last.
+    pub conditions: Vec<IfCond>,
+}
+
+/// Appends to `segments` the text of `range`, the spans in it becoming segments of their own
+/// under their condition as well as `conditions`. `spans` are sorted by start, outer first.
+fn split(
+    text: &str,
+    range: std::ops::Range<usize>,
+    spans: &[Span],
+    conditions: &mut Vec<IfCond>,
+    segments: &mut Vec<Segment>,
+) {
+    let push = |segments: &mut Vec<Segment>, piece: &str, conditions: &[IfCond]| {
+        if piece.is_empty() {
+            return;
+        }
+        match segments.last_mut() {
+            Some(last) if last.conditions == conditions => last.text.push_str(piece),
+            _ => segments.push(Segment {
+                text: piece.to_owned(),
+                conditions: conditions.to_vec(),
+            }),
+        }
+    };
+    let mut at = range.start;
+    let mut rest = spans;
+    while let Some((span, after)) = rest.split_first() {
+        // The spans inside this one follow it in the order.
+        let inside = after.partition_point(|inner| inner.start < span.end);
+        push(segments, &text[at..span.start], conditions);
+        conditions.push(span.condition.clone());
+        split(
+            text,
+            span.start..span.end,
+            &after[..inside],
+            conditions,
+            segments,
+        );
+        conditions.pop();
+        at = span.end;
+        rest = &after[inside..];
+    }
+    push(segments, &text[at..range.end], conditions);
 }
 
 /// One `SchemaInfo` object before conditions are applied.
@@ -305,16 +395,115 @@ impl<'s> Collector<'s> {
 
 // ---- Rendering, with conditions applied ----
 
+/// Which items are written: those whose conditions hold for a set of symbols, or those whose
+/// conditions do not fail, recording where the ones a later decision keeps are.
+#[derive(Clone, Copy)]
+enum Filter<'a> {
+    Symbols(Option<&'a Symbols>),
+    Recording(&'a Recording<'a>),
+}
+
+/// The text written so far and where the items whose conditions are open are in it.
+struct Recording<'a> {
+    text: &'a std::cell::RefCell<Vec<u8>>,
+    decide: &'a dyn Fn(&IfCond) -> Decision,
+    spans: std::cell::RefCell<Vec<Span>>,
+}
+
+/// Where an item whose condition is open was written, its leading `,` included.
+struct Span {
+    start: usize,
+    end: usize,
+    condition: IfCond,
+}
+
+/// A writer onto the recording's text, so that positions in it can be read between writes.
+struct Shared<'a>(&'a std::cell::RefCell<Vec<u8>>);
+
+impl std::io::Write for Shared<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Filter<'_> {
+    fn decide(self, ifcond: Option<&IfCond>) -> Decision {
+        match (self, ifcond) {
+            (Filter::Symbols(symbols), _) if keeps(symbols, ifcond) => Decision::Keep,
+            (Filter::Symbols(_), _) => Decision::Drop,
+            (Filter::Recording(_), None) => Decision::Keep,
+            (Filter::Recording(recording), Some(ifcond)) => (recording.decide)(ifcond),
+        }
+    }
+
+    /// Writes what `write` writes when `condition` is not dropped, recording where it is
+    /// when the condition is open.
+    fn written<E>(
+        self,
+        condition: Option<&IfCond>,
+        write: impl FnOnce() -> Result<(), E>,
+    ) -> Result<(), E> {
+        match self.decide(condition) {
+            Decision::Drop => Ok(()),
+            Decision::Keep => write(),
+            Decision::Open => {
+                let Filter::Recording(recording) = self else {
+                    unreachable!("only a recording leaves conditions open")
+                };
+                let start = recording.text.borrow().len();
+                write()?;
+                let end = recording.text.borrow().len();
+                let condition = condition.expect("an open condition").clone();
+                recording.spans.borrow_mut().push(Span {
+                    start,
+                    end,
+                    condition,
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether a list of items with `conditions` has any item written.
+    fn any<'c>(self, conditions: impl Iterator<Item = Option<&'c IfCond>>) -> AnyWritten {
+        let mut open = Vec::new();
+        for condition in conditions {
+            match self.decide(condition) {
+                Decision::Keep => return AnyWritten::Always,
+                Decision::Drop => {}
+                Decision::Open => open.extend(condition.cloned()),
+            }
+        }
+        match open.len() {
+            0 => AnyWritten::Never,
+            1 => AnyWritten::When(open.pop().expect("one condition")),
+            _ => AnyWritten::When(IfCond::Any(open)),
+        }
+    }
+}
+
+/// Whether a list has any item written: always, never, or when a condition left open holds.
+enum AnyWritten {
+    Always,
+    Never,
+    When(IfCond),
+}
+
 /// A list of items, serialized without those whose conditions do not hold.
 struct Kept<'a, T> {
     items: &'a [T],
-    symbols: Option<&'a Symbols>,
+    filter: Filter<'a>,
 }
 
-/// An item with the symbols its nested lists are filtered with.
+/// An item with the filter its nested lists are filtered with.
 struct Shown<'a, T> {
     item: &'a T,
-    symbols: Option<&'a Symbols>,
+    filter: Filter<'a>,
 }
 
 /// Items that may carry a condition.
@@ -323,15 +512,40 @@ trait Conditional {
 }
 
 impl<'a, T: Conditional> Kept<'a, T> {
-    fn kept(&self) -> impl Iterator<Item = &'a T> + use<'a, T> {
-        let symbols = self.symbols;
-        self.items
-            .iter()
-            .filter(move |item| keeps(symbols, item.ifcond()))
+    /// Serializes the kept items as a list, each as `show` makes it.
+    fn serialize_as<S: Serializer, V: Serialize>(
+        &self,
+        serializer: S,
+        show: impl Fn(Shown<'a, T>) -> V,
+    ) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(None)?;
+        for item in self.items {
+            self.filter.written(item.ifcond(), || {
+                seq.serialize_element(&show(Shown {
+                    item,
+                    filter: self.filter,
+                }))
+            })?;
+        }
+        seq.end()
     }
 
-    fn is_empty(&self) -> bool {
-        self.kept().next().is_none()
+    /// Serializes the list as the map entry `key`, omitted when no item is kept.
+    fn serialize_entry_unless_empty<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        key: &str,
+    ) -> Result<(), M::Error>
+    where
+        Self: Serialize,
+    {
+        match self.filter.any(self.items.iter().map(Conditional::ifcond)) {
+            AnyWritten::Always => map.serialize_entry(key, self),
+            AnyWritten::Never => Ok(()),
+            AnyWritten::When(condition) => self
+                .filter
+                .written(Some(&condition), || map.serialize_entry(key, self)),
+        }
     }
 }
 
@@ -340,16 +554,7 @@ where
     Shown<'a, T>: Serialize,
 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(None)?;
-        for item in self.items {
-            if keeps(self.symbols, item.ifcond()) {
-                seq.serialize_element(&Shown {
-                    item,
-                    symbols: self.symbols,
-                })?;
-            }
-        }
-        seq.end()
+        self.serialize_as(serializer, |shown| shown)
     }
 }
 
@@ -357,16 +562,33 @@ where
 fn serialize_features<M: SerializeMap>(
     map: &mut M,
     features: &[Feature],
-    symbols: Option<&Symbols>,
+    filter: Filter,
 ) -> Result<(), M::Error> {
-    let kept = Kept {
+    Kept {
         items: features,
-        symbols,
-    };
-    if kept.is_empty() {
-        return Ok(());
+        filter,
     }
-    map.serialize_entry("features", &kept)
+    .serialize_entry_unless_empty(map, "features")
+}
+
+/// An enum's `values`: the names of its kept members.
+struct Values<'a>(Kept<'a, EnumMember>);
+
+impl Serialize for Values<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0
+            .serialize_as(serializer, |shown| shown.item.name.as_str())
+    }
+}
+
+/// An alternate's `members`: the types of its kept alternatives.
+struct Alternatives<'a>(Kept<'a, Branch<'a>>);
+
+impl Serialize for Alternatives<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0
+            .serialize_as(serializer, |shown| Alternative { ty: &shown.item.ty })
+    }
 }
 
 impl Conditional for SchemaInfo<'_> {
@@ -378,7 +600,7 @@ impl Conditional for SchemaInfo<'_> {
 impl Serialize for Shown<'_, SchemaInfo<'_>> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let info = self.item;
-        let symbols = self.symbols;
+        let filter = self.filter;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &info.name)?;
         match &info.meta {
@@ -390,13 +612,12 @@ impl Serialize for Shown<'_, SchemaInfo<'_>> {
                 map.serialize_entry("meta-type", "enum")?;
                 let members = Kept {
                     items: members,
-                    symbols,
+                    filter,
                 };
                 if *listed {
                     map.serialize_entry("members", &members)?;
                 }
-                let values: Vec<&str> = members.kept().map(|m| m.name.as_str()).collect();
-                map.serialize_entry("values", &values)?;
+                map.serialize_entry("values", &Values(members))?;
             }
             Meta::Array { element } => {
                 map.serialize_entry("meta-type", "array")?;
@@ -408,29 +629,24 @@ impl Serialize for Shown<'_, SchemaInfo<'_>> {
                     "members",
                     &Kept {
                         items: members,
-                        symbols,
+                        filter,
                     },
                 )?;
                 if let Some((tag, branches)) = variants {
                     map.serialize_entry("tag", tag)?;
-                    let branches = Kept {
+                    Kept {
                         items: branches,
-                        symbols,
-                    };
-                    if !branches.is_empty() {
-                        map.serialize_entry("variants", &branches)?;
+                        filter,
                     }
+                    .serialize_entry_unless_empty(&mut map, "variants")?;
                 }
             }
             Meta::Alternate(branches) => {
                 map.serialize_entry("meta-type", "alternate")?;
-                let alternatives: Vec<_> = Kept {
+                let alternatives = Alternatives(Kept {
                     items: branches,
-                    symbols,
-                }
-                .kept()
-                .map(|branch| Alternative { ty: &branch.ty })
-                .collect();
+                    filter,
+                });
                 map.serialize_entry("members", &alternatives)?;
             }
             Meta::Command {
@@ -450,7 +666,7 @@ impl Serialize for Shown<'_, SchemaInfo<'_>> {
                 map.serialize_entry("arg-type", arg_type)?;
             }
         }
-        serialize_features(&mut map, info.features, symbols)?;
+        serialize_features(&mut map, info.features, filter)?;
         map.end()
     }
 }
@@ -477,7 +693,7 @@ impl Serialize for Shown<'_, EnumMember> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.item.name)?;
-        serialize_features(&mut map, &self.item.features, self.symbols)?;
+        serialize_features(&mut map, &self.item.features, self.filter)?;
         map.end()
     }
 }
@@ -497,7 +713,7 @@ impl Serialize for Shown<'_, MemberInfo<'_>> {
         if member.optional {
             map.serialize_entry("default", &())?;
         }
-        serialize_features(&mut map, &member.features, self.symbols)?;
+        serialize_features(&mut map, &member.features, self.filter)?;
         map.end()
     }
 }

@@ -212,3 +212,106 @@ fn output_is_deterministic() {
         introspect::generate(&schema, &options)
     );
 }
+
+/// The symbols `condition` names.
+fn symbols_of(condition: &qapi_schema::IfCond, into: &mut std::collections::BTreeSet<String>) {
+    use qapi_schema::IfCond;
+    match condition {
+        IfCond::Name(symbol) => {
+            into.insert(symbol.clone());
+        }
+        IfCond::All(operands) | IfCond::Any(operands) => {
+            for operand in operands {
+                symbols_of(operand, into);
+            }
+        }
+        IfCond::Not(operand) => symbols_of(operand, into),
+        IfCond::Preprocessor { meaning, .. } => symbols_of(meaning, into),
+    }
+}
+
+/// The pieces joined the way the Rust backend's `SCHEMA_JSON` joins them: those whose
+/// conditions hold for `symbols`, a piece's leading `,` dropped right after a `[`.
+fn join(segments: &[introspect::Segment], symbols: &Symbols) -> String {
+    let mut joined = String::new();
+    for segment in segments {
+        if !segment
+            .conditions
+            .iter()
+            .all(|condition| symbols.holds(Some(condition)))
+        {
+            continue;
+        }
+        let text = match segment.text.strip_prefix(',') {
+            Some(rest) if joined.ends_with('[') => rest,
+            _ => &segment.text,
+        };
+        joined.push_str(text);
+    }
+    joined
+}
+
+/// With every condition left open, the pieces joined for any set of the symbols the
+/// conditions name are the data of the build with that set: entries, members, enum values,
+/// branches, alternatives and features left out, the `features` and `variants` lists omitted
+/// when nothing in them is left, and the commas right.
+#[test]
+fn segments_join_into_the_data_of_every_build() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files: Vec<_> = std::fs::read_dir(root.join("schemas/corpus"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "json")
+        })
+        .collect();
+    files.push(root.join("schemas/kitchen-sink/kitchen-sink.json"));
+    files.sort();
+    let mut checked = 0;
+    for file in files {
+        let schema = parse(&workspace_relative(&file));
+        let introspection = Introspection::new(&schema, false);
+        let named = std::cell::RefCell::new(std::collections::BTreeSet::new());
+        let segments = introspection.to_json_segments(&|condition| {
+            symbols_of(condition, &mut named.borrow_mut());
+            introspect::Decision::Open
+        });
+        let named: Vec<String> = named.into_inner().into_iter().collect();
+        if named.is_empty() {
+            assert_eq!(segments.len(), 1, "{}", file.display());
+            continue;
+        }
+        // Every subset of up to 10 symbols; beyond that, none, all, and each one alone on
+        // and alone off.
+        let subsets: Vec<Vec<&str>> = if named.len() <= 10 {
+            (0..1u32 << named.len())
+                .map(|bits| {
+                    (0..named.len())
+                        .filter(|at| bits & (1 << at) != 0)
+                        .map(|at| named[at].as_str())
+                        .collect()
+                })
+                .collect()
+        } else {
+            let all: Vec<&str> = named.iter().map(String::as_str).collect();
+            let mut subsets = vec![Vec::new(), all.clone()];
+            for one in &all {
+                subsets.push(vec![*one]);
+                subsets.push(all.iter().copied().filter(|other| other != one).collect());
+            }
+            subsets
+        };
+        for subset in subsets {
+            let symbols = Symbols::new(subset.iter().copied());
+            assert_eq!(
+                join(&segments, &symbols),
+                introspection.to_json(Some(&symbols)),
+                "{} with {subset:?}",
+                file.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} builds checked");
+}

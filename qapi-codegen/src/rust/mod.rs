@@ -23,9 +23,12 @@ mod types;
 use std::fmt::Write as _;
 
 use proc_macro2::{Delimiter, Literal, Spacing, TokenStream, TokenTree};
-use qapi_schema::Schema;
+use qapi_schema::{IfCond, Schema};
 use quote::quote;
 
+use crate::introspect::{Decision, Segment};
+
+use conditions::Presence;
 use generator::Generator;
 pub use options::{OPTIONS, OptionKind, OptionProblem, OptionSpec, Options, OptionsError};
 use selection::Selection;
@@ -343,21 +346,87 @@ impl Generator<'_> {
         let introspection = crate::introspect::Introspection::offering(self.schema, false, |id| {
             self.selection.selects(id)
         });
-        // One constant cannot follow cargo features, so symbols decided by features count
-        // as defined here: the data describes the build with every mapped feature on.
-        let symbols = self.options.symbols.clone().map(|mut symbols| {
-            for symbol in self.options.features.keys() {
-                symbols.insert(symbol.as_str());
+        let decide = |ifcond: &IfCond| match self.conditions.presence(Some(ifcond)) {
+            Presence::Always => Decision::Keep,
+            Presence::Never => Decision::Drop,
+            Presence::Cfg(_) => Decision::Open,
+        };
+        let segments = introspection.to_json_segments(&decide);
+        let doc = quote! {
+            /// The `SchemaInfo` list as compact JSON.
+        };
+        let constants = match segments.as_slice() {
+            [whole] if whole.conditions.is_empty() => {
+                let json = string_literal(&whole.text);
+                quote! {
+                    #doc
+                    pub const SCHEMA_JSON: &str = #json;
+                }
             }
-            symbols
-        });
-        let json = string_literal(&introspection.to_json(symbols.as_ref()));
+            _ => self.joined_schema_json(&segments, &doc),
+        };
         quote! {
             /// The introspection data of this schema: what `query-qmp-schema` returns.
             pub mod introspection {
-                /// The `SchemaInfo` list as compact JSON.
-                pub const SCHEMA_JSON: &str = #json;
+                #constants
             }
+        }
+    }
+
+    /// `SCHEMA_JSON` joined at compile time from `segments`, those whose conditions cargo
+    /// features leave out empty: the data of the build the features make.
+    fn joined_schema_json(&self, segments: &[Segment], doc: &TokenStream) -> TokenStream {
+        let parts = segments.iter().map(|segment| {
+            let text = string_literal(&segment.text);
+            let condition = IfCond::All(segment.conditions.clone());
+            match self.conditions.presence(Some(&condition)) {
+                Presence::Always => quote!(#text),
+                Presence::Never => quote!(""),
+                Presence::Cfg(predicate) => {
+                    quote!(if ::core::cfg!(#predicate) { #text } else { "" })
+                }
+            }
+        });
+        quote! {
+            /// The pieces of [`SCHEMA_JSON`], empty where the build's features leave one out.
+            const PARTS: &[&str] = &[#(#parts),*];
+            /// The length of the pieces together.
+            const LEN: usize = {
+                let mut len = 0;
+                let mut part = 0;
+                while part < PARTS.len() {
+                    len += PARTS[part].len();
+                    part += 1;
+                }
+                len
+            };
+            /// The pieces joined, and how many bytes of the array that takes. A piece that
+            /// starts a list's elements with `,` loses it when the elements before it are left
+            /// out.
+            const JOINED: ([u8; LEN], usize) = {
+                let mut joined = [0; LEN];
+                let mut at = 0;
+                let mut part = 0;
+                while part < PARTS.len() {
+                    let bytes = PARTS[part].as_bytes();
+                    let mut byte = 0;
+                    if at > 0 && joined[at - 1] == b'[' && !bytes.is_empty() && bytes[0] == b',' {
+                        byte = 1;
+                    }
+                    while byte < bytes.len() {
+                        joined[at] = bytes[byte];
+                        at += 1;
+                        byte += 1;
+                    }
+                    part += 1;
+                }
+                (joined, at)
+            };
+            #doc
+            pub const SCHEMA_JSON: &str = match ::core::str::from_utf8(JOINED.0.split_at(JOINED.1).0) {
+                ::core::result::Result::Ok(json) => json,
+                ::core::result::Result::Err(_) => ::core::panic!("the pieces join into UTF-8"),
+            };
         }
     }
 }

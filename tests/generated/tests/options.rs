@@ -54,6 +54,7 @@ fn strict_replies_reject_unknown_members_branches_and_events() {
 
 /// `fuel-cell` and `health-model` are default features of this crate; `space-weather` is
 /// not (the test holds with it too), and `CONFIG_TETHER` is a defined symbol.
+#[cfg(feature = "fuel-cell")]
 #[test]
 fn cargo_features_decide_conditions() {
     use kitchen_sink_features as features;
@@ -79,6 +80,49 @@ fn cargo_features_decide_conditions() {
     let unrecognized = matches!(event, features::events::Event::Unrecognized { .. });
     assert_eq!(unrecognized, !cfg!(feature = "space-weather"));
     assert_eq!(event.name(), "SOLAR_FLARE_WARNING");
+}
+
+/// The introspection data follows the cargo features too: it is what the introspection
+/// backend gives for the symbols of this build, `CONFIG_TETHER` and those of the features on.
+/// `.ci/run` checks the opposite feature set as well.
+#[test]
+fn cargo_features_decide_the_introspection_data() {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema =
+        qapi_schema::parse_file(manifest.join("../../schemas/kitchen-sink/kitchen-sink.json"))
+            .unwrap();
+    let features = [
+        ("CONFIG_FUEL_CELL", cfg!(feature = "fuel-cell")),
+        ("CONFIG_HEALTH_MODEL", cfg!(feature = "health-model")),
+        ("CONFIG_NO_PAYLOADS", cfg!(feature = "no-payloads")),
+        ("CONFIG_SPACE_WEATHER", cfg!(feature = "space-weather")),
+        ("CONFIG_PAYLOAD_MATCH", cfg!(feature = "payload-match")),
+    ];
+    let symbols = qapi_compiler::Symbols::new(
+        features
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(symbol, _)| *symbol)
+            .chain(["CONFIG_TETHER"]),
+    );
+    let expected =
+        qapi_compiler::introspect::Introspection::new(&schema, false).to_json(Some(&symbols));
+    assert_eq!(kitchen_sink_features::introspection::SCHEMA_JSON, expected);
+
+    // With every feature on, the data would list the event that needs `space-weather`.
+    let all_on = qapi_compiler::Symbols::new(
+        features
+            .iter()
+            .map(|(symbol, _)| *symbol)
+            .chain(["CONFIG_TETHER"]),
+    );
+    let with_every_feature =
+        qapi_compiler::introspect::Introspection::new(&schema, false).to_json(Some(&all_on));
+    assert!(with_every_feature.contains("SOLAR_FLARE_WARNING"));
+    assert_eq!(
+        kitchen_sink_features::introspection::SCHEMA_JSON.contains("SOLAR_FLARE_WARNING"),
+        cfg!(feature = "space-weather")
+    );
 }
 
 #[test]
