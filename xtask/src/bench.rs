@@ -383,6 +383,16 @@ fn tool_version(program: &str, argument: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// Rerunning some sections reads the others' figures back from `bench.json` and writes
+    /// them again: they must come back digit for digit.
+    #[test]
+    fn kept_figures_are_written_back_unchanged() {
+        let text = fs::read_to_string(process::workspace_root().join(FIGURES_PATH)).unwrap();
+        let figures: Map<String, Value> = serde_json::from_str(&text).unwrap();
+        let written = serde_json::to_string_pretty(&figures).unwrap() + "\n";
+        assert_eq!(written, text);
+    }
+
     #[test]
     fn min_and_median_of_odd_and_even_counts() {
         let ms = Duration::from_millis;
