@@ -11,7 +11,9 @@
 //! Conditions are applied last. Numbers are handed out over the whole schema, so a build
 //! that compiles a type out leaves a gap in the numbering, and a type used only by compiled-out
 //! members stays listed unless it has a condition of its own. An optional `features` or
-//! `variants` list left empty is omitted, as QEMU's reply omits it.
+//! `variants` list left empty is omitted, as QEMU's reply omits it. For a build that decides
+//! some conditions only when it is compiled (the Rust backend's cargo features), the list is
+//! rendered as pieces, each under the open conditions of the items it belongs to.
 
 use qapi_schema::{
     EntityId, EntityKind, EnumMember, Feature, IfCond, JsonType, Member, ModuleItem, Rule, Schema,
