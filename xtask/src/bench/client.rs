@@ -458,8 +458,9 @@ fn body(results: &Results, versions: &Versions, machine: &str) -> String {
     text.push_str(&comparison_rows(results, &columns, &LIKE_FOR_LIKE));
     text.push_str(&format!(
         "\nThe baselines' speed-up over `qemu.qmp` in the same terms: what a client that \
-         encodes and decodes nothing would reach, the ceiling of every client's speed-up on \
-         this machine:\n\n| baseline | peer |{header}\n{rule}\n"
+         encodes and decodes nothing would reach with a connection per caller, the ceiling \
+         of every client's speed-up on this machine with one caller:\n\n| baseline | peer \
+         |{header}\n{rule}\n"
     ));
     for (baseline, peer) in CEILINGS {
         text.push_str(&speed_up_row(results, &columns, baseline, peer).0);
