@@ -414,6 +414,9 @@ impl Generator<'_> {
             /// The pieces joined, and how many bytes of the array that takes. A piece that
             /// starts a list's elements with `,` loses it when the elements before it are left
             /// out.
+            // A big schema's data takes the compiler long enough to evaluate for the lint
+            // against endless loops to stop it.
+            #[allow(long_running_const_eval)]
             const JOINED: ([u8; LEN], usize) = {
                 let mut joined = [0; LEN];
                 let mut at = 0;
@@ -439,6 +442,7 @@ impl Generator<'_> {
                 (joined, at)
             };
             #doc
+            #[allow(long_running_const_eval)]
             pub const SCHEMA_JSON: &str = match ::core::str::from_utf8(JOINED.0.split_at(JOINED.1).0) {
                 ::core::result::Result::Ok(json) => json,
                 ::core::result::Result::Err(_) => ::core::panic!("the pieces join into UTF-8"),
