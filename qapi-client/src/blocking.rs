@@ -3,6 +3,7 @@
 //! serving one connection with a [`Service`].
 
 mod reading;
+mod writing;
 
 use std::io::{Read, Write};
 use std::marker::PhantomData;
@@ -27,39 +28,12 @@ use crate::server::{Emitter, Output, ServerConfig, Session};
 use crate::session::{self, Checks, Config, Greeting, SyncToken, TimedEvent, Transport};
 use crate::wire::{DELIMITER, Frames, Request};
 use reading::{Reading, Stream};
+use writing::{Delivery, Outbox, Writer};
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// The writing half of a connection.
-enum Writer {
-    #[cfg(unix)]
-    Unix(UnixStream),
-    Other(Box<dyn Write + Send>),
-}
-
-impl Writer {
-    fn send(&mut self, line: &[u8], fds: &[FdRef]) -> Result<(), Error> {
-        match self {
-            #[cfg(unix)]
-            Writer::Unix(stream) if !fds.is_empty() => {
-                crate::fds::send_with_fds(stream, line, fds)?;
-                Ok(())
-            }
-            _ if !fds.is_empty() => Err(Error::Unsupported(
-                "file descriptors can only be passed over a unix socket".to_owned(),
-            )),
-            #[cfg(unix)]
-            Writer::Unix(stream) => Ok(stream.write_all(line)?),
-            Writer::Other(stream) => {
-                stream.write_all(line)?;
-                Ok(stream.flush()?)
-            }
-        }
-    }
 }
 
 #[cfg(unix)]
@@ -79,7 +53,10 @@ enum Shutdown {
 struct Link {
     router: Arc<Router>,
     reading: Arc<Reading>,
-    writer: Mutex<Writer>,
+    outbox: Outbox,
+    /// How requests that need not be awaited go out: a guest agent's are awaited, so that
+    /// one that could not be written is known to be unsent and can go again.
+    delivery: Delivery,
     config: Config,
     /// Where the QMP greeting arrives; `None` for a guest agent, which does not greet.
     greeting: Option<Arc<Slot<Box<RawValue>>>>,
@@ -189,7 +166,12 @@ impl Link {
         Ok(Link {
             router,
             reading,
-            writer: Mutex::new(writer),
+            outbox: Outbox::new(writer),
+            delivery: if agent {
+                Delivery::Awaited
+            } else {
+                Delivery::Queued
+            },
             config,
             greeting,
             shutdown,
@@ -216,7 +198,13 @@ impl Link {
         }
         .line()
         .map_err(|error| Error::Protocol(format!("the arguments do not encode: {error}")));
-        let sent = line.and_then(|line| lock(&self.writer).send(&line, call.fds));
+        // A request the peer does not answer must be out before the call returns.
+        let delivery = if call.replies {
+            self.delivery
+        } else {
+            Delivery::Awaited
+        };
+        let sent = line.and_then(|line| self.outbox.send(&line, call.fds, delivery));
         if let Err(error) = sent {
             self.router.forget(id);
             if let Error::Io(error) = &error {
@@ -653,7 +641,7 @@ impl GuestAgent {
 /// `guest-sync-delimited`: the agent resets its parser at the 0xFF byte, then answers with
 /// a 0xFF byte and the number sent, so whatever it had still to say is read and dropped.
 fn synchronise(link: &Link) -> Result<(), Error> {
-    lock(&link.writer).send(&[DELIMITER], &[])?;
+    link.outbox.send(&[DELIMITER], &[], Delivery::Awaited)?;
     let sync = SyncToken::new();
     let timeout = Some(link.config.set_up_timeout());
     let echoed = link.execute_raw(SyncToken::COMMAND, &sync.arguments(), timeout)?;

@@ -33,6 +33,9 @@ pub enum Client {
     OursBlocking,
     /// The same without negotiating `oob` (`Config::oob(false)`).
     OursBlockingNoOob,
+    /// The same with a client, and so a connection, per caller: like for like with
+    /// qapi-rs's blocking client, which cannot share one.
+    OursBlockingNoOobPerCaller,
     /// qapi-rs's `qapi::futures::QapiService` on tokio's multi-thread runtime.
     QapiRsTokio,
     /// The same on tokio's current-thread runtime.
@@ -50,13 +53,14 @@ pub enum Client {
 
 impl Client {
     /// Every Rust client.
-    pub const ALL: [Client; 11] = [
+    pub const ALL: [Client; 12] = [
         Client::OursTokio,
         Client::OursTokioCurrentThread,
         Client::OursTokioNoOob,
         Client::OursTokioCurrentThreadNoOob,
         Client::OursBlocking,
         Client::OursBlockingNoOob,
+        Client::OursBlockingNoOobPerCaller,
         Client::QapiRsTokio,
         Client::QapiRsTokioCurrentThread,
         Client::QapiRsBlocking,
@@ -73,6 +77,7 @@ impl Client {
             Client::OursTokioCurrentThreadNoOob => "ours-tokio-current-thread-no-oob",
             Client::OursBlocking => "ours-blocking",
             Client::OursBlockingNoOob => "ours-blocking-no-oob",
+            Client::OursBlockingNoOobPerCaller => "ours-blocking-no-oob-per-caller",
             Client::QapiRsTokio => "qapi-rs-tokio",
             Client::QapiRsTokioCurrentThread => "qapi-rs-tokio-current-thread",
             Client::QapiRsBlocking => "qapi-rs-blocking",
@@ -84,7 +89,10 @@ impl Client {
     /// How many connections `callers` callers of this client use.
     pub fn connections(self, callers: usize) -> usize {
         match self {
-            Client::QapiRsBlocking | Client::BareSocket | Client::BareSocketOob => callers,
+            Client::OursBlockingNoOobPerCaller
+            | Client::QapiRsBlocking
+            | Client::BareSocket
+            | Client::BareSocketOob => callers,
             _ => 1,
         }
     }
@@ -191,6 +199,7 @@ pub fn measure(run: &Run) -> Result<Sample, String> {
         ),
         Client::OursBlocking => ours_blocking(run, Config::default()),
         Client::OursBlockingNoOob => ours_blocking(run, Config::default().oob(false)),
+        Client::OursBlockingNoOobPerCaller => ours_blocking_per_caller(run),
         Client::QapiRsTokio => on_tokio(multi_thread(), qapi_rs_tokio(run)),
         Client::QapiRsTokioCurrentThread => on_tokio(current_thread(), qapi_rs_tokio(run)),
         Client::QapiRsBlocking => qapi_rs_blocking(run),
@@ -333,6 +342,26 @@ fn ours_blocking(run: &Run, config: Config) -> Result<Sample, String> {
             Ok(())
         },
     )
+}
+
+/// Ours as qapi-rs's blocking client has to be used: a client per caller, each on a socket
+/// of its own, without `oob`.
+fn ours_blocking_per_caller(run: &Run) -> Result<Sample, String> {
+    let open = |caller: usize| -> Result<qapi_client::blocking::Client, String> {
+        let transport = Transport::unix(run.socket(caller));
+        let client =
+            qapi_client::blocking::Client::connect(transport, Config::default().oob(false))
+                .map_err(error)?;
+        for _ in 0..run.warm_up {
+            client.execute(QueryStatus).map_err(error)?;
+        }
+        Ok(client)
+    };
+    threads(run.callers, run.per_caller, open, |client| {
+        let status = client.execute(QueryStatus).map_err(error)?;
+        std::hint::black_box(status);
+        Ok(())
+    })
 }
 
 async fn qapi_rs_tokio(run: &Run) -> Result<Sample, String> {
