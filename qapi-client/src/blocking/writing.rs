@@ -110,6 +110,7 @@ impl Outbox {
         let mut batch = std::mem::take(&mut turn.queued);
         drop(turn);
 
+        let _unwinding = Unwinding(self);
         let mut writer = lock(&self.writer);
         let mut result = Ok(());
         if !batch.is_empty() {
@@ -141,6 +142,23 @@ impl Outbox {
             drop(turn);
             result = writer.send(&batch, &[]);
             batch.clear();
+        }
+    }
+}
+
+/// Frees the turn when the thread writing unwinds (a writer of the caller's panicked), so
+/// that the other callers do not wait for it forever.
+struct Unwinding<'a>(&'a Outbox);
+
+impl Drop for Unwinding<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let mut turn = lock(&self.0.turn);
+            turn.taken = false;
+            turn.queued.clear();
+            if turn.waiting > 0 {
+                self.0.free.notify_one();
+            }
         }
     }
 }
@@ -212,6 +230,42 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    /// A writer that panics on its first write.
+    struct Panicking(bool);
+
+    impl Write for Panicking {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            if !std::mem::replace(&mut self.0, true) {
+                panic!("a writer that panics");
+            }
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_writer_that_panics_leaves_the_turn_free() {
+        let outbox = Outbox::new(Writer::Other(Box::new(Panicking(false))));
+        let panicked = std::thread::scope(|scope| {
+            scope
+                .spawn(|| outbox.send(b"x\n", &[], Delivery::Awaited))
+                .join()
+                .is_err()
+        });
+        assert!(panicked);
+        // Sent from a thread of its own, so that a turn never freed fails the test
+        // instead of hanging it.
+        let outbox = Arc::new(outbox);
+        let (done, sent) = std::sync::mpsc::channel();
+        let sender = outbox.clone();
+        std::thread::spawn(move || {
+            let _ = done.send(sender.send(b"y\n", &[], Delivery::Awaited).is_ok());
+        });
+        assert_eq!(sent.recv_timeout(Duration::from_secs(10)), Ok(true));
     }
 
     #[test]
