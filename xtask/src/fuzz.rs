@@ -4,7 +4,9 @@
 //! Seeds are written into each target's corpus directory (which is never committed):
 //! QEMU 10.0.2's schema files and ours for `front_end`; the QMP examples in the QMP schema's
 //! docs for `qmp_request`, `qmp_event` and `qmp_return`; and for `qmp_return` also the
-//! replies `cargo xtask capture` took from a live QEMU, when they are there.
+//! replies `cargo xtask capture` took from a live QEMU, when they are there. The runtime's
+//! targets get the same examples as lines of a conversation: `qmp_server` the requests
+//! after a negotiation, `qmp_client` the replies and events, as QMP's and as an agent's.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -20,7 +22,14 @@ use crate::{process, qemu_source};
 pub const DEFAULT_RUNS: u64 = 10_000_000;
 
 /// The targets, in the order they run.
-pub const TARGETS: [&str; 4] = ["front_end", "qmp_request", "qmp_event", "qmp_return"];
+pub const TARGETS: [&str; 6] = [
+    "front_end",
+    "qmp_request",
+    "qmp_event",
+    "qmp_return",
+    "qmp_server",
+    "qmp_client",
+];
 
 /// Where the report is kept, relative to the workspace root.
 const REPORT_PATH: &str = "docs/fuzzing.md";
@@ -133,6 +142,8 @@ fn seed(target: &str, qemu: &Path, corpus: &Path) -> Result<usize, String> {
             seeds.extend(captured_replies()?);
             seeds
         }
+        "qmp_server" => conversation_seeds(qemu, true),
+        "qmp_client" => conversation_seeds(qemu, false),
         _ => example_seeds(qemu, target),
     };
     fs::create_dir_all(corpus)
@@ -202,6 +213,44 @@ fn example_seeds(qemu: &Path, target: &str) -> Vec<Vec<u8>> {
     seeds
 }
 
+/// Seeds for the runtime's targets, from the QMP examples of QEMU's QMP schema, one
+/// conversation per documented definition: for the server (`requests`), its requests as
+/// lines after `qmp_capabilities`; for the client, its replies and events as lines, after the
+/// byte that picks the QMP client (0), and after the one that picks the guest agent's (1),
+/// without and with the agent's 0xFF byte before them.
+fn conversation_seeds(qemu: &Path, requests: bool) -> Vec<Vec<u8>> {
+    let mut conversations: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for message in qapi_tests::examples::messages(&qemu.join("qapi/qapi-schema.json")) {
+        if message.request != requests {
+            continue;
+        }
+        let Ok(value) = serde_json::from_str::<Value>(&message.text) else {
+            continue;
+        };
+        let definition = message
+            .id
+            .split_once('#')
+            .map_or(&*message.id, |(name, _)| name);
+        let lines = conversations.entry(definition.to_owned()).or_default();
+        lines.extend(value.to_string().into_bytes());
+        lines.push(b'\n');
+    }
+    let negotiation: &[u8] = b"{\"execute\": \"qmp_capabilities\"}\n";
+    let prefixes: &[&[u8]] = if requests {
+        &[negotiation]
+    } else {
+        &[&[0], &[1], &[1, 0xff]]
+    };
+    conversations
+        .values()
+        .flat_map(|lines| {
+            prefixes
+                .iter()
+                .map(move |prefix| [prefix, &lines[..]].concat())
+        })
+        .collect()
+}
+
 /// The replies `cargo xtask capture` saved, as `qmp_return` inputs; none if it has not run.
 fn captured_replies() -> Result<Vec<Vec<u8>>, String> {
     let path = process::target_dir().join("bench/replies.json");
@@ -257,7 +306,8 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// The report: one row per target, the rows of this run replacing those of earlier runs.
+/// The report: one row per target, the rows of this run replacing those of earlier runs,
+/// and after the table whatever notes the old report had there.
 fn report(old: &str, outcomes: &[Outcome]) -> String {
     let mut rows: BTreeMap<String, String> = old
         .lines()
@@ -303,7 +353,23 @@ fn report(old: &str, outcomes: &[Outcome]) -> String {
             report.push('\n');
         }
     }
+    report.push_str(notes_after_table(old));
     report
+}
+
+/// What follows the table of `report`, from the line after its last row.
+fn notes_after_table(report: &str) -> &str {
+    let mut in_table = false;
+    let mut offset = 0;
+    for line in report.split_inclusive('\n') {
+        if line.starts_with('|') {
+            in_table = true;
+        } else if in_table {
+            return &report[offset..];
+        }
+        offset += line.len();
+    }
+    ""
 }
 
 #[cfg(test)]
@@ -333,5 +399,21 @@ mod tests {
         assert!(second.contains("| `qmp_event` | 9 |"));
         assert!(!second.contains("| `qmp_event` | 5 |"));
         assert!(second.find("front_end").unwrap() < second.find("qmp_event").unwrap());
+    }
+
+    #[test]
+    fn notes_after_the_table_are_kept() {
+        let outcome = Outcome {
+            target: "qmp_event".to_owned(),
+            runs: 5,
+            seconds: 1,
+            seeds: 2,
+            corpus: 3,
+            artifacts: Vec::new(),
+        };
+        let first = report("", std::slice::from_ref(&outcome));
+        let noted = format!("{first}\nA note on a finding.\n\n| a | table of its own |\n");
+        let second = report(&noted, &[outcome]);
+        assert_eq!(second, noted);
     }
 }

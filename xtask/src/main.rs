@@ -77,7 +77,7 @@ commands:
       and captured replies, run each for N executions (default 10000000;
       needs a nightly toolchain and cargo-fuzz) and record the runs in
       docs/fuzzing.md. TARGETs: front_end, qmp_request, qmp_event,
-      qmp_return; default all.
+      qmp_return, qmp_server, qmp_client; default all.
 
   bindings
       Regenerate the bindings examples/coffee-machine checks in, running
