@@ -28,10 +28,10 @@ struct Negotiator(Option<Sender<Vec<u8>>>);
 
 impl Write for Negotiator {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        if bytes.contains(&b'\n') {
-            if let Some(peer) = self.0.take() {
-                let _ = peer.send(NEGOTIATED.to_vec());
-            }
+        if bytes.contains(&b'\n')
+            && let Some(peer) = self.0.take()
+        {
+            let _ = peer.send(NEGOTIATED.to_vec());
         }
         Ok(bytes.len())
     }
