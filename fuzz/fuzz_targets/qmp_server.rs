@@ -1,10 +1,12 @@
-//! Fuzzes the QMP server of `qapi-client`: arbitrary bytes as everything a client sends over
-//! one connection. Serving must end when the bytes do, without a panic, and everything it
-//! writes must be whole lines of JSON objects (greeting, replies, errors).
+//! Fuzzes the QMP server of `qapi-client`: after the first byte, which sets how many bytes
+//! one read gives at most (so that messages arrive split anywhere), arbitrary bytes as
+//! everything a client sends over one connection. Serving must end when the bytes do,
+//! without a panic, and everything it writes must be whole lines of JSON objects (greeting,
+//! replies, errors).
 
 #![no_main]
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 
 use libfuzzer_sys::fuzz_target;
@@ -25,7 +27,30 @@ impl Write for Written {
     }
 }
 
+/// The bytes, at most `limit` a read.
+struct Trickle<'a> {
+    bytes: &'a [u8],
+    limit: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let count = buffer.len().min(self.limit).min(self.bytes.len());
+        buffer[..count].copy_from_slice(&self.bytes[..count]);
+        self.bytes = &self.bytes[count..];
+        Ok(count)
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
+    let Some((&limit, bytes)) = data.split_first() else {
+        return;
+    };
+    // 1 to 64 bytes, or all at once.
+    let limit = match limit {
+        0..64 => usize::from(limit) + 1,
+        _ => usize::MAX,
+    };
     let events = Emitter::new();
     // Answers every request, and sends an event for each, as a server of QEMU's would.
     let mut service = |request: &Value| -> Option<Value> {
@@ -34,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let written = Written::default();
     let served = blocking::serve(
-        data,
+        Trickle { bytes, limit },
         written.clone(),
         &mut service,
         &events,

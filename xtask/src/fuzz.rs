@@ -215,9 +215,10 @@ fn example_seeds(qemu: &Path, target: &str) -> Vec<Vec<u8>> {
 
 /// Seeds for the runtime's targets, from the QMP examples of QEMU's QMP schema, one
 /// conversation per documented definition: for the server (`requests`), its requests as
-/// lines after `qmp_capabilities`; for the client, its replies and events as lines, after the
-/// byte that picks the QMP client (0), and after the one that picks the guest agent's (1),
-/// without and with the agent's 0xFF byte before them.
+/// lines after `qmp_capabilities`, after a byte that has them read all at once (255), a
+/// byte at a time (0) or eight at a time (7); for the client, its replies and events as
+/// lines, after the byte that picks the QMP client (0), and after the one that picks the
+/// guest agent's (1), without and with the agent's 0xFF byte before them.
 fn conversation_seeds(qemu: &Path, requests: bool) -> Vec<Vec<u8>> {
     let mut conversations: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for message in qapi_tests::examples::messages(&qemu.join("qapi/qapi-schema.json")) {
@@ -235,18 +236,21 @@ fn conversation_seeds(qemu: &Path, requests: bool) -> Vec<Vec<u8>> {
         lines.extend(value.to_string().into_bytes());
         lines.push(b'\n');
     }
-    let negotiation: &[u8] = b"{\"execute\": \"qmp_capabilities\"}\n";
-    let prefixes: &[&[u8]] = if requests {
-        &[negotiation]
+    let negotiation = b"{\"execute\": \"qmp_capabilities\"}\n";
+    let prefixes: Vec<Vec<u8>> = if requests {
+        [255, 0, 7]
+            .into_iter()
+            .map(|limit| [&[limit][..], negotiation].concat())
+            .collect()
     } else {
-        &[&[0], &[1], &[1, 0xff]]
+        vec![vec![0], vec![1], vec![1, 0xff]]
     };
     conversations
         .values()
         .flat_map(|lines| {
             prefixes
                 .iter()
-                .map(move |prefix| [prefix, &lines[..]].concat())
+                .map(move |prefix| [&prefix[..], &lines[..]].concat())
         })
         .collect()
 }
