@@ -23,6 +23,17 @@ pub(super) enum Writer {
 }
 
 impl Writer {
+    /// Whether file descriptors can go with a request.
+    fn passes_fds(&self) -> bool {
+        match self {
+            #[cfg(unix)]
+            Writer::Unix(_) => true,
+            Writer::Other(_) => false,
+        }
+    }
+
+    /// Writes `bytes`, with `fds` if there are any; only a writer that
+    /// [passes them](Writer::passes_fds) is given any.
     fn send(&mut self, bytes: &[u8], fds: &[FdRef]) -> Result<(), Error> {
         match self {
             #[cfg(unix)]
@@ -30,9 +41,6 @@ impl Writer {
                 crate::fds::send_with_fds(stream, bytes, fds)?;
                 Ok(())
             }
-            _ if !fds.is_empty() => Err(Error::Unsupported(
-                "file descriptors can only be passed over a unix socket".to_owned(),
-            )),
             #[cfg(unix)]
             Writer::Unix(stream) => Ok(stream.write_all(bytes)?),
             Writer::Other(stream) => {
@@ -57,6 +65,7 @@ pub(super) enum Delivery {
 pub(super) struct Outbox {
     /// Only the thread whose turn it is locks this, so it is never waited for.
     writer: Mutex<Writer>,
+    passes_fds: bool,
     turn: Mutex<Turn>,
     /// Where callers that must write themselves wait for the turn to be free.
     free: Condvar,
@@ -74,6 +83,7 @@ struct Turn {
 impl Outbox {
     pub(super) fn new(writer: Writer) -> Outbox {
         Outbox {
+            passes_fds: writer.passes_fds(),
             writer: Mutex::new(writer),
             turn: Mutex::new(Turn {
                 taken: false,
@@ -86,13 +96,19 @@ impl Outbox {
 
     /// Sends `bytes`, with `fds` attached (which implies [`Delivery::Awaited`]). `Err` when
     /// a write in this caller's turn failed, its own or a queued one: the connection is then
-    /// broken, and the caller closes it.
+    /// broken, and the caller closes it. Descriptors the connection cannot pass are refused
+    /// before anything is written.
     pub(super) fn send(
         &self,
         bytes: &[u8],
         fds: &[FdRef],
         delivery: Delivery,
     ) -> Result<(), Error> {
+        if !fds.is_empty() && !self.passes_fds {
+            return Err(Error::Unsupported(
+                "file descriptors can only be passed over a unix socket".to_owned(),
+            ));
+        }
         let mut turn = lock(&self.turn);
         if turn.taken {
             if delivery == Delivery::Queued && fds.is_empty() {
@@ -217,6 +233,21 @@ mod tests {
                 .collect();
             assert_eq!(own, expected);
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn descriptors_are_refused_up_front_where_they_cannot_go() {
+        use std::os::fd::AsFd;
+        let writes = Arc::new(Mutex::new(Vec::new()));
+        let outbox = Outbox::new(Writer::Other(Box::new(Slow(writes.clone()))));
+        let stdin = std::io::stdin();
+        let refused = outbox.send(b"x\n", &[stdin.as_fd()], Delivery::Awaited);
+        assert!(matches!(refused, Err(Error::Unsupported(_))), "{refused:?}");
+        assert!(lock(&writes).is_empty());
+        // The turn was never taken: a queued request is written by its own caller.
+        outbox.send(b"y\n", &[], Delivery::Queued).unwrap();
+        assert_eq!(lock(&writes).concat(), b"y\n");
     }
 
     /// A writer whose peer has gone.
