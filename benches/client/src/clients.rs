@@ -336,11 +336,7 @@ fn ours_blocking(run: &Run, config: Config) -> Result<Sample, String> {
         run.callers,
         run.per_caller,
         |_| Ok(client.clone()),
-        |client| {
-            let status = client.execute(QueryStatus).map_err(error)?;
-            std::hint::black_box(status);
-            Ok(())
-        },
+        blocking_round_trip,
     )
 }
 
@@ -357,11 +353,14 @@ fn ours_blocking_per_caller(run: &Run) -> Result<Sample, String> {
         }
         Ok(client)
     };
-    threads(run.callers, run.per_caller, open, |client| {
-        let status = client.execute(QueryStatus).map_err(error)?;
-        std::hint::black_box(status);
-        Ok(())
-    })
+    threads(run.callers, run.per_caller, open, blocking_round_trip)
+}
+
+/// One round trip of our blocking client.
+fn blocking_round_trip(client: &mut qapi_client::blocking::Client) -> Result<(), String> {
+    let status = client.execute(QueryStatus).map_err(error)?;
+    std::hint::black_box(status);
+    Ok(())
 }
 
 async fn qapi_rs_tokio(run: &Run) -> Result<Sample, String> {
