@@ -395,6 +395,12 @@ impl<T> ::core::default::Default for List<T> {
         List(::core::marker::PhantomData)
     }
 }
+impl<T> ::core::clone::Clone for List<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> ::core::marker::Copy for List<T> {}
 impl<'de, T: Deserialize<'de>> ::serde::de::DeserializeSeed<'de> for List<T> {
     type Value = ::std::vec::Vec<T>;
     fn deserialize<D: Deserializer<'de>>(

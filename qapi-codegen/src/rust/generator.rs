@@ -2,7 +2,7 @@
 //! entities with their Rust names and the containment cycles, and how a type is referred
 //! to from the module's top level or a submodule.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::TokenStream;
 use qapi_schema::{Entity, EntityId, EntityKind, IfCond, Schema};
@@ -36,6 +36,9 @@ pub(super) struct Generator<'s> {
     /// Types that directly or indirectly contain themselves; members reaching back into the
     /// same cycle are boxed.
     pub(super) cycles: Cycles,
+    /// The types a command's reply can hold: only these are decoded from reply text, the one
+    /// decode where unions speculate (see `types/speculation.rs`).
+    pub(super) returned: HashSet<EntityId>,
 }
 
 impl<'s> Generator<'s> {
@@ -52,6 +55,7 @@ impl<'s> Generator<'s> {
             type_names: HashMap::new(),
             branch_enum_names: HashMap::new(),
             cycles: Cycles::default(),
+            returned: HashSet::new(),
         };
         let mut namespace = Namespace::default();
         let mut type_names = HashMap::new();
@@ -79,6 +83,14 @@ impl<'s> Generator<'s> {
         generator.type_names = type_names;
         generator.branch_enum_names = branch_enum_names;
         generator.cycles = Cycles::find(&generator);
+        let replies = generator
+            .kept_entities()
+            .filter_map(|(_, entity)| match &entity.kind {
+                EntityKind::Command(command) => command.ret_type,
+                _ => None,
+            })
+            .collect();
+        generator.returned = generator.selection.reachable(schema, replies);
         generator
     }
 

@@ -193,7 +193,7 @@ impl Selection {
     }
 
     /// `roots` with every type they reach, not looking into user-mapped types and members.
-    fn reachable(&self, schema: &Schema, roots: Vec<EntityId>) -> HashSet<EntityId> {
+    pub(super) fn reachable(&self, schema: &Schema, roots: Vec<EntityId>) -> HashSet<EntityId> {
         let mut kept = HashSet::new();
         let mut stack = roots;
         while let Some(id) = stack.pop() {

@@ -496,3 +496,146 @@ mod union_member_order {
         assert_eq!(info.name, "42");
     }
 }
+
+/// Unions read speculatively by `decode_text` (through `Command::decode_returns`): decoded
+/// before their tag is known, and read again the ordinary way where that cannot give what the
+/// ordinary decode gives.
+mod speculation {
+    use super::*;
+    use qapi_generated_tests::qmp::SchemaInfo;
+    use qapi_generated_tests::qmp::commands::{Command, QueryQmpSchema};
+    use qapi_generated_tests::qmp::protocol::{DecodeError, List, Speculation, decode_text_once};
+    use std::marker::PhantomData;
+
+    /// One read of `text` as `QueryQmpSchema`'s reply, speculating or not.
+    fn read_once(text: &str, speculate: bool) -> Result<Vec<SchemaInfo>, DecodeError> {
+        let _speculation = Speculation::begin(speculate);
+        decode_text_once(List::<SchemaInfo>(PhantomData), text, "return", false)
+    }
+
+    /// `entry` as JSON text with its members in `order` of their names, the rest after.
+    fn with_order(entry: &serde_json::Map<String, Value>, order: &[&str]) -> String {
+        let mut names: Vec<&String> = entry.keys().collect();
+        names.sort_by_key(|name| {
+            order
+                .iter()
+                .position(|first| first == name)
+                .unwrap_or(order.len())
+        });
+        let members: Vec<String> = names
+            .iter()
+            .map(|name| format!("{:?}: {}", name, entry[name.as_str()]))
+            .collect();
+        format!("{{{}}}", members.join(", "))
+    }
+
+    #[test]
+    fn the_whole_qmp_schema_decodes_in_one_read_with_the_tag_first_or_last() {
+        let entries: Vec<Value> =
+            serde_json::from_str(qapi_generated_tests::qmp::introspection::SCHEMA_JSON).unwrap();
+        assert!(entries.len() > 1000);
+        let branch_members = [
+            "members", "values", "tag", "variants", "arg-type", "ret-type",
+        ];
+        for tag_last in [false, true] {
+            let texts: Vec<String> = entries
+                .iter()
+                .map(|entry| {
+                    let entry = entry.as_object().unwrap();
+                    if tag_last {
+                        with_order(
+                            entry,
+                            &[&branch_members[..], &["name", "meta-type"]].concat(),
+                        )
+                    } else {
+                        with_order(entry, &["meta-type"])
+                    }
+                })
+                .collect();
+            let text = format!("[{}]", texts.join(", "));
+            let speculated = read_once(&text, true).expect("a speculative read that succeeds");
+            assert_eq!(speculated, read_once(&text, false).unwrap());
+            assert_eq!(speculated, QueryQmpSchema::decode_returns(&text).unwrap());
+        }
+    }
+
+    #[test]
+    fn members_of_other_branches_are_passed_over_in_one_read() {
+        let text = r#"[{"arg-type": "0", "members": [{"name": "a", "type": "int"}],
+            "values": ["a"], "name": "E", "meta-type": "enum"}]"#;
+        let speculated = read_once(text, true).unwrap();
+        assert_eq!(speculated, read_once(text, false).unwrap());
+        assert_eq!(
+            serde_json::to_value(&speculated).unwrap(),
+            json!([{ "name": "E", "meta-type": "enum", "members": [{ "name": "a" }],
+                     "values": ["a"] }])
+        );
+    }
+
+    #[test]
+    fn what_a_speculative_read_cannot_build_is_read_again() {
+        let cases = [
+            // A branch this schema does not know, whose members the ordinary decode keeps.
+            r#"[{"members": [{"shape": [1]}], "name": "x", "meta-type": "future"}]"#,
+            // A member name with an escape, which is not borrowed from the input.
+            r#"[{"json\u002dtype": "string", "name": "n", "meta-type": "builtin"}]"#,
+            // A member of another branch's type that this branch passes over whatever it holds.
+            r#"[{"members": [{"name": "a", "type": 5}], "values": ["a"], "name": "E",
+                "meta-type": "enum"}]"#,
+        ];
+        for text in cases {
+            assert!(read_once(text, true).is_err(), "{text}");
+            let ordinary = read_once(text, false).unwrap();
+            assert_eq!(
+                QueryQmpSchema::decode_returns(text).unwrap(),
+                ordinary,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn errors_are_the_ordinary_decode_s() {
+        let cases = [
+            r#"[{"name": "a", "json-type": "int", "name": "b", "meta-type": "builtin"}]"#,
+            r#"[{"members": [{"name": "a"}], "name": "T", "meta-type": "object"}]"#,
+            r#"[{"ret-type": 7, "arg-type": "0", "name": "q", "meta-type": "command"}]"#,
+            r#"[{"json-type": "int", "name": "int"}]"#,
+        ];
+        for text in cases {
+            let error = QueryQmpSchema::decode_returns(text).unwrap_err();
+            let ordinary = read_once(text, false).unwrap_err();
+            assert_eq!(
+                (error.path, error.type_name, error.message),
+                (ordinary.path, ordinary.type_name, ordinary.message),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_strict_decode_rejects_a_member_of_another_branch_as_the_ordinary_one_does() {
+        use qapi_generated_tests::kitchen_sink as lenient;
+        use qapi_generated_tests::kitchen_sink::commands::Command as _;
+        use qapi_generated_tests::kitchen_sink_strict as strict;
+        use qapi_generated_tests::kitchen_sink_strict::commands::Command as _;
+        let text = r#"[{"wings": 2, "charge-percent": 50, "sun-angle": 10, "watts": 5.5,
+            "source": "solar"}]"#;
+        let decoded = lenient::commands::QueryPower::decode_returns(text).unwrap();
+        let lenient::PowerSourceInfoSource::Solar(solar) = &decoded[0].source else {
+            panic!("decoded as {:?}", decoded[0].source);
+        };
+        assert_eq!((solar.wings, solar.sun_angle), (2, 10));
+        let error = strict::commands::QueryPower::decode_returns(text).unwrap_err();
+        let _speculation = strict::protocol::Speculation::begin(false);
+        let ordinary = strict::protocol::decode_text_once(
+            strict::protocol::List::<strict::PowerSourceInfo>(PhantomData),
+            text,
+            "return",
+            true,
+        )
+        .unwrap_err();
+        assert_eq!(error.to_string(), ordinary.to_string());
+        assert!(error.message.contains("charge-percent"), "{error}");
+    }
+}

@@ -24,6 +24,7 @@
 mod alternates;
 mod enums;
 mod fields;
+mod speculation;
 mod structs;
 mod unions;
 

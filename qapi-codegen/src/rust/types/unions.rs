@@ -6,6 +6,7 @@ use quote::{format_ident, quote};
 
 use super::enums::enum_variants;
 use super::fields::{Field, MembersTuple, fields, member_local, members_tuple, serialize_fields};
+use super::speculation::{SpeculativeBranch, Union, speculative_decode};
 use crate::rust::Splice;
 use crate::rust::generator::{Generator, Scope};
 
@@ -73,6 +74,8 @@ pub(super) fn union_type(
         /// For a simple union, the type of the branch's `data` member, which the variant
         /// holds directly.
         wrapped: Option<EntityId>,
+        /// The object type the variant holds, if any.
+        payload: Option<EntityId>,
     }
     let (tag_values, unrecognized) = enum_variants(generator, tag_enum);
     let branches: Vec<Branch> = tag_values
@@ -129,6 +132,9 @@ pub(super) fn union_type(
                     generator.cycles.needs_box(id, held)
                 }),
                 wrapped: branch.and_then(|branch| generator.entity(branch.ty).wrapped_type()),
+                payload: branch
+                    .map(|branch| branch.ty)
+                    .filter(|ty| generator.entity(*ty).name != "q_empty"),
             }
         })
         .collect();
@@ -223,6 +229,34 @@ pub(super) fn union_type(
             None => quote!(#cfg #branch_enum::#ident => map.serialize_entry(#tag_wire, #wire)?,),
         })
     });
+    let speculative = branches
+        .iter()
+        .map(|branch| {
+            let (ident, _, cfg) = branch.variant.as_ref()?;
+            let plain = cfg.is_empty()
+                && branch.missing.is_none()
+                && !branch.boxed
+                && branch.wrapped.is_none();
+            plain.then_some(SpeculativeBranch {
+                tag_variant: &branch.tag_variant,
+                ident,
+                payload: branch.payload,
+            })
+        })
+        .collect::<Option<Vec<_>>>()
+        .and_then(|speculative| {
+            let union = Union {
+                id,
+                type_name,
+                ident: name,
+                branch_enum: &branch_enum,
+                tag_type: &tag_type,
+                tag_ident,
+                tag_index,
+                base: &fields,
+            };
+            speculative_decode(generator, &union, &speculative)
+        });
     let serialize_base = serialize_fields(&quote!(protocol), base_fields.iter().copied());
     let branch_doc = format!(" The branches of [`{name}`], chosen by its `{tag_wire}` member.");
     // The user's attributes for the union go on its branch enum too, so derives hold.
@@ -301,6 +335,7 @@ pub(super) fn union_type(
         #[allow(deprecated)]
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                #speculative
                 #aliases
                 struct Base;
                 impl<'de> protocol::UnionBase<'de> for Base {
