@@ -18,11 +18,17 @@ fn main() {
     let ours_10 = query_commands(&ours_10);
     let ours_9_1 = query_commands(&ours_9_1);
     table(&mut decoders, "ours_10", &ours_10, |rust| {
-        format!("<crate::ours_10::commands::{rust} as crate::ours_10::commands::Command>::Returns")
+        format!("reply_10::<crate::ours_10::commands::{rust}>")
+    });
+    table(&mut decoders, "ours_10_from_str", &ours_10, |rust| {
+        format!("decode::<<crate::ours_10::commands::{rust} as crate::ours_10::commands::Command>::Returns>")
     });
     table(&mut decoders, "ours_9_1", &ours_9_1, |rust| {
+        format!("reply_9_1::<crate::ours_9_1::commands::{rust}>")
+    });
+    table(&mut decoders, "ours_9_1_from_str", &ours_9_1, |rust| {
         format!(
-            "<crate::ours_9_1::commands::{rust} as crate::ours_9_1::commands::Command>::Returns"
+            "decode::<<crate::ours_9_1::commands::{rust} as crate::ours_9_1::commands::Command>::Returns>"
         )
     });
     // qapi-qmp names a command's type after its wire name with `-` turned into `_`, and has the
@@ -32,7 +38,7 @@ fn main() {
         .map(|(_, wire)| (wire.replace('-', "_"), wire.clone()))
         .collect();
     table(&mut decoders, "qapi_qmp", &qapi_qmp, |rust| {
-        format!("<::qapi_qmp::{rust} as ::qapi_spec::Command>::Ok")
+        format!("decode::<<::qapi_qmp::{rust} as ::qapi_spec::Command>::Ok>")
     });
     write_out("decoders.rs", &decoders);
 }
@@ -77,13 +83,13 @@ fn query_commands(code: &str) -> Vec<(String, String)> {
     found
 }
 
-/// Appends `fn NAME(command) -> Option<Decoder>`: a match from wire name to `decode::<T>` with
-/// `T` the return type that `returns` spells for the command's Rust type.
+/// Appends `fn NAME(command) -> Option<Decoder>`: a match from wire name to the decoder that
+/// `decoder` spells for the command's Rust type.
 fn table(
     out: &mut String,
     name: &str,
     commands: &[(String, String)],
-    returns: impl Fn(&str) -> String,
+    decoder: impl Fn(&str) -> String,
 ) {
     writeln!(
         out,
@@ -98,7 +104,7 @@ fn table(
     .unwrap();
     writeln!(out, "    let decoder: Decoder = match command {{").unwrap();
     for (rust, wire) in commands {
-        writeln!(out, "        {wire:?} => decode::<{}>,", returns(rust)).unwrap();
+        writeln!(out, "        {wire:?} => {},", decoder(rust)).unwrap();
     }
     writeln!(
         out,

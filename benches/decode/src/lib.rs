@@ -24,7 +24,8 @@ pub mod ours_9_1 {
     include!(concat!(env!("OUT_DIR"), "/ours_9_1.rs"));
 }
 
-// `ours_10`, `ours_9_1` and `qapi_qmp`: command name to decoder, per contender.
+// `ours_10`, `ours_10_from_str`, `ours_9_1`, `ours_9_1_from_str` and `qapi_qmp`: command name
+// to decoder, per contender.
 include!(concat!(env!("OUT_DIR"), "/decoders.rs"));
 
 /// Decodes the reply text of the named command, dropping the result.
@@ -33,6 +34,28 @@ pub type Decoder = fn(command: &str, text: &str) -> Result<(), String>;
 /// Decodes `text` as a `T`, which is then dropped (freeing it is part of the cost).
 fn decode<T: DeserializeOwned>(_command: &str, text: &str) -> Result<(), String> {
     match serde_json::from_str::<T>(black_box(text)) {
+        Ok(value) => {
+            black_box(value);
+            Ok(())
+        }
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+/// Decodes `text` as the reply of our 10.0.2 module's command `C`, as `qapi-client` does.
+fn reply_10<C: ours_10::commands::Command>(_command: &str, text: &str) -> Result<(), String> {
+    match C::decode_returns(black_box(text)) {
+        Ok(value) => {
+            black_box(value);
+            Ok(())
+        }
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+/// [`reply_10`] with our 9.1 module.
+fn reply_9_1<C: ours_9_1::commands::Command>(_command: &str, text: &str) -> Result<(), String> {
+    match C::decode_returns(black_box(text)) {
         Ok(value) => {
             black_box(value);
             Ok(())
@@ -57,12 +80,17 @@ fn decode_via_value(command: &str, text: &str) -> Result<(), String> {
 /// One way of decoding replies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Contender {
-    /// Our types for 10.0.2, `serde_json::from_str::<<C as Command>::Returns>`.
+    /// Our types for 10.0.2, `<C as Command>::decode_returns(text)`: a reply as
+    /// `qapi-client` decodes it.
     Ours,
+    /// Our types for 10.0.2, `serde_json::from_str::<<C as Command>::Returns>`.
+    OursFromStr,
     /// Our types for 10.0.2, text → `Value` → `commands::decode_return(name, value)`.
     OursViaValue,
-    /// Our types for 9.1, from the text.
+    /// Our types for 9.1, as [`Contender::Ours`].
     Ours91,
+    /// Our types for 9.1, as [`Contender::OursFromStr`].
+    Ours91FromStr,
     /// `qapi-qmp` 0.15.0's types, `serde_json::from_str::<<C as qapi_spec::Command>::Ok>`.
     QapiQmp,
     /// `serde_json::from_str::<serde_json::Value>`.
@@ -71,10 +99,12 @@ pub enum Contender {
 
 impl Contender {
     /// Every contender, in the order of the report's columns.
-    pub const ALL: [Contender; 5] = [
+    pub const ALL: [Contender; 7] = [
         Contender::Ours,
+        Contender::OursFromStr,
         Contender::OursViaValue,
         Contender::Ours91,
+        Contender::Ours91FromStr,
         Contender::QapiQmp,
         Contender::Value,
     ];
@@ -83,8 +113,10 @@ impl Contender {
     pub fn key(self) -> &'static str {
         match self {
             Contender::Ours => "ours-10.0.2",
+            Contender::OursFromStr => "ours-10.0.2-from-str",
             Contender::OursViaValue => "ours-10.0.2-via-value",
             Contender::Ours91 => "ours-9.1",
+            Contender::Ours91FromStr => "ours-9.1-from-str",
             Contender::QapiQmp => "qapi-qmp-0.15.0",
             Contender::Value => "value",
         }
@@ -94,8 +126,10 @@ impl Contender {
     pub fn decoder(self, command: &str) -> Option<Decoder> {
         match self {
             Contender::Ours => ours_10(command),
+            Contender::OursFromStr => ours_10_from_str(command),
             Contender::OursViaValue => ours_10(command).map(|_| decode_via_value as Decoder),
             Contender::Ours91 => ours_9_1(command),
+            Contender::Ours91FromStr => ours_9_1_from_str(command),
             Contender::QapiQmp => qapi_qmp(command),
             Contender::Value => Some(decode::<serde_json::Value>),
         }

@@ -17,17 +17,28 @@ pub const DEFAULT_ROUNDS: usize = 30;
 
 /// The benchmark's contenders: its key for each, and our column heading. The indices below
 /// name them in the code.
-const CONTENDERS: [(&str, &str); 5] = [
+const CONTENDERS: [(&str, &str); 7] = [
     ("ours-10.0.2", "ours, 10.0.2"),
+    ("ours-10.0.2-from-str", "ours, 10.0.2, `from_str`"),
     ("ours-10.0.2-via-value", "ours, 10.0.2, via `Value`"),
     ("ours-9.1", "ours, 9.1"),
+    ("ours-9.1-from-str", "ours, 9.1, `from_str`"),
     ("qapi-qmp-0.15.0", "qapi-qmp 0.15.0 (9.1)"),
     ("value", "`Value`"),
 ];
 const OURS: usize = 0;
-const OURS_9_1: usize = 2;
-const QAPI_QMP: usize = 3;
-const VALUE: usize = 4;
+const OURS_9_1: usize = 3;
+const OURS_9_1_FROM_STR: usize = 4;
+const QAPI_QMP: usize = 5;
+const VALUE: usize = 6;
+
+/// The speed-ups each table shows: ours, the peer, and the column heading.
+const SPEED_UPS: [(usize, usize, &str); 4] = [
+    (OURS_9_1, QAPI_QMP, "ours 9.1 vs. qapi-qmp"),
+    (OURS_9_1_FROM_STR, QAPI_QMP, "ours 9.1, `from_str`, vs. qapi-qmp"),
+    (OURS, QAPI_QMP, "ours 10.0.2 vs. qapi-qmp"),
+    (OURS, VALUE, "ours 10.0.2 vs. `Value`"),
+];
 
 /// The reply that dwarfs the others, shown on its own as well.
 const SCHEMA_REPLY: &str = "query-qmp-schema";
@@ -188,12 +199,15 @@ fn body(replies: &[Reply], rounds: usize, qemu_version: &str, path: &Path) -> St
          into `{}` ({:.0} KB; `{SCHEMA_REPLY}` {:.0} KB)\n\
          - contenders, each decoding the text of a reply's `return` value, timing includes \
          dropping the result:\n\
-         \x20 - ours, 10.0.2: `serde_json::from_str::<<C as Command>::Returns>` with our module for \
-         QEMU 10.0.2's QMP schema\n\
+         \x20 - ours, 10.0.2: `<C as Command>::decode_returns(text)` with our module for \
+         QEMU 10.0.2's QMP schema: the generated decoder of a command's reply, which \
+         `qapi-client` calls, and which reads unions speculatively\n\
+         \x20 - ours, 10.0.2, `from_str`: `serde_json::from_str::<<C as Command>::Returns>` \
+         with the same module, as a user of serde alone would decode a reply\n\
          \x20 - ours, 10.0.2, via `Value`: `serde_json::from_str::<Value>`, then \
          `commands::decode_return(name, value)` of the same module\n\
-         \x20 - ours, 9.1: as the first, with our module for QEMU 9.1's QMP schema (the one \
-         `qapi-qmp` 0.15.0 ships and was generated from)\n\
+         \x20 - ours, 9.1, and ours, 9.1, `from_str`: as the first two, with our module for \
+         QEMU 9.1's QMP schema (the one `qapi-qmp` 0.15.0 ships and was generated from)\n\
          \x20 - qapi-qmp 0.15.0: `serde_json::from_str::<<C as qapi_spec::Command>::Ok>`\n\
          \x20 - `Value`: `serde_json::from_str::<serde_json::Value>`\n\
          - runs: {rounds} interleaved rounds after one warm-up round; a round times every \
@@ -278,11 +292,7 @@ fn table_header(first: &str) -> String {
         header.push_str(&format!(" {label} |"));
         rule.push_str(" ---: |");
     }
-    for label in [
-        "ours 9.1 vs. qapi-qmp",
-        "ours 10.0.2 vs. qapi-qmp",
-        "ours 10.0.2 vs. `Value`",
-    ] {
+    for (.., label) in SPEED_UPS {
         header.push_str(&format!(" {label} |"));
         rule.push_str(" ---: |");
     }
@@ -303,7 +313,7 @@ fn row(label: &str, bytes: usize, times: &[Option<Vec<Duration>>], outcomes: &[O
         };
         row.push_str(&format!(" {cell} |"));
     }
-    for (fast, slow) in [(OURS_9_1, QAPI_QMP), (OURS, QAPI_QMP), (OURS, VALUE)] {
+    for (fast, slow, _) in SPEED_UPS {
         let cell = match (&times[fast], &times[slow]) {
             (Some(fast), Some(slow)) => {
                 let (fast_min, fast_median) = min_and_median(fast);
