@@ -21,7 +21,9 @@ fn main() {
         format!("reply_10::<crate::ours_10::commands::{rust}>")
     });
     table(&mut decoders, "ours_10_from_str", &ours_10, |rust| {
-        format!("decode::<<crate::ours_10::commands::{rust} as crate::ours_10::commands::Command>::Returns>")
+        format!(
+            "decode::<<crate::ours_10::commands::{rust} as crate::ours_10::commands::Command>::Returns>"
+        )
     });
     table(&mut decoders, "ours_9_1", &ours_9_1, |rust| {
         format!("reply_9_1::<crate::ours_9_1::commands::{rust}>")
@@ -49,7 +51,8 @@ fn generate(name: &str, schema: &Path) -> String {
     for file in parsed.sources.files() {
         println!("cargo::rerun-if-changed={}", file.absolute.display());
     }
-    let code = qapi_compiler::rust::generate(&parsed, &qapi_compiler::rust::Options::default()).unwrap();
+    let code =
+        qapi_compiler::rust::generate(&parsed, &qapi_compiler::rust::Options::default()).unwrap();
     write_out(&format!("{name}.rs"), &code);
     code
 }

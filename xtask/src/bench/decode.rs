@@ -35,7 +35,11 @@ const VALUE: usize = 6;
 /// The speed-ups each table shows: ours, the peer, and the column heading.
 const SPEED_UPS: [(usize, usize, &str); 4] = [
     (OURS_9_1, QAPI_QMP, "ours 9.1 vs. qapi-qmp"),
-    (OURS_9_1_FROM_STR, QAPI_QMP, "ours 9.1, `from_str`, vs. qapi-qmp"),
+    (
+        OURS_9_1_FROM_STR,
+        QAPI_QMP,
+        "ours 9.1, `from_str`, vs. qapi-qmp",
+    ),
     (OURS, QAPI_QMP, "ours 10.0.2 vs. qapi-qmp"),
     (OURS, VALUE, "ours 10.0.2 vs. `Value`"),
 ];
