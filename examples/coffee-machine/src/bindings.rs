@@ -1711,7 +1711,31 @@ pub mod protocol {
     }
     /// [`decode`] from JSON text: the text must hold one value and nothing after it
     /// but white space.
-    pub fn decode_text<'de, S: ::serde::de::DeserializeSeed<'de>>(
+    ///
+    /// The text is read once with unions decoded speculatively (see [`speculating`]),
+    /// and, only if that fails, once more the ordinary way, whose result or error is
+    /// the one returned: either way the result is what the ordinary decode gives.
+    pub fn decode_text<'de, S: ::serde::de::DeserializeSeed<'de> + ::core::clone::Clone>(
+        seed: S,
+        json: &'de str,
+        root: &str,
+        strict: bool,
+    ) -> ::core::result::Result<S::Value, DecodeError> {
+        let speculated = {
+            let _speculation = Speculation::begin(true);
+            decode_text_once(seed.clone(), json, root, strict)
+        };
+        match speculated {
+            ::core::result::Result::Ok(value) => ::core::result::Result::Ok(value),
+            ::core::result::Result::Err(_) => {
+                let _speculation = Speculation::begin(false);
+                decode_text_once(seed, json, root, strict)
+            }
+        }
+    }
+    /// One read of [`decode_text`]'s text, in the speculation mode set around it.
+    #[doc(hidden)]
+    pub fn decode_text_once<'de, S: ::serde::de::DeserializeSeed<'de>>(
         seed: S,
         json: &'de str,
         root: &str,
@@ -1721,6 +1745,57 @@ pub mod protocol {
         let value = decode(seed, &mut deserializer, root, strict)?;
         text_end(deserializer, root)?;
         ::core::result::Result::Ok(value)
+    }
+    ::std::thread_local! {
+        static SPECULATE : ::core::cell::Cell < bool > = const {
+        ::core::cell::Cell::new(false) };
+    }
+    /// Whether union decoders may decode the members of a union's branches before its
+    /// tag says which branch they belong to, each by the one type every branch gives a
+    /// member of its name (or, for arrays of objects, a type merging theirs), and then
+    /// build the branch from them. Such a decode fails rather than differ from the
+    /// ordinary one in any way, so only [`decode_text`], which can read its text again,
+    /// turns it on; everywhere else unions keep their branch's members on a tape until
+    /// the tag comes.
+    #[doc(hidden)]
+    pub fn speculating() -> bool {
+        SPECULATE.with(::core::cell::Cell::get)
+    }
+    /// Sets the speculation flag for as long as it lives, then restores the one before,
+    /// also when a decoder panics.
+    #[doc(hidden)]
+    pub struct Speculation(bool);
+    impl Speculation {
+        pub fn begin(on: bool) -> Speculation {
+            Speculation(SPECULATE.with(|cell| cell.replace(on)))
+        }
+    }
+    impl ::core::ops::Drop for Speculation {
+        fn drop(&mut self) {
+            SPECULATE.with(|cell| cell.set(self.0));
+        }
+    }
+    /// The error of a speculative union decode whose members do not make the branch its
+    /// tag chose exactly as the ordinary decode would; [`decode_text`] then reads the text
+    /// again the ordinary way.
+    #[doc(hidden)]
+    #[cold]
+    #[inline(never)]
+    pub fn not_speculated<E: ::serde::de::Error>() -> E {
+        E::custom("the members read ahead of the union's tag do not fit its branch")
+    }
+    /// In a speculative decode, whether members the chosen branch does not have may be
+    /// passed over: yes when the decode is lenient, as the branch's own decoder passes
+    /// over unknown members; a strict one fails instead, to report them the ordinary way.
+    #[doc(hidden)]
+    pub fn foreign_members<E: ::serde::de::Error>(
+        present: bool,
+    ) -> ::core::result::Result<(), E> {
+        if present && strict() {
+            ::core::result::Result::Err(not_speculated())
+        } else {
+            ::core::result::Result::Ok(())
+        }
     }
     /// Checks that nothing but white space follows the value [`decode_text`] read.
     fn text_end(
@@ -2133,6 +2208,12 @@ pub mod protocol {
             List(::core::marker::PhantomData)
         }
     }
+    impl<T> ::core::clone::Clone for List<T> {
+        fn clone(&self) -> Self {
+            *self
+        }
+    }
+    impl<T> ::core::marker::Copy for List<T> {}
     impl<'de, T: Deserialize<'de>> ::serde::de::DeserializeSeed<'de> for List<T> {
         type Value = ::std::vec::Vec<T>;
         fn deserialize<D: Deserializer<'de>>(
