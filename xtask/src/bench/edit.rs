@@ -58,6 +58,15 @@ pub fn run(runs: usize) -> Result<Measured, String> {
     write_crate(&included, "qapi-bench-edit-include", SERDE, "")?;
     let whole = module(&included, &["--layout", "compact"])?;
 
+    // The floor of any module giving each type the standard derives: the whole module's
+    // top-level type definitions, with their derives and docs, and nothing else.
+    let types = root.join("types");
+    write_crate(&types, "qapi-bench-edit-types", SERDE, "")?;
+    let types_module = type_definitions(&whole);
+    let types_path = types.join("src").join("qmp.rs");
+    fs::write(&types_path, &types_module)
+        .map_err(|err| format!("cannot write {}: {err}", types_path.display()))?;
+
     let kept = root.join("kept");
     write_crate(&kept, "qapi-bench-edit-kept", SERDE, "")?;
     let keep: Vec<&str> = KEPT_COMMANDS
@@ -112,6 +121,12 @@ pub fn run(runs: usize) -> Result<Measured, String> {
             checks: Vec::new(),
         },
         Scratch {
+            label: "the whole module's type definitions alone, with their derives, no impls",
+            dir: types,
+            lib: format!("{header}pub mod qmp;\n\n"),
+            checks: Vec::new(),
+        },
+        Scratch {
             label: "10 commands kept, `mod qmp;`",
             dir: kept,
             lib: format!("{header}pub mod qmp;\n\n"),
@@ -160,6 +175,9 @@ pub fn run(runs: usize) -> Result<Measured, String> {
          for QEMU {}'s QMP schema as `mod qmp;` ({}), written by `qapi-gen rust --layout \
          compact` as the build.rs `Builder` writes it, which costs what `include!` of the \
          file costs; `macro` holds the same module through `include_qapi!`; \
+         `types` holds only the module's top-level struct and enum definitions ({}), with \
+         their docs and standard derives but not a single impl: what any module that gives \
+         each type the standard derives costs at least; \
          `kept` holds the module with `--keep` for the same 10 commands as the build \
          section ({}); `separate` depends on a library holding the whole module and \
          re-exports it. All depend on serde and serde_json.\n\
@@ -168,12 +186,73 @@ pub fn run(runs: usize) -> Result<Measured, String> {
          - machine: {}\n\n{}",
         qemu_source::QEMU_VERSION,
         size(&whole),
+        size(&types_module),
         size(&kept_module),
         rustc_version(),
         machine_description(),
         table(&crates),
     );
     Ok(Measured { body, data })
+}
+
+/// The top-level struct and enum definitions of a module in the compact layout (an item
+/// per line, its attributes on the same line), one per line: the items before the
+/// `commands` module whose first tokens after their attributes are `pub struct` or
+/// `pub enum`.
+fn type_definitions(module: &str) -> String {
+    let mut definitions = String::new();
+    for line in module.lines() {
+        let item = after_attributes(line);
+        if item.starts_with("pub mod commands") {
+            break;
+        }
+        if item.starts_with("pub struct ") || item.starts_with("pub enum ") {
+            definitions.push_str(line);
+            definitions.push('\n');
+        }
+    }
+    definitions
+}
+
+/// `line` after its leading `#[…]` attributes, whose string literals may hold brackets.
+fn after_attributes(line: &str) -> &str {
+    let mut rest = line.trim_start();
+    while let Some(attribute) = rest.strip_prefix("#[") {
+        let mut depth = 1;
+        let mut end = attribute.len();
+        let mut chars = attribute.char_indices();
+        while let Some((at, c)) = chars.next() {
+            match c {
+                '[' => depth += 1,
+                ']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = at + 1;
+                        break;
+                    }
+                }
+                // A raw string (`r"…"`, as some rustdoc is written) has no escapes.
+                'r' if attribute[at + 1..].starts_with('"') => {
+                    chars.next();
+                    chars.by_ref().find(|&(_, c)| c == '"');
+                }
+                '"' => {
+                    while let Some((_, c)) = chars.next() {
+                        match c {
+                            '\\' => {
+                                chars.next();
+                            }
+                            '"' => break,
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        rest = attribute[end..].trim_start();
+    }
+    rest
 }
 
 /// Rewrites the crate's `src/lib.rs` with the edited function's body at `generation`.
@@ -218,4 +297,28 @@ fn table(crates: &[Scratch]) -> String {
         ));
     }
     table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_definitions_are_the_top_level_structs_and_enums() {
+        let module = concat!(
+            "// @generated\n",
+            "#[doc=\" a ] in \\\" a doc\"]#[derive(Clone)]pub struct A{pub x:u8,}\n",
+            "#[allow(deprecated)]impl ::serde::Serialize for A{}\n",
+            "#[doc=r\" raw ] doc \\\"]#[derive(Debug)]pub enum B{C,}\n",
+            "#[doc=\"pub struct Fake\"]#[allow(deprecated)]pub mod commands {\n",
+            "#[derive(Clone)]pub struct D{}\n",
+        );
+        assert_eq!(
+            type_definitions(module),
+            concat!(
+                "#[doc=\" a ] in \\\" a doc\"]#[derive(Clone)]pub struct A{pub x:u8,}\n",
+                "#[doc=r\" raw ] doc \\\"]#[derive(Debug)]pub enum B{C,}\n",
+            )
+        );
+    }
 }
