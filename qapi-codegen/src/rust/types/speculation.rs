@@ -2,6 +2,9 @@
 //! is known, then the branch the tag chooses built from them, without the tape of
 //! tokens the ordinary decoder keeps until the tag comes.
 //!
+//! Only unions that a command's reply can hold get one (`Generator::returned`): reply text
+//! is what `decode_text` reads, and no other decode turns speculation on.
+//!
 //! This needs a type for each member name whatever the branch: a union qualifies when
 //! every branch that has a member of a given name gives it the same type, or, for arrays
 //! of objects, object types whose members of a given name agree in turn (their members
@@ -9,7 +12,8 @@
 //! is known). Branches, members and element types must exist in every build (no cargo
 //! feature decides them) and hold their types directly (no `Box`, no simple-union
 //! wrapper). Anything the tape would make differently (an unknown tag, a member of the
-//! wrong branch in a strict decode, a missing member) makes the speculative decode fail,
+//! wrong branch in a strict decode, a value of a shape the chosen branch would pass over,
+//! a missing member, any error) makes the speculative decode fail,
 //! and `protocol::decode_text`, the only decode that speculates, reads its text again
 //! the ordinary way. QEMU writes a union's members in hash order, so the tag mostly
 //! comes late: `query-qmp-schema`'s entries have it after their branch members in all
@@ -54,6 +58,7 @@ struct Object<'a> {
     fields: Vec<Field<'a>>,
 }
 
+/// The type `id` as an [`Object`], if it is a struct type that can be built that way.
 fn plain_object<'a>(generator: &'a Generator, id: EntityId) -> Option<Object<'a>> {
     let entity = generator.entity(id);
     let EntityKind::Object(object) = &entity.kind else {
