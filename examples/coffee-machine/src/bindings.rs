@@ -1766,6 +1766,7 @@ pub mod protocol {
     #[doc(hidden)]
     pub struct Speculation(bool);
     impl Speculation {
+        /// Turns speculation on or off until the value is dropped.
         pub fn begin(on: bool) -> Speculation {
             Speculation(SPECULATE.with(|cell| cell.replace(on)))
         }

@@ -483,6 +483,7 @@ pub fn speculating() -> bool {
 #[doc(hidden)]
 pub struct Speculation(bool);
 impl Speculation {
+    /// Turns speculation on or off until the value is dropped.
     pub fn begin(on: bool) -> Speculation {
         Speculation(SPECULATE.with(|cell| cell.replace(on)))
     }
