@@ -534,8 +534,18 @@ mod speculation {
         let entries: Vec<Value> =
             serde_json::from_str(qapi_generated_tests::qmp::introspection::SCHEMA_JSON).unwrap();
         assert!(entries.len() > 1000);
+        // Every member name of `SchemaInfo`'s branches, then its base: the tag comes last.
         let branch_members = [
-            "members", "values", "tag", "variants", "arg-type", "ret-type",
+            "members",
+            "values",
+            "tag",
+            "variants",
+            "arg-type",
+            "ret-type",
+            "allow-oob",
+            "element-type",
+            "json-type",
+            "features",
         ];
         for tag_last in [false, true] {
             let texts: Vec<String> = entries
