@@ -168,10 +168,7 @@ fn keys<'a>(generator: &'a Generator, payloads: &'a [Option<Object<'a>>]) -> Opt
         }
     }
     for key in &mut keys {
-        let Slot::Shared(seed) = &key.slot else {
-            unreachable!("every key starts shared")
-        };
-        let seed = seed.to_string();
+        let seed = key.fields[0].1.seed_type.to_string();
         if key
             .fields
             .iter()
@@ -217,7 +214,10 @@ fn field_value(
         }
         (false, convert) => {
             let value = quote!(protocol::required::<_, A::Error>(#local, #owner, #wire)?);
-            convert.map_or(value.clone(), |convert| convert(value))
+            match convert {
+                Some(convert) => convert(value),
+                None => value,
+            }
         }
     };
     quote!(#ident: #value,)

@@ -74,7 +74,7 @@ pub(super) fn union_type(
         /// For a simple union, the type of the branch's `data` member, which the variant
         /// holds directly.
         wrapped: Option<EntityId>,
-        /// The object type the variant holds, if any.
+        /// The type the variant holds, if it holds one.
         payload: Option<EntityId>,
     }
     let (tag_values, unrecognized) = enum_variants(generator, tag_enum);
@@ -86,19 +86,21 @@ pub(super) fn union_type(
                 .iter()
                 .find(|variant| variant.name == value.name);
             let present = branch.map(|branch| both(value.ifcond.as_ref(), branch.ifcond.as_ref()));
+            // What the variant holds: the branch's type, or a simple union's `data` type.
+            let held = branch.map(|branch| {
+                generator
+                    .entity(branch.ty)
+                    .wrapped_type()
+                    .unwrap_or(branch.ty)
+            });
+            let payload = held.filter(|held| generator.entity(*held).name != "q_empty");
             let variant = branch
                 .zip(present.as_ref())
                 .filter(|(_, present)| generator.in_output(present.as_ref()))
-                .map(|(branch, present)| {
-                    let held = generator
-                        .entity(branch.ty)
-                        .wrapped_type()
-                        .unwrap_or(branch.ty);
-                    let payload = (generator.entity(held).name != "q_empty")
-                        .then(|| generator.held_type(Some(id), held, Scope::Root));
+                .map(|(_, present)| {
                     (
                         tag_variant.clone(),
-                        payload,
+                        payload.map(|held| generator.held_type(Some(id), held, Scope::Root)),
                         generator.cfg(present.as_ref()),
                     )
                 });
@@ -124,17 +126,9 @@ pub(super) fn union_type(
                 tag_variant,
                 variant,
                 missing,
-                boxed: branch.is_some_and(|branch| {
-                    let held = generator
-                        .entity(branch.ty)
-                        .wrapped_type()
-                        .unwrap_or(branch.ty);
-                    generator.cycles.needs_box(id, held)
-                }),
+                boxed: held.is_some_and(|held| generator.cycles.needs_box(id, held)),
                 wrapped: branch.and_then(|branch| generator.entity(branch.ty).wrapped_type()),
-                payload: branch
-                    .map(|branch| branch.ty)
-                    .filter(|ty| generator.entity(*ty).name != "q_empty"),
+                payload,
             }
         })
         .collect();
